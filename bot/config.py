@@ -1,0 +1,240 @@
+"""Settings: the one place that reads the environment (DESIGN §3; names are a fixed contract).
+
+`Settings.from_env(mapping)` parses everything at once and raises `ConfigError` listing every
+missing or malformed variable, so an operator fixes them in one go rather than one per restart.
+Secrets are kept out of `repr` so a logged Settings object leaks nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_MEETINGS_API_URL = "https://api-eu.vonage.com/v1/meetings"
+DEFAULT_DAILY_API_URL = "https://api.daily.co/v1"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class ConfigError(Exception):
+    """Raised with every configuration problem found, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("meetbot is not configured:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class ProviderName(StrEnum):
+    MEETINGS = "meetings"
+    DAILY = "daily"
+
+
+class SlackMode(StrEnum):
+    SINGLE = "single"  # SLACK_BOT_TOKEN
+    OAUTH = "oauth"  # SLACK_CLIENT_ID / SLACK_CLIENT_SECRET
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int
+    public_url: str
+    redis_url: str
+    slack_signing_secret: str = field(repr=False)
+    slack_mode: SlackMode
+    slack_bot_token: str | None = field(repr=False)
+    slack_client_id: str | None
+    slack_client_secret: str | None = field(repr=False)
+    slack_app_token: str | None = field(repr=False)
+    slack_api_url: str
+    encryption_key: bytes | None = field(repr=False)
+    room_provider: ProviderName
+    vonage_application_id: str | None
+    vonage_private_key: str | None = field(repr=False)
+    meetings_api_url: str
+    daily_api_key: str | None = field(repr=False)
+    daily_webhook_secret: bytes | None = field(repr=False)
+    daily_api_url: str
+    reconcile_interval: float = 60.0
+    schedule_interval: float = 15.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Parse settings from `env` (default: `os.environ`), reporting every problem at once."""
+        return _parse(os.environ if env is None else env)
+
+
+def _parse(env: Mapping[str, str]) -> Settings:
+    problems: list[str] = []
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    def number(name: str, default: float, *, integer: bool = False) -> float:
+        raw = get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw) if integer else float(raw)
+        except ValueError:
+            problems.append(f"{name}: expected a number, got {raw!r}")
+            return default
+        if value <= 0:
+            problems.append(f"{name}: must be greater than 0, got {raw!r}")
+            return default
+        return value
+
+    def url(name: str, default: str) -> str:
+        value = get(name) or default
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            problems.append(f"{name}: expected an http(s) URL, got {value!r}")
+        return value
+
+    port = int(number("PORT", 3000, integer=True))
+    if port > 65535:
+        problems.append(f"PORT: must be a TCP port (1-65535), got {port}")
+    public_url = url("PUBLIC_URL", f"http://127.0.0.1:{port}").rstrip("/")
+    redis_url = get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    if urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
+        problems.append(f"REDIS_URL: expected a redis:// URL, got {redis_url!r}")
+
+    signing_secret = get("SLACK_SIGNING_SECRET")
+    if signing_secret is None:
+        problems.append("SLACK_SIGNING_SECRET: required (Slack app > Basic Information)")
+
+    bot_token, client_id, client_secret = (
+        get("SLACK_BOT_TOKEN"),
+        get("SLACK_CLIENT_ID"),
+        get("SLACK_CLIENT_SECRET"),
+    )
+    mode = SlackMode.SINGLE
+    encryption_key: bytes | None = None
+    if client_id or client_secret:
+        mode = SlackMode.OAUTH
+        if not (client_id and client_secret):
+            missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+            problems.append(f"{missing}: required with the other OAuth variable")
+        encryption_key = _encryption_key(get("ENCRYPTION_KEY"), problems)
+    elif bot_token is None:
+        problems.append(
+            "SLACK_BOT_TOKEN: required (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth mode)"
+        )
+    elif not bot_token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN: expected a bot token starting with 'xoxb-'")
+    app_token = get("SLACK_APP_TOKEN")
+    if app_token is not None and not app_token.startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN: expected an app-level token starting with 'xapp-'")
+
+    application_id = get("VONAGE_APPLICATION_ID")
+    daily_key = get("DAILY_API_KEY")
+    provider_raw = get("ROOM_PROVIDER") or (
+        "meetings" if application_id or not daily_key else "daily"
+    )
+    try:
+        provider = ProviderName(provider_raw)
+    except ValueError:
+        problems.append(f"ROOM_PROVIDER: expected 'meetings' or 'daily', got {provider_raw!r}")
+        provider = ProviderName.MEETINGS
+
+    private_key: str | None = None
+    daily_secret: bytes | None = None
+    if provider is ProviderName.MEETINGS:
+        if application_id is None:
+            problems.append("VONAGE_APPLICATION_ID: required for the Meetings provider")
+        private_key = _private_key(
+            get("VONAGE_PRIVATE_KEY"), get("VONAGE_PRIVATE_KEY_PATH"), problems
+        )
+    else:
+        if daily_key is None:
+            problems.append("DAILY_API_KEY: required for the Daily provider")
+        daily_secret = _base64("DAILY_WEBHOOK_SECRET", get("DAILY_WEBHOOK_SECRET"), problems)
+
+    meetings_url = url("MEETINGS_API_URL", DEFAULT_MEETINGS_API_URL).rstrip("/")
+    daily_url = url("DAILY_API_URL", DEFAULT_DAILY_API_URL).rstrip("/")
+    slack_url = url("SLACK_API_URL", DEFAULT_SLACK_API_URL)
+    if not slack_url.endswith("/"):
+        slack_url += "/"  # slack_sdk joins method names onto the base verbatim
+    reconcile = number("RECONCILE_INTERVAL_SECONDS", 60.0)
+    schedule = number("SCHEDULE_INTERVAL_SECONDS", 15.0)
+
+    if problems:
+        raise ConfigError(problems)
+    assert signing_secret is not None
+    return Settings(
+        port=port,
+        public_url=public_url,
+        redis_url=redis_url,
+        slack_signing_secret=signing_secret,
+        slack_mode=mode,
+        slack_bot_token=bot_token if mode is SlackMode.SINGLE else None,
+        slack_client_id=client_id,
+        slack_client_secret=client_secret,
+        slack_app_token=app_token,
+        slack_api_url=slack_url,
+        encryption_key=encryption_key,
+        room_provider=provider,
+        vonage_application_id=application_id,
+        vonage_private_key=private_key,
+        meetings_api_url=meetings_url,
+        daily_api_key=daily_key,
+        daily_webhook_secret=daily_secret,
+        daily_api_url=daily_url,
+        reconcile_interval=reconcile,
+        schedule_interval=schedule,
+    )
+
+
+def _private_key(inline: str | None, path: str | None, problems: list[str]) -> str | None:
+    if inline is None and path is None:
+        problems.append("VONAGE_PRIVATE_KEY or VONAGE_PRIVATE_KEY_PATH: required (RSA key, PEM)")
+        return None
+    if inline is not None:
+        # Platforms that cannot hold newlines in a variable get '\n' escapes.
+        pem = inline.replace("\\n", "\n")
+        name = "VONAGE_PRIVATE_KEY"
+    else:
+        assert path is not None
+        name = "VONAGE_PRIVATE_KEY_PATH"
+        try:
+            pem = Path(path).read_text()
+        except OSError as exc:
+            problems.append(f"{name}: cannot read {path!r} ({exc.strerror})")
+            return None
+    if "PRIVATE KEY-----" not in pem:
+        problems.append(f"{name}: expected a PEM private key ('-----BEGIN PRIVATE KEY-----')")
+        return None
+    return pem
+
+
+def _encryption_key(raw: str | None, problems: list[str]) -> bytes | None:
+    if raw is None:
+        problems.append(
+            "ENCRYPTION_KEY: required in OAuth mode (a Fernet key: "
+            'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
+        )
+        return None
+    key = raw.encode()
+    try:
+        if len(base64.urlsafe_b64decode(key)) != 32:
+            raise ValueError
+    except (binascii.Error, ValueError):
+        problems.append("ENCRYPTION_KEY: expected a Fernet key (32 bytes, url-safe base64)")
+        return None
+    return key
+
+
+def _base64(name: str, raw: str | None, problems: list[str]) -> bytes | None:
+    if raw is None:
+        problems.append(f"{name}: required for the Daily provider (base64 HMAC secret)")
+        return None
+    try:
+        return base64.b64decode(raw, validate=True)
+    except binascii.Error:
+        problems.append(f"{name}: expected base64")
+        return None

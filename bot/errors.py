@@ -1,0 +1,146 @@
+"""One error tree for meetbot, mapped to what a user reads in exactly one place (`user_message`).
+
+    MeetbotError
+    ├── UsageError               bad input from a user; carries the message and usage line
+    ├── Unavailable              our own store (Redis) cannot be reached
+    └── ProviderError            a room provider call failed (method, url, status)
+        ├── ProviderAuthError        401: credentials rejected
+        ├── NotFoundError            404: room, recording, theme or session unknown
+        ├── ValidationError          400: request refused, `field_errors` says why
+        │   └── ClientValidationError    refused before sending (our own checks)
+        ├── LimitReachedError        403: room/theme cap reached (1,000 per account)
+        ├── ConflictError            409: theme name or short URL already taken
+        ├── RateLimitedError         429: `retry_after` seconds
+        ├── ProviderServerError      5xx
+        ├── ProviderTimeout          no answer in time: the request MAY have been processed
+        └── ProviderConnectionError  never reached the server: certainly not processed
+
+`MeetingsError` is the name the Meetings client documents for `ProviderError`; Daily raises
+the same tree so the service maps one set of errors whatever the provider.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class MeetbotError(Exception):
+    """Base of everything meetbot raises on purpose."""
+
+
+class UsageError(MeetbotError):
+    """The user asked for something we cannot do; `message` is safe to show them."""
+
+    def __init__(self, message: str, *, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+class Unavailable(MeetbotError):
+    """Redis (state and queue) cannot be reached; nothing was started."""
+
+
+class ProviderError(MeetbotError):
+    """A room provider call failed. Never carries request bodies or auth headers."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str = "",
+        url: str = "",
+        status: int | None = None,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+        self.status = status
+        self.name = name  # the API's own error name, e.g. "BadRequestError"
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.url} -> {self.status})" if self.method else ""
+        return f"{self.message}{where}"
+
+
+MeetingsError = ProviderError
+
+
+class ProviderAuthError(ProviderError):
+    pass
+
+
+class NotFoundError(ProviderError):
+    pass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class ValidationError(ProviderError):
+    def __init__(
+        self, message: str, *, field_errors: tuple[FieldError, ...] = (), **kw: object
+    ) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.field_errors = field_errors
+
+
+class ClientValidationError(ValidationError):
+    """Refused by our own checks before any request was sent."""
+
+
+class LimitReachedError(ProviderError):
+    pass
+
+
+class ConflictError(ProviderError):
+    pass
+
+
+class RateLimitedError(ProviderError):
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class ProviderServerError(ProviderError):
+    pass
+
+
+class ProviderTimeout(ProviderError):
+    pass
+
+
+class ProviderConnectionError(ProviderError):
+    pass
+
+
+TEMPORARILY_UNAVAILABLE = ":warning: Meetings are temporarily unavailable. Nothing was started; please try again in a minute."
+
+
+def user_message(exc: BaseException) -> str:
+    """The one mapping from an error to words a Slack user sees. Never includes internals."""
+    if isinstance(exc, UsageError):
+        return f"{exc.message}\n{exc.usage}" if exc.usage else exc.message
+    if isinstance(exc, ClientValidationError):
+        return f":warning: {exc.message}"
+    if isinstance(exc, Unavailable):
+        return TEMPORARILY_UNAVAILABLE
+    if isinstance(exc, LimitReachedError):
+        return ":warning: This workspace has reached its room limit. Ask an admin to free up rooms."
+    if isinstance(
+        exc, RateLimitedError | ProviderServerError | ProviderTimeout | ProviderConnectionError
+    ):
+        return ":warning: The video provider is not answering right now. Please try again shortly."
+    if isinstance(exc, ProviderAuthError):
+        return (
+            ":warning: meetbot's video provider credentials were rejected. An admin has been told."
+        )
+    if isinstance(exc, ProviderError):
+        return ":warning: The video provider refused the request. Please try again."
+    return ":warning: Something went wrong on our side. Please try again."

@@ -1,0 +1,1 @@
+"""Fixtures for the Meetings API emulator (owned by the emulator work)."""

@@ -1,0 +1,1 @@
+"""Fixtures for the fake Slack Web API (owned by the Slack fake work)."""
