@@ -1,0 +1,70 @@
+"""Every Redis key name and TTL meetbot uses, in one place (saq's own keys live under `saq:`).
+
+Keys are namespaced by a prefix so tests and several deployments can share one Redis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAY = 24 * 3600
+# A meeting record outlives its room by a month so late recordings still find their card.
+MEETING_GRACE_TTL = 30 * DAY
+# Job step results: long enough for any retry of the job, short enough not to pile up.
+STEP_TTL = 7 * DAY
+# The same callback delivered twice within this window is dropped at the door.
+EVENT_DEDUP_TTL = 2 * DAY
+# Slack's OAuth state is single-use and only needed while the user is on the consent page.
+OAUTH_STATE_TTL = 10 * 60
+
+
+@dataclass(frozen=True)
+class Keys:
+    prefix: str = "meetbot"
+
+    def meeting(self, meeting_id: str) -> str:
+        return f"{self.prefix}:meeting:{meeting_id}"
+
+    def callback_token(self, token: str) -> str:
+        """Per-room callback token -> meeting id."""
+        return f"{self.prefix}:cbtoken:{token}"
+
+    def room(self, room_id: str) -> str:
+        """Provider room id -> meeting id."""
+        return f"{self.prefix}:room:{room_id}"
+
+    def session(self, session_id: str) -> str:
+        """Provider session id -> meeting id (recording callbacks carry only the session)."""
+        return f"{self.prefix}:session:{session_id}"
+
+    def user_meetings(self, team_id: str, user_id: str) -> str:
+        """Sorted set of a user's meeting ids, scored by creation time (App Home)."""
+        return f"{self.prefix}:user:{team_id}:{user_id}:meetings"
+
+    def active_meetings(self) -> str:
+        """Sorted set of meetings whose card may still change, scored by next check time."""
+        return f"{self.prefix}:active"
+
+    def steps(self, job_key: str) -> str:
+        """Hash of a job's completed step results (room id, message ts, DM ts)."""
+        return f"{self.prefix}:steps:{job_key}"
+
+    def lock(self, name: str) -> str:
+        return f"{self.prefix}:lock:{name}"
+
+    def pending_card_update(self) -> str:
+        """Set of meeting ids whose card needs re-rendering (coalesces bursts of events)."""
+        return f"{self.prefix}:card-dirty"
+
+    def installation(
+        self, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> str:
+        """Latest installation for an org/workspace (Enterprise Grid: enterprise + team)."""
+        who = f":{user_id}" if user_id else ""
+        return f"{self.prefix}:install:{enterprise_id or '-'}:{team_id or '-'}{who}"
+
+    def bot(self, enterprise_id: str | None, team_id: str | None) -> str:
+        return f"{self.prefix}:bot:{enterprise_id or '-'}:{team_id or '-'}"
+
+    def oauth_state(self, state: str) -> str:
+        return f"{self.prefix}:oauth-state:{state}"

@@ -1,0 +1,1 @@
+"""Fixtures for the Meetings API client (owned by the client work)."""
