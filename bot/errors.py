@@ -3,6 +3,8 @@
     MeetbotError
     ├── UsageError               bad input from a user; carries the message and usage line
     ├── Unavailable              our own store (Redis) cannot be reached
+    ├── SlackError               a Slack Web API call failed (`error` is Slack's code)
+    │   └── NotInChannel             the bot is not a member of the conversation
     └── ProviderError            a room provider call failed (method, url, status)
         ├── ProviderAuthError        401: credentials rejected
         ├── NotFoundError            404: room, recording, theme or session unknown
@@ -39,6 +41,19 @@ class UsageError(MeetbotError):
 
 class Unavailable(MeetbotError):
     """Redis (state and queue) cannot be reached; nothing was started."""
+
+
+class SlackError(MeetbotError):
+    """A Slack Web API call answered ok:false. `error` is Slack's code, e.g. "channel_not_found"."""
+
+    def __init__(self, method: str, error: str) -> None:
+        super().__init__(f"Slack {method} failed: {error}")
+        self.method = method
+        self.error = error
+
+
+class NotInChannel(SlackError):
+    pass
 
 
 class ProviderError(MeetbotError):

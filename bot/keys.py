@@ -63,6 +63,10 @@ class Keys:
         who = f":{user_id}" if user_id else ""
         return f"{self.prefix}:install:{enterprise_id or '-'}:{team_id or '-'}{who}"
 
+    def installers(self, enterprise_id: str | None, team_id: str | None) -> str:
+        """Set of user ids holding a per-user installation in this org/workspace."""
+        return f"{self.prefix}:install-users:{enterprise_id or '-'}:{team_id or '-'}"
+
     def bot(self, enterprise_id: str | None, team_id: str | None) -> str:
         return f"{self.prefix}:bot:{enterprise_id or '-'}:{team_id or '-'}"
 

@@ -12,7 +12,12 @@ import redis.asyncio as aioredis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-pytest_plugins = ["tests.plugins.emulator", "tests.plugins.meetings", "tests.plugins.slack"]
+pytest_plugins = [
+    "tests.plugins.emulator",
+    "tests.plugins.meetings",
+    "tests.plugins.slack",
+    "tests.plugins.bot",
+]
 
 # Tests own DB 15 of the Redis at REDIS_URL (make test starts one if none answers) and flush it.
 TEST_REDIS_DB = 15

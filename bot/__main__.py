@@ -1,0 +1,45 @@
+"""Command line: `python -m bot [--role all|web|worker]` and `python -m bot meetings ...`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from bot.config import ConfigError, Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["meetings"]:
+        from bot.meetings.cli import main as meetings_main
+
+        return int(meetings_main(argv[1:], os.environ))
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Run meetbot.")
+    parser.add_argument(
+        "--role",
+        choices=["all", "web", "worker"],
+        default="all",
+        help="all (default): web and worker in one process; web or worker to scale them apart",
+    )
+    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = Settings.from_env(os.environ)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        print("\nSee README.md (Configuration) and docs/slack-app.md.", file=sys.stderr)
+        return 2
+    from bot.run import Role, serve
+
+    asyncio.run(serve(settings, Role(args.role)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""The composition root: every collaborator is built here, from Settings, and passed down.
+
+`create_app(settings, ...)` returns the aiohttp application of the web role; `build()` the
+parts both roles share (the worker is made from the same parts in `bot.run`). Tests pass
+their own Redis, HTTP session, clock or provider; production passes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiohttp
+import redis.asyncio as aioredis
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings, SlackMode
+from bot.jobs import Jobs, MeetbotQueue, make_queue
+from bot.metrics import Metrics
+from bot.providers import build_provider
+from bot.rooms import RoomProvider
+from bot.service import MeetingService
+from bot.slack import commands, events, shortcuts
+from bot.slack.auth import InstallationAuth, SingleWorkspaceAuth
+from bot.slack.deps import ListenerDeps
+from bot.slack.installations import RedisInstallationStore
+from bot.slack.oauth import build_oauth_settings
+from bot.slack.oauth_state import RedisOAuthStateStore
+from bot.slack.web import SlackWeb
+from bot.store import Store
+from bot.web import add_routes
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Components:
+    settings: Settings
+    http: aiohttp.ClientSession
+    redis: aioredis.Redis
+    store: Store
+    queue: MeetbotQueue
+    jobs: Jobs
+    provider: RoomProvider
+    slack: SlackWeb
+    service: MeetingService
+    bolt: AsyncApp
+    metrics: Metrics
+    clock: Clock
+    single_auth: SingleWorkspaceAuth | None = None
+
+
+def connect_redis(url: str) -> aioredis.Redis:
+    """A pool that waits for a free connection instead of failing, and fails fast when Redis is
+    down (no silent reconnect loop: the user must hear "temporarily unavailable" within 3 s)."""
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=64,
+        timeout=2,
+        socket_connect_timeout=1,
+        socket_timeout=2,
+        retry=Retry(NoBackoff(), 0),
+    )
+    return aioredis.Redis(connection_pool=pool)
+
+
+async def build(
+    settings: Settings,
+    *,
+    http: aiohttp.ClientSession | None = None,
+    redis: aioredis.Redis | None = None,
+    provider: RoomProvider | None = None,
+    clock: Clock = utc_now,
+    registry: CollectorRegistry | None = None,
+) -> Components:
+    http = http or aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+    redis = redis or connect_redis(settings.redis_url)
+    store = Store(redis, clock=clock)
+    queue = make_queue(connect_redis(settings.redis_url))
+    await queue.connect()
+    jobs = Jobs(queue, clock=clock)
+    provider = provider or build_provider(settings, http=http, clock=clock)
+    metrics = Metrics(registry or CollectorRegistry())
+
+    installations: RedisInstallationStore | None = None
+    single_auth: SingleWorkspaceAuth | None = None
+    slack_client = AsyncWebClient(base_url=settings.slack_api_url, session=http)
+    if settings.slack_mode is SlackMode.OAUTH:
+        assert settings.encryption_key is not None
+        installations = RedisInstallationStore(
+            redis, fernet_key=settings.encryption_key, client_id=settings.slack_client_id
+        )
+        auth: SingleWorkspaceAuth | InstallationAuth = InstallationAuth(installations)
+        bolt = AsyncApp(
+            signing_secret=settings.slack_signing_secret,
+            client=slack_client,
+            oauth_settings=build_oauth_settings(
+                settings,
+                installation_store=installations,
+                state_store=RedisOAuthStateStore(redis),
+            ),
+            authorize=auth.bolt_authorize(),
+            process_before_response=True,
+        )
+    else:
+        assert settings.slack_bot_token is not None
+        single_auth = auth = SingleWorkspaceAuth(settings.slack_bot_token)
+        # process_before_response: our listeners only enqueue, so answering after them is
+        # fastest; otherwise Bolt polls for ack() every 10 ms (issue 4's measurements).
+        bolt = AsyncApp(
+            signing_secret=settings.slack_signing_secret,
+            client=slack_client,
+            authorize=auth.bolt_authorize(),
+            process_before_response=True,
+        )
+    slack = SlackWeb(session=http, base_url=settings.slack_api_url, tokens=auth.token)
+    service = MeetingService(
+        provider=provider,
+        slack=slack,
+        store=store,
+        followups=jobs,
+        public_url=settings.public_url,
+        clock=clock,
+    )
+    deps = ListenerDeps(jobs=jobs, clock=clock)
+    commands.register(bolt, deps)
+    shortcuts.register(bolt, deps)
+    events.register(bolt, deps, installations)
+    return Components(
+        settings=settings,
+        http=http,
+        redis=redis,
+        store=store,
+        queue=queue,
+        jobs=jobs,
+        provider=provider,
+        slack=slack,
+        service=service,
+        bolt=bolt,
+        metrics=metrics,
+        clock=clock,
+        single_auth=single_auth,
+    )
+
+
+async def close(components: Components, *, own_http: bool, own_redis: bool) -> None:
+    await components.queue.disconnect()
+    if own_redis:
+        await components.redis.aclose()
+    if own_http:
+        await components.http.close()
+
+
+def create_web_app(components: Components) -> web.Application:
+    """The web role: Bolt's /slack/events (and OAuth routes) plus our own routes."""
+    app = components.bolt.web_app(path="/slack/events")
+    add_routes(app, components)
+    return app
+
+
+async def create_app(
+    settings: Settings,
+    *,
+    http: aiohttp.ClientSession | None = None,
+    redis: aioredis.Redis | None = None,
+    provider: RoomProvider | None = None,
+    clock: Clock = utc_now,
+) -> web.Application:
+    """Web role application; the parts it built are closed when the app shuts down."""
+    components = await build(settings, http=http, redis=redis, provider=provider, clock=clock)
+    app = create_web_app(components)
+
+    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+        if components.single_auth is not None:
+            await components.single_auth.warm_up(components.bolt.client)
+        yield
+        await close(components, own_http=http is None, own_redis=redis is None)
+
+    app.cleanup_ctx.append(lifecycle)
+    return app

@@ -1,0 +1,144 @@
+"""Durable jobs on saq/Redis: what listeners enqueue, and the worker that runs them.
+
+Why saq, tuned: a job's key is its idempotency key (saq refuses a second job with a live
+key), and jobs survive a dead worker. saq's stock recovery is slow (a 60 s sweep lock), so
+jobs carry a short heartbeat that a keep-alive task refreshes while they run, and the sweep
+runs every second: a job whose worker died is retried by another within ~6 s (DESIGN §2).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+import redis.asyncio as aioredis
+from saq import Job, Queue, Worker
+from saq.queue.redis import RedisQueue
+from saq.types import PartialTimersDict
+
+from bot.errors import Unavailable
+from bot.requests import StartMeeting, Workspace
+from bot.store import RedisDown
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "meetbot"
+HEARTBEAT = 4  # seconds without a touch before a running job counts as abandoned
+KEEPALIVE = 1.0  # how often a running job touches itself
+SWEEP_EVERY = 1  # seconds between sweeps (also the sweep lock, so one sweeper at a time)
+JOB_TIMEOUT = 300  # a job stuck this long is aborted and retried
+RETRIES = 8
+RETRY_DELAY = 1.0
+RETRY_BACKOFF = 60.0  # exponential backoff, capped at this many seconds
+COMPLETED_TTL = (
+    24 * 3600
+)  # keep finished jobs (and so their keys) a day: late duplicates are no-ops
+
+JobFunction = Callable[..., Awaitable[Any]]
+
+
+class MeetbotQueue(RedisQueue):
+    """saq's Redis queue with a sweep that does not wait 5 s on a job whose worker is gone."""
+
+    async def sweep(self, lock: int = SWEEP_EVERY, abort: float = 0.2) -> list[str]:
+        return await super().sweep(lock=lock, abort=abort)
+
+
+def make_queue(redis: aioredis.Redis) -> MeetbotQueue:
+    """The queue on its own client (saq holds connections in blocking dequeues)."""
+    return MeetbotQueue(redis, name=QUEUE_NAME)
+
+
+class Jobs:
+    """The enqueue side, used by listeners and the service. Raises Unavailable if Redis is down."""
+
+    def __init__(self, queue: Queue, *, clock: Callable[[], datetime]) -> None:
+        self.queue = queue
+        self.clock = clock
+
+    async def _enqueue(
+        self, function: str, key: str, *, scheduled: float = 0, **kwargs: Any
+    ) -> bool:
+        job = Job(
+            function=function,
+            key=key,
+            kwargs=kwargs,
+            timeout=JOB_TIMEOUT,
+            heartbeat=HEARTBEAT,
+            retries=RETRIES,
+            retry_delay=RETRY_DELAY,
+            retry_backoff=RETRY_BACKOFF,
+            ttl=COMPLETED_TTL,
+            scheduled=int(scheduled),
+        )
+        try:
+            return await self.queue.enqueue(job) is not None
+        except RedisDown as exc:
+            raise Unavailable("job queue unreachable") from exc
+
+    async def start_meeting(self, req: StartMeeting) -> bool:
+        """Queue a meeting start; False if one with this key is already queued or done."""
+        return await self._enqueue("start_meeting", f"meet:{req.key}", request=req.to_dict())
+
+    async def refresh_home(self, ws: Workspace, user_id: str) -> None:
+        # Keyed per user and second: a burst of changes renders App Home once.
+        second = int(self.clock().timestamp())
+        await self._enqueue(
+            "refresh_home",
+            f"home:{ws.team_id}:{user_id}:{second}",
+            team_id=ws.team_id,
+            enterprise_id=ws.enterprise_id,
+            user_id=user_id,
+        )
+
+    async def enqueue(
+        self, function: str, key: str, *, scheduled: float = 0, **kwargs: Any
+    ) -> bool:
+        """Generic enqueue for other modules' jobs (callbacks, card refreshes, sweeps)."""
+        return await self._enqueue(function, key, scheduled=scheduled, **kwargs)
+
+
+def with_heartbeat(fn: JobFunction) -> JobFunction:
+    """Touch the running job every KEEPALIVE seconds so only a dead worker's jobs get swept."""
+
+    async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
+        job: Job = ctx["job"]
+
+        async def beat() -> None:
+            while True:
+                await asyncio.sleep(KEEPALIVE)
+                with contextlib.suppress(*RedisDown):
+                    await job.update()
+
+        beating = asyncio.create_task(beat())
+        try:
+            return await fn(ctx, **kwargs)
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
+
+    run.__name__ = getattr(fn, "__name__", "job")
+    return run
+
+
+def make_worker(
+    queue: Queue,
+    functions: dict[str, JobFunction],
+    *,
+    concurrency: int = 32,
+    cron: list[Any] | None = None,
+) -> Worker[Any]:
+    return Worker(
+        queue,
+        functions=[(name, with_heartbeat(fn)) for name, fn in functions.items()],
+        concurrency=concurrency,
+        cron_jobs=cron or [],
+        timers=PartialTimersDict(sweep=SWEEP_EVERY, schedule=1, abort=1, worker_info=10),
+        # Jobs wait on Redis, Slack and the provider: pick the next one up at once.
+        dequeue_timeout=1.0,
+    )

@@ -1,0 +1,61 @@
+"""Use-case inputs: what a listener hands to the queue and the service runs later.
+
+Plain data that survives a trip through a Redis job (to_dict/from_dict), so listeners
+never pass Slack or aiohttp objects downward.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.rooms import RoomKind
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Which Slack install a request belongs to (Enterprise Grid: enterprise + team)."""
+
+    team_id: str
+    enterprise_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StartMeeting:
+    """Start a room and post its card; `key` makes a retried job resume instead of repeating."""
+
+    key: str  # idempotency key: the Slack trigger_id (or view id) that asked for it
+    workspace: Workspace
+    user_id: str
+    channel_id: str
+    title: str
+    invitees: tuple[str, ...] = ()
+    record: bool = False
+    kind: RoomKind = RoomKind.INSTANT
+    expires_at: datetime | None = None
+    expire_after_use: bool = False
+    thread_ts: str | None = None  # post the card in this thread (message shortcut)
+    response_url: str | None = None  # fallback when the bot cannot post in the channel
+
+    @property
+    def meeting_id(self) -> str:
+        """Derived from the key, so every retry of this request addresses the same meeting."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:24]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["expires_at"] = self.expires_at.isoformat() if self.expires_at else None
+        data["invitees"] = list(self.invitees)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StartMeeting:
+        data = dict(data)
+        data["workspace"] = Workspace(**data["workspace"])
+        data["kind"] = RoomKind(data["kind"])
+        data["invitees"] = tuple(data.get("invitees", ()))
+        expires = data.get("expires_at")
+        data["expires_at"] = datetime.fromisoformat(expires) if expires else None
+        return cls(**data)

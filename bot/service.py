@@ -1,0 +1,282 @@
+"""Use case: start a meeting — create the room, post the card, DM the host and invitees.
+
+Runs in a worker job. Every externally visible step records its result before the next
+(`Store.record_step`), and each Slack post carries a marker in its message metadata, so a job
+killed between "posted" and "recorded" finds its own message instead of posting twice.
+The service never imports aiohttp.web or slack_bolt: Slack is reached through `SlackPort`.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot import blocks
+from bot.errors import (
+    ClientValidationError,
+    NotInChannel,
+    ProviderAuthError,
+    ProviderError,
+    SlackError,
+    UsageError,
+    user_message,
+)
+from bot.meeting import Meeting
+from bot.requests import StartMeeting, Workspace
+from bot.rooms import RoomKind, RoomProvider, RoomRequest
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    ts: str
+
+
+class SlackPort(Protocol):
+    """What the service needs from Slack. Implemented over slack_sdk in `bot.slack.web`."""
+
+    async def post(
+        self,
+        ws: Workspace,
+        channel: str,
+        message: blocks.Message,
+        *,
+        thread_ts: str | None = None,
+        marker: str | None = None,
+    ) -> Posted:
+        """Post to a channel, or DM when `channel` is a user id. Raises NotInChannel / SlackError."""
+        ...
+
+    async def find_posted(
+        self,
+        ws: Workspace,
+        channel: str,
+        *,
+        since: float,
+        marker: str,
+        thread_ts: str | None = None,
+    ) -> str | None:
+        """The ts of our own message carrying `marker`, posted in `channel` after `since`."""
+        ...
+
+    async def update(
+        self, ws: Workspace, channel: str, ts: str, message: blocks.Message
+    ) -> None: ...
+
+    async def join(self, ws: Workspace, channel: str) -> bool:
+        """Join a public channel; False where joining is impossible (private channel, DM)."""
+        ...
+
+    async def respond(
+        self, response_url: str, message: blocks.Message, *, in_channel: bool = False
+    ) -> None: ...
+
+    async def publish_home(self, ws: Workspace, user_id: str, view: dict[str, Any]) -> None: ...
+
+
+class FollowUps(Protocol):
+    """Work the service asks the job layer to do later (implemented by `bot.jobs`)."""
+
+    async def refresh_home(self, ws: Workspace, user_id: str) -> None: ...
+
+
+# Errors that will not go away by retrying the same request.
+PERMANENT = (UsageError, ClientValidationError, ProviderAuthError)
+
+
+def is_permanent(exc: BaseException) -> bool:
+    if isinstance(exc, PERMANENT):
+        return True
+    if isinstance(exc, ProviderError) and exc.status is not None:
+        return 400 <= exc.status < 500 and exc.status != 429
+    return isinstance(exc, SlackError) and not isinstance(exc, NotInChannel)
+
+
+class MeetingService:
+    def __init__(
+        self,
+        *,
+        provider: RoomProvider,
+        slack: SlackPort,
+        store: Store,
+        followups: FollowUps,
+        public_url: str,
+        clock: Clock,
+        recheck_after: timedelta = timedelta(minutes=1),
+    ) -> None:
+        self.provider = provider
+        self.slack = slack
+        self.store = store
+        self.followups = followups
+        self.public_url = public_url.rstrip("/")
+        self.clock = clock
+        self.recheck_after = recheck_after
+
+    def callback_url(self, token: str) -> str:
+        return f"{self.public_url}/callbacks/meetings/{token}"
+
+    async def start_meeting(self, req: StartMeeting) -> Meeting:
+        """Run (or resume) every step of starting a meeting; safe to call again after a crash."""
+        meeting = await self._record(req)
+        meeting = await self._room(req, meeting)
+        meeting = await self._card(req, meeting)
+        await self._post_once(
+            req.key, "host_dm", req.workspace, req.user_id, blocks.host_dm(meeting)
+        )
+        for user_id in req.invitees:
+            if user_id == req.user_id:
+                continue
+            try:
+                await self._post_once(
+                    req.key, f"invite:{user_id}", req.workspace, user_id, blocks.invite_dm(meeting)
+                )
+            except SlackError as exc:
+                # One unreachable invitee must not fail the meeting for everyone else.
+                log.warning("invite DM to %s failed: %s", user_id, exc.error)
+                await self.store.record_step(req.key, f"invite:{user_id}", f"failed:{exc.error}")
+        await self.store.mark_active(meeting.id, self.clock() + self.recheck_after)
+        await self.followups.refresh_home(req.workspace, req.user_id)
+        return meeting
+
+    async def _record(self, req: StartMeeting) -> Meeting:
+        existing = await self.store.get_meeting(req.meeting_id)
+        if existing is not None:
+            return existing
+        meeting = Meeting(
+            id=req.meeting_id,
+            team_id=req.workspace.team_id,
+            enterprise_id=req.workspace.enterprise_id,
+            creator_id=req.user_id,
+            title=req.title,
+            channel_id=req.channel_id,
+            thread_ts=req.thread_ts,
+            kind=req.kind,
+            record=req.record,
+            invitees=req.invitees,
+            expires_at=req.expires_at,
+            # 192 bits: the token is the callback's only credential (the provider signs nothing).
+            callback_token=secrets.token_urlsafe(24),
+            created_at=self.clock(),
+        )
+        await self.store.save_meeting(meeting)
+        return meeting
+
+    async def _room(self, req: StartMeeting, meeting: Meeting) -> Meeting:
+        if meeting.room_id is not None:
+            return meeting
+        assert meeting.callback_token is not None
+        steps = await self.store.steps(req.key)
+        room = None
+        if meeting.kind is RoomKind.LONG_TERM and "room:attempt" in steps:
+            # An earlier attempt may have created the room before failing ambiguously
+            # (timeout, 500/502/504): a second long-term room would outlive us, so look first.
+            room = await self.provider.find_room(meeting.id)
+        if room is None:
+            await self.store.record_step(req.key, "room:attempt", self.clock().isoformat())
+            room = await self.provider.create_room(
+                RoomRequest(
+                    title=meeting.title,
+                    kind=meeting.kind,
+                    expires_at=req.expires_at,
+                    record=req.record,
+                    expire_after_use=req.expire_after_use,
+                    callback_url=self.callback_url(meeting.callback_token),
+                    metadata=meeting.id,
+                )
+            )
+        meeting = meeting.replace(
+            room_id=room.id,
+            guest_url=room.guest_url,
+            host_url=room.host_url,
+            meeting_code=room.meeting_code,
+            expires_at=room.expires_at,
+        )
+        await self.store.save_meeting(meeting)
+        await self.store.record_step(req.key, "room", room.id)
+        return meeting
+
+    async def _card(self, req: StartMeeting, meeting: Meeting) -> Meeting:
+        if meeting.card_ts is not None or meeting.card_via_response_url:
+            return meeting
+        card = blocks.meeting_card(meeting, now=self.clock())
+        try:
+            ts = await self._post_once(
+                req.key, "card", req.workspace, req.channel_id, card, req.thread_ts
+            )
+        except NotInChannel:
+            if await self.slack.join(req.workspace, req.channel_id):
+                ts = await self._post_once(
+                    req.key, "card", req.workspace, req.channel_id, card, req.thread_ts
+                )
+            else:
+                return await self._card_via_response_url(req, meeting, card)
+        meeting = meeting.replace(card_ts=ts)
+        await self.store.save_meeting(meeting)
+        return meeting
+
+    async def _card_via_response_url(
+        self, req: StartMeeting, meeting: Meeting, card: blocks.Message
+    ) -> Meeting:
+        """Private channel or DM we cannot join: post through the command's response_url.
+
+        Such a card has no ts we can address, so it can never be updated (README: "Live updates").
+        """
+        if req.response_url is None:
+            # A modal submission carries no response_url: tell the creator privately instead.
+            await self._post_once(
+                req.key, "card:dm", req.workspace, req.user_id, blocks.private_channel_notice()
+            )
+        elif "card:response_url" not in await self.store.steps(req.key):
+            await self.slack.respond(req.response_url, card, in_channel=True)
+            await self.store.record_step(req.key, "card:response_url", "sent")
+            await self.slack.respond(req.response_url, blocks.private_channel_notice())
+        meeting = meeting.replace(card_via_response_url=True)
+        await self.store.save_meeting(meeting)
+        return meeting
+
+    async def _post_once(
+        self,
+        key: str,
+        step: str,
+        ws: Workspace,
+        channel: str,
+        message: blocks.Message,
+        thread_ts: str | None = None,
+    ) -> str:
+        """Post `message` exactly once in effect for (job key, step)."""
+        steps = await self.store.steps(key)
+        if step in steps:
+            return steps[step]
+        marker = f"{key}:{step}"
+        if f"{step}:attempt" in steps:
+            since = float(steps[f"{step}:attempt"])
+            found = await self.slack.find_posted(
+                ws, channel, since=since, marker=marker, thread_ts=thread_ts
+            )
+            if found is not None:
+                await self.store.record_step(key, step, found)
+                return found
+        # Slack's ts has microsecond resolution; one second of slack covers clock skew.
+        await self.store.record_step(key, f"{step}:attempt", str(self.clock().timestamp() - 1))
+        posted = await self.slack.post(ws, channel, message, thread_ts=thread_ts, marker=marker)
+        await self.store.record_step(key, step, posted.ts)
+        return posted.ts
+
+    async def notify_failure(self, req: StartMeeting, exc: BaseException) -> None:
+        """Tell the requester, once, that their meeting could not be started and why."""
+        if "failed:notice" in await self.store.steps(req.key):
+            return
+        message = blocks.ephemeral_error(user_message(exc))
+        if req.response_url is not None:
+            await self.slack.respond(req.response_url, message)
+        else:
+            await self.slack.post(req.workspace, req.user_id, message)
+        await self.store.record_step(req.key, "failed:notice", type(exc).__name__)

@@ -1,0 +1,235 @@
+"""The `/meet` grammar: command text in, `MeetOptions` (or `HelpRequest`) out, or a precise error.
+
+Pure: `now` comes in and every mistake is a `UsageError` carrying `USAGE`. The manifest sets
+`should_escape: true`, so Slack sends people as `<@U123|ana>` (or `<@U123>`), channels as
+`<#C123|general>`, and a literal `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`. A plain `@word` is
+a name Slack could not resolve to anyone. Limits are shared with the modal (`bot.slack.limits`);
+`USAGE` and `HELP_TEXT` are re-exported from `bot.blocks`, which owns all user-facing copy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.blocks import HELP_TEXT, USAGE
+from bot.errors import UsageError
+from bot.rooms import RoomKind
+from bot.slack import limits
+
+__all__ = ["HELP_TEXT", "USAGE", "HelpRequest", "MeetOptions", "parse_meet", "plain_text"]
+
+_DASHES = ("--", "\u2014", "\u2013")  # `--`, and the em/en dash Slack/macOS autocorrect it to
+_HELP_WORDS = frozenset({"help", "-h", "?", *(dash + "help" for dash in _DASHES)})
+_FLAGS = ("record", "until", "for", "expire-after-use", "help")
+_TOKEN = re.compile(r'<[^<>]*>|["“”][^"“”]*["“”]|[^\s<]+|<')
+_FLAG = re.compile(rf"^(?:{'|'.join(_DASHES)})([^\W\d_][\w-]*)(?:=(.*))?$", re.DOTALL)
+_UNKNOWN_USER = re.compile(r"^@[^\W\d_]")
+_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_BROADCAST = re.compile(r"^<!(here|channel|everyone)(?:\|[^>]*)?>$")
+_SUBTEAM = re.compile(r"^<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>$")
+_ENTITY = re.compile(r"<([#@!]?)([^<>|]*)(?:\|([^<>]*))?>")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DURATION = re.compile(r"^(\d{1,6})\s*(h|hours?|d|days?|w|weeks?)$", re.IGNORECASE)
+_UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7}
+
+
+@dataclass(frozen=True)
+class MeetOptions:
+    """What the user asked for. `title` None means "name it after the channel"."""
+
+    title: str | None
+    invitees: tuple[str, ...] = ()
+    record: bool = False
+    kind: RoomKind = RoomKind.INSTANT
+    expires_at: datetime | None = None  # set exactly when kind is LONG_TERM
+    expire_after_use: bool = False
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    """`/meet help`: answer with `HELP_TEXT`, start nothing."""
+
+
+def plain_text(text: str) -> str:
+    """Slack-escaped text made readable: `<#C1|general>` -> `#general`, `&amp;` -> `&`."""
+
+    def label(match: re.Match[str]) -> str:
+        sigil, target, name = match.group(1), match.group(2), match.group(3)
+        if sigil in ("#", "@"):
+            return sigil + (name or target).lstrip("#@")
+        if sigil == "!":
+            return name or f"@{target.split('^')[0]}"
+        return name or target
+
+    unescaped = _ENTITY.sub(label, text)
+    return unescaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def parse_meet(text: str, *, now: datetime) -> MeetOptions | HelpRequest:
+    """Parse the text after `/meet`.
+
+    Raises:
+        UsageError: naming the first problem found (all unknown `@names` at once).
+    """
+    if text.strip().lower() in _HELP_WORDS:
+        return HelpRequest()
+    parsed = _Parsed()
+    tokens = list(_tokens(text))
+    i = 0
+    while i < len(tokens):
+        raw, quoted = tokens[i]
+        flag = None if quoted else _FLAG.match(raw)
+        if flag:
+            i = parsed.flag(raw, flag, tokens, i)
+        elif quoted:
+            parsed.title.append(plain_text(raw[1:-1]))
+        else:
+            parsed.word(raw)
+        i += 1
+    if parsed.help:
+        return HelpRequest()
+    return parsed.options(now)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, bool]]:
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        yield raw, len(raw) >= 2 and raw[0] in '"“”' and raw[-1] in '"“”'
+
+
+def _code(value: str) -> str:
+    return "`" + value.replace("`", "'") + "`"
+
+
+@dataclass
+class _Parsed:
+    title: list[str] = field(default_factory=list)
+    invitees: dict[str, None] = field(default_factory=dict)  # ordered set
+    unknown_users: list[str] = field(default_factory=list)
+    values: dict[str, str | None] = field(default_factory=dict)
+    help: bool = False
+
+    def word(self, raw: str) -> None:
+        if user := _USER.match(raw):
+            self.invitees.setdefault(user.group(1))
+        elif broadcast := _BROADCAST.match(raw):
+            raise UsageError(
+                f"{_code('@' + broadcast.group(1))} can't be invited: mention people one by one.",
+                usage=USAGE,
+            )
+        elif subteam := _SUBTEAM.match(raw):
+            name = subteam.group(2) or "@" + subteam.group(1)
+            raise UsageError(
+                f"User groups like {_code(name)} can't be invited: mention people one by one.",
+                usage=USAGE,
+            )
+        elif _UNKNOWN_USER.match(raw):
+            self.unknown_users.append(raw)
+        elif raw.strip('"“”'):
+            self.title.append(plain_text(raw))
+
+    def flag(self, raw: str, match: re.Match[str], tokens: list[tuple[str, bool]], i: int) -> int:
+        """Record one flag; returns the index of the last token it consumed."""
+        name, inline = match.group(1).lower().replace("_", "-"), match.group(2)
+        if name not in _FLAGS:
+            raise UsageError(_unknown_flag(raw, name), usage=USAGE)
+        if name == "help":
+            self.help = True
+            return i
+        if name in self.values:
+            raise UsageError(f"{_code('--' + name)} is given twice.", usage=USAGE)
+        if name in ("until", "for"):
+            value = inline
+            if value is None and i + 1 < len(tokens):
+                nxt, quoted = tokens[i + 1]
+                if quoted or not (_FLAG.match(nxt) or nxt.startswith("<")):
+                    value, i = nxt.strip('"“”'), i + 1
+            if not value or not value.strip():
+                example = "2026-12-31" if name == "until" else "30d"
+                raise UsageError(
+                    f"{_code('--' + name)} needs a value, like {_code(f'--{name} {example}')}.",
+                    usage=USAGE,
+                )
+            self.values[name] = value.strip()
+        elif inline is not None:
+            raise UsageError(f"{_code('--' + name)} takes no value.", usage=USAGE)
+        else:
+            self.values[name] = None
+        return i
+
+    def options(self, now: datetime) -> MeetOptions:
+        if self.unknown_users:
+            names = " or ".join(_code(name) for name in dict.fromkeys(self.unknown_users))
+            raise UsageError(
+                f"I can't find {names} in Slack: pick people from the @-autocomplete"
+                " so they turn into mentions.",
+                usage=USAGE,
+            )
+        if "until" in self.values and "for" in self.values:
+            raise UsageError("Use either `--until` or `--for`, not both.", usage=USAGE)
+        expires_at = _expiry(self.values, now)
+        expire_after_use = "expire-after-use" in self.values
+        if expire_after_use and expires_at is None:
+            raise UsageError(
+                "`--expire-after-use` is only for long-term rooms: add `--until YYYY-MM-DD`"
+                " or `--for 30d`.",
+                usage=USAGE,
+            )
+        title = " ".join(part for part in (p.strip() for p in self.title) if part) or None
+        problem = (title and limits.title_problem(title)) or limits.invitees_problem(
+            len(self.invitees)
+        )
+        if problem:
+            raise UsageError(problem, usage=USAGE)
+        return MeetOptions(
+            title=title,
+            invitees=tuple(self.invitees),
+            record="record" in self.values,
+            kind=RoomKind.INSTANT if expires_at is None else RoomKind.LONG_TERM,
+            expires_at=expires_at,
+            expire_after_use=expire_after_use,
+        )
+
+
+def _unknown_flag(raw: str, name: str) -> str:
+    close = difflib.get_close_matches(name, [f for f in _FLAGS if f != "help"], n=1, cutoff=0.6)
+    if close:
+        return f"Unknown option {_code(raw)}: did you mean {_code('--' + close[0])}?"
+    return (
+        f"Unknown option {_code(raw)}. Options are `--record`, `--until`, `--for` and"
+        " `--expire-after-use`; to start a title with a dash, put the title in quotes."
+    )
+
+
+def _expiry(values: dict[str, str | None], now: datetime) -> datetime | None:
+    if (until := values.get("until")) is not None:
+        given = _code(f"--until {until}")
+        match = _DATE.match(until)
+        if not match:
+            raise UsageError(
+                f"{given} is not a date: use YYYY-MM-DD, like `2026-12-31`.", usage=USAGE
+            )
+        try:
+            day = date(*(int(part) for part in match.groups()))
+        except ValueError as exc:
+            raise UsageError(f"{given} is not a valid date: {exc}.", usage=USAGE) from exc
+        expires_at = limits.end_of_day_utc(day)
+    elif (duration := values.get("for")) is not None:
+        given = _code(f"--for {duration}")
+        match = _DURATION.match(duration)
+        if not match:
+            raise UsageError(
+                f"{given} is not a duration: use hours, days or weeks, like `12h`, `30d` or `2w`.",
+                usage=USAGE,
+            )
+        hours = int(match.group(1)) * _UNIT_HOURS[match.group(2)[0].lower()]
+        expires_at = now + timedelta(hours=hours)
+    else:
+        return None
+    if problem := limits.expiry_problem(expires_at, now=now, given=given):
+        raise UsageError(problem, usage=USAGE)
+    return expires_at

@@ -1,0 +1,100 @@
+"""Shortcuts and the start-meeting modal.
+
+Opening a modal must use the trigger_id within 3 s, so it cannot wait in the job queue:
+the listener acks at once and a Bolt lazy listener calls views.open right after the ack.
+The submission is validated in the modal (`response_action: errors`) and then enqueued.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import Unavailable
+from bot.requests import StartMeeting
+from bot.slack.deps import ListenerDeps, workspace_of
+from bot.slack.views import (
+    START_MEETING_CALLBACK_ID,
+    TITLE_BLOCK_ID,
+    StartFromModal,
+    parse_start_meeting_submission,
+    start_meeting_modal,
+)
+
+GLOBAL_SHORTCUT = "start_meeting"
+MESSAGE_SHORTCUT = "meet_about_message"
+HOME_BUTTON = "home_start_meeting"
+
+
+async def _ack(ack: AsyncAck) -> None:
+    await ack()
+
+
+def register(app: AsyncApp, deps: ListenerDeps) -> None:
+    async def open_blank(body: dict[str, Any], client: AsyncWebClient) -> None:
+        await client.views_open(trigger_id=body["trigger_id"], view=start_meeting_modal())
+
+    async def open_about_message(body: dict[str, Any], client: AsyncWebClient) -> None:
+        message = body.get("message", {})
+        channel_id = body["channel"]["id"]
+        # Reply in the message's own thread; a reply inside a thread joins that thread.
+        thread_ts = message.get("thread_ts") or message["ts"]
+        view = start_meeting_modal(
+            title=_first_line(message.get("text", "")),
+            conversation_id=channel_id,
+            thread=(channel_id, thread_ts),
+        )
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.shortcut(GLOBAL_SHORTCUT)(ack=_ack, lazy=[open_blank])
+    app.shortcut(MESSAGE_SHORTCUT)(ack=_ack, lazy=[open_about_message])
+    app.action(HOME_BUTTON)(ack=_ack, lazy=[open_blank])
+
+    @app.view(START_MEETING_CALLBACK_ID)
+    async def submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        result = parse_start_meeting_submission(view, now=deps.clock())
+        if not isinstance(result, StartFromModal):
+            await ack(response_action="errors", errors=result)
+            return
+        options = result.options
+        request = StartMeeting(
+            key=f"view:{view['id']}",
+            workspace=workspace_of(body),
+            user_id=body["user"]["id"],
+            channel_id=result.channel_id,
+            title=options.title or "Quick meeting",
+            invitees=options.invitees,
+            record=options.record,
+            kind=options.kind,
+            expires_at=options.expires_at,
+            expire_after_use=options.expire_after_use,
+            thread_ts=result.thread_ts,
+            response_url=_response_url(body),
+        )
+        try:
+            await deps.jobs.start_meeting(request)
+        except Unavailable:
+            await ack(
+                response_action="errors",
+                errors={
+                    TITLE_BLOCK_ID: "Meetings are temporarily unavailable. Please try again in a minute."
+                },
+            )
+            return
+        await ack()
+
+
+def _first_line(text: str) -> str | None:
+    line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return line[:200] or None
+
+
+def _response_url(body: dict[str, Any]) -> str | None:
+    """The conversation picker's response_url (set when the select has response_url_enabled)."""
+    for item in body.get("response_urls") or []:
+        url = item.get("response_url")
+        if url:
+            return str(url)
+    return None

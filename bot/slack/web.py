@@ -1,0 +1,172 @@
+"""`SlackPort` over slack_sdk's AsyncWebClient: the only module that calls the Slack Web API.
+
+One shared aiohttp session for every call (slack_sdk would otherwise open a connection per
+call), Slack's 429 Retry-After honoured by slack_sdk's retry handler, and Slack's `ok: false`
+answers mapped onto `bot.errors.SlackError` here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import Message
+from bot.errors import NotInChannel, SlackError
+from bot.requests import Workspace
+from bot.service import Posted
+
+log = logging.getLogger(__name__)
+
+# Given a workspace, the bot token to act in it (one fixed token, or the installation store).
+TokenSource = Callable[[Workspace], Awaitable[str]]
+
+MARKER_EVENT = "meetbot_post"
+# Posting where the bot is not a member: public channels say not_in_channel, private ones
+# it cannot see say channel_not_found (https://api.slack.com/methods/chat.postMessage#errors).
+_NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found"}
+_CANNOT_JOIN = {
+    "method_not_supported_for_channel_type",
+    "channel_not_found",
+    "is_archived",
+    "missing_scope",
+}
+
+
+class SlackWeb:
+    def __init__(
+        self, *, session: aiohttp.ClientSession, base_url: str, tokens: TokenSource
+    ) -> None:
+        self._session = session
+        self._base_url = base_url
+        self._tokens = tokens
+        self._clients: dict[str, AsyncWebClient] = {}
+        self._dm_channels: dict[tuple[str, str], str] = {}
+
+    async def client(self, ws: Workspace) -> AsyncWebClient:
+        token = await self._tokens(ws)
+        client = self._clients.get(token)
+        if client is None:
+            client = AsyncWebClient(
+                token=token,
+                base_url=self._base_url,
+                session=self._session,
+                retry_handlers=[
+                    AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+                    AsyncConnectionErrorRetryHandler(max_retry_count=2),
+                ],
+            )
+            self._clients[token] = client
+        return client
+
+    async def _call(self, ws: Workspace, method: str, **params: Any) -> dict[str, Any]:
+        client = await self.client(ws)
+        try:
+            response = await client.api_call(method, json=params)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            if method == "chat.postMessage" and error in _NOT_IN_CHANNEL:
+                raise NotInChannel(method, error) from exc
+            raise SlackError(method, error) from exc
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def _conversation(self, ws: Workspace, channel: str) -> str:
+        """A user id becomes the bot's DM channel with that user (cached)."""
+        if not channel.startswith(("U", "W")):
+            return channel
+        cached = self._dm_channels.get((ws.team_id, channel))
+        if cached is None:
+            data = await self._call(ws, "conversations.open", users=channel)
+            cached = str(data["channel"]["id"])
+            self._dm_channels[(ws.team_id, channel)] = cached
+        return cached
+
+    async def post(
+        self,
+        ws: Workspace,
+        channel: str,
+        message: Message,
+        *,
+        thread_ts: str | None = None,
+        marker: str | None = None,
+    ) -> Posted:
+        conversation = await self._conversation(ws, channel)
+        params: dict[str, Any] = {
+            "channel": conversation,
+            "text": message.text,
+            "blocks": message.blocks,
+        }
+        if thread_ts:
+            params["thread_ts"] = thread_ts
+        if marker:
+            # Message metadata lets a resumed job find a post it made before it crashed.
+            params["metadata"] = {"event_type": MARKER_EVENT, "event_payload": {"marker": marker}}
+        data = await self._call(ws, "chat.postMessage", **params)
+        return Posted(channel=str(data["channel"]), ts=str(data["ts"]))
+
+    async def find_posted(
+        self,
+        ws: Workspace,
+        channel: str,
+        *,
+        since: float,
+        marker: str,
+        thread_ts: str | None = None,
+    ) -> str | None:
+        conversation = await self._conversation(ws, channel)
+        common = {
+            "channel": conversation,
+            "oldest": f"{since:.6f}",
+            "include_all_metadata": True,
+            "limit": 200,
+        }
+        if thread_ts:
+            data = await self._call(ws, "conversations.replies", ts=thread_ts, **common)
+        else:
+            data = await self._call(ws, "conversations.history", **common)
+        for msg in data.get("messages", []):
+            payload = (msg.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("marker") == marker:
+                return str(msg["ts"])
+        return None
+
+    async def update(self, ws: Workspace, channel: str, ts: str, message: Message) -> None:
+        await self._call(
+            ws, "chat.update", channel=channel, ts=ts, text=message.text, blocks=message.blocks
+        )
+
+    async def join(self, ws: Workspace, channel: str) -> bool:
+        try:
+            await self._call(ws, "conversations.join", channel=channel)
+        except SlackError as exc:
+            if exc.error in _CANNOT_JOIN:
+                return False
+            raise
+        return True
+
+    async def respond(
+        self, response_url: str, message: Message, *, in_channel: bool = False
+    ) -> None:
+        body = {
+            "response_type": "in_channel" if in_channel else "ephemeral",
+            "text": message.text,
+            "blocks": message.blocks,
+            "replace_original": False,
+        }
+        async with self._session.post(response_url, json=body) as resp:
+            if resp.status >= 400:
+                raise SlackError("response_url", f"http_{resp.status}")
+
+    async def publish_home(self, ws: Workspace, user_id: str, view: dict[str, Any]) -> None:
+        await self._call(ws, "views.publish", user_id=user_id, view=view)
+
+    async def open_view(self, ws: Workspace, trigger_id: str, view: dict[str, Any]) -> None:
+        await self._call(ws, "views.open", trigger_id=trigger_id, view=view)

@@ -1,0 +1,50 @@
+"""Job bodies the worker runs: thin adapters from a saq job to a service call.
+
+A permanent failure (bad input, credentials, a 4xx) is told to the user once and not
+retried; anything else is raised so saq retries it with backoff, and the user is told only
+when the last attempt fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from saq import Job
+
+from bot.jobs import JobFunction
+from bot.requests import StartMeeting, Workspace
+from bot.service import MeetingService, is_permanent
+from bot.slack.views import home_view
+
+log = logging.getLogger(__name__)
+
+
+def job_functions(service: MeetingService) -> dict[str, JobFunction]:
+    async def start_meeting(ctx: dict[str, Any], *, request: dict[str, Any]) -> str:
+        req = StartMeeting.from_dict(request)
+        job: Job = ctx["job"]
+        try:
+            meeting = await service.start_meeting(req)
+        except Exception as exc:
+            last_attempt = job.attempts >= job.retries
+            if is_permanent(exc) or last_attempt:
+                log.warning(
+                    "meeting %s failed (%s); telling the user", req.meeting_id, type(exc).__name__
+                )
+                await service.notify_failure(req, exc)
+                if is_permanent(exc):
+                    return "failed"
+            raise
+        return meeting.id
+
+    async def refresh_home(
+        ctx: dict[str, Any], *, team_id: str, enterprise_id: str | None, user_id: str
+    ) -> None:
+        ws = Workspace(team_id=team_id, enterprise_id=enterprise_id)
+        meetings = await service.store.user_meetings(team_id, user_id)
+        await service.slack.publish_home(
+            ws, user_id, home_view(meetings=meetings, now=service.clock())
+        )
+
+    return {"start_meeting": start_meeting, "refresh_home": refresh_home}

@@ -1,0 +1,151 @@
+"""The whole bot running for real: web role on a real port, a worker, real Redis (DB 15),
+the Meetings emulator and the fake Slack Web API. Tests drive it the way Slack does."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import unused_port
+from pytest_aiohttp import AiohttpServer
+from saq import Worker
+
+from bot.app import Components, build, close, create_web_app
+from bot.config import Settings
+from bot.jobs import make_worker
+from bot.sandbox.slack.signing import (
+    event_callback_body,
+    interactive_body,
+    new_trigger_id,
+    signed_headers,
+    slash_command_body,
+)
+from bot.tasks import job_functions
+from tests.plugins.emulator import EmulatorHandle
+from tests.plugins.slack import BOT_TOKEN, FakeSlack
+
+SIGNING_SECRET = "test-signing-secret"  # noqa: S105 - a test value
+CREATOR = "U0ALICE"
+GENERAL = "C0GENERAL"
+
+
+@dataclass
+class SlackReply:
+    status: int
+    body: dict[str, Any] | None
+    elapsed: float
+
+    @property
+    def text(self) -> str:
+        return str((self.body or {}).get("text", ""))
+
+
+@dataclass
+class RunningBot:
+    url: str
+    components: Components
+    slack: FakeSlack
+    emulator: EmulatorHandle
+    http: aiohttp.ClientSession
+    worker: Worker[Any] | None = None
+    _task: asyncio.Task[None] | None = None
+
+    async def post_slack(self, body: bytes, *, secret: str = SIGNING_SECRET) -> SlackReply:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with self.http.post(
+            f"{self.url}/slack/events", data=body, headers=signed_headers(secret, body)
+        ) as resp:
+            raw = await resp.read()
+            elapsed = loop.time() - started
+            parsed = json.loads(raw) if raw.startswith(b"{") else None
+            return SlackReply(resp.status, parsed, elapsed)
+
+    async def command(
+        self,
+        text: str = "",
+        *,
+        user_id: str = CREATOR,
+        channel_id: str = GENERAL,
+        channel_name: str = "general",
+        response_url: str | None = None,
+        trigger_id: str | None = None,
+    ) -> SlackReply:
+        body = slash_command_body(
+            text=text,
+            user_id=user_id,
+            channel_id=channel_id,
+            channel_name=channel_name,
+            response_url=response_url or self.slack.response_url(),
+            trigger_id=trigger_id or new_trigger_id(),
+        )
+        return await self.post_slack(body)
+
+    async def interact(self, payload: dict[str, Any]) -> SlackReply:
+        return await self.post_slack(interactive_body(payload))
+
+    async def event(self, event: dict[str, Any], **kwargs: Any) -> SlackReply:
+        return await self.post_slack(event_callback_body(event, **kwargs))
+
+    def start_worker(self) -> None:
+        self.worker = make_worker(self.components.queue, job_functions(self.components.service))
+        self._task = asyncio.create_task(self.worker.start())
+
+    async def stop_worker(self) -> None:
+        if self.worker is not None and self._task is not None:
+            await self.worker.stop()
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self.worker, self._task = None, None
+
+
+def bot_env(emulator: EmulatorHandle, slack: FakeSlack, redis_url: str, port: int) -> dict[str, str]:
+    return {
+        "PORT": str(port),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "REDIS_URL": redis_url,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+        "VONAGE_APPLICATION_ID": emulator.application_id,
+        "VONAGE_PRIVATE_KEY": emulator.private_key_pem,
+        "MEETINGS_API_URL": emulator.base_url,
+    }
+
+
+@pytest.fixture
+async def bot_no_worker(
+    aiohttp_server: AiohttpServer,
+    emulator: EmulatorHandle,
+    slack_api: FakeSlack,
+    redis_url: str,
+    redis: Any,
+) -> AsyncIterator[RunningBot]:
+    """The web role alone (a test starts the worker when it wants one)."""
+    slack_api.state.add_channel(GENERAL, "general")
+    slack_api.state.add_user(CREATOR, "alice")
+    port = unused_port()
+    settings = Settings.from_env(bot_env(emulator, slack_api, redis_url, port))
+    async with aiohttp.ClientSession() as http:
+        components = await build(settings, http=http)
+        await aiohttp_server(create_web_app(components), port=port)
+        running = RunningBot(f"http://127.0.0.1:{port}", components, slack_api, emulator, http)
+        try:
+            yield running
+        finally:
+            await running.stop_worker()
+            await close(components, own_http=False, own_redis=True)
+
+
+@pytest.fixture
+async def bot(bot_no_worker: RunningBot) -> AsyncIterator[RunningBot]:
+    """Web role and worker, as `python -m bot` runs them."""
+    bot_no_worker.start_worker()
+    yield bot_no_worker
