@@ -266,7 +266,12 @@ class MeetingService:
                 return found
         # Slack's ts has microsecond resolution; one second of slack covers clock skew.
         await self.store.record_step(key, f"{step}:attempt", str(self.clock().timestamp() - 1))
-        posted = await self.slack.post(ws, channel, message, thread_ts=thread_ts, marker=marker)
+        try:
+            posted = await self.slack.post(ws, channel, message, thread_ts=thread_ts, marker=marker)
+        except SlackError:
+            # Slack answered and refused: nothing was posted, so there is nothing to look for.
+            await self.store.forget_step(key, f"{step}:attempt")
+            raise
         await self.store.record_step(key, step, posted.ts)
         return posted.ts
 

@@ -144,6 +144,9 @@ class Store:
             pipe.expire(key, STEP_TTL)
             await pipe.execute()
 
+    async def forget_step(self, job_key: str, name: str) -> None:
+        await self.redis.hdel(self.keys.steps(job_key), name)
+
     # --- locks ------------------------------------------------------------------------------
 
     @asynccontextmanager

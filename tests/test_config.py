@@ -43,7 +43,12 @@ def test_every_missing_variable_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as info:
         Settings.from_env({})
     message = str(info.value)
-    for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "VONAGE_APPLICATION_ID", "VONAGE_PRIVATE_KEY"):
+    for name in (
+        "SLACK_SIGNING_SECRET",
+        "SLACK_BOT_TOKEN",
+        "VONAGE_APPLICATION_ID",
+        "VONAGE_PRIVATE_KEY",
+    ):
         assert name in message
 
 

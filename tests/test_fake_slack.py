@@ -298,8 +298,11 @@ async def test_oauth_exchanges_a_code_once_for_a_working_bot_token(slack_api: Fa
         team_id="T0GRID", team_name="Grid Co", enterprise_id="E0GRID", enterprise_name="Grid"
     )
     slack_api.state.add_oauth_code("code-1", grid, installer_user_id="U0ADMIN")
+    slack_api.state.client_id, slack_api.state.client_secret = "111.222", "shh"
     client = slack_api.client(token="")
 
+    with pytest.raises(SlackApiError) as wrong_secret:
+        await client.oauth_v2_access(client_id="111.222", client_secret="guess", code="code-1")
     install = await client.oauth_v2_access(client_id="111.222", client_secret="shh", code="code-1")
     with pytest.raises(SlackApiError) as reused:
         await client.oauth_v2_access(client_id="111.222", client_secret="shh", code="code-1")
@@ -315,6 +318,7 @@ async def test_oauth_exchanges_a_code_once_for_a_working_bot_token(slack_api: Fa
     assert install["enterprise"] == {"id": "E0GRID", "name": "Grid"}
     assert (install["authed_user"], install["is_enterprise_install"]) == ({"id": "U0ADMIN"}, False)
     assert "calls:write" in install["scope"].split(",")
+    assert wrong_secret.value.response["error"] == "bad_client_secret"
     assert reused.value.response["error"] == "invalid_code"
     assert (who["team_id"], who["enterprise_id"]) == ("T0GRID", "E0GRID")
     assert slack_api.state.calls_to("oauth.v2.access")[0].token is None

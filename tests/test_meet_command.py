@@ -28,7 +28,9 @@ async def _dm_call(bot: RunningBot, user: str) -> ApiCall:
     )
 
 
-async def test_meet_posts_the_guest_link_to_the_channel_and_dms_the_host_link(bot: RunningBot) -> None:
+async def test_meet_posts_the_guest_link_to_the_channel_and_dms_the_host_link(
+    bot: RunningBot,
+) -> None:
     reply = await bot.command("")
     assert reply.status == 200
 
@@ -112,7 +114,9 @@ async def test_public_channel_without_the_bot_is_joined(bot: RunningBot) -> None
 async def test_private_channel_gets_the_card_through_the_response_url(bot: RunningBot) -> None:
     bot.slack.state.add_channel("G0SECRET", "secret", private=True, member=False)
     response_url = bot.slack.response_url()
-    await bot.command("Retro", channel_id="G0SECRET", channel_name="privategroup", response_url=response_url)
+    await bot.command(
+        "Retro", channel_id="G0SECRET", channel_name="privategroup", response_url=response_url
+    )
 
     card = await bot.slack.state.wait_for_response(
         response_url, lambda body: body.get("response_type") == "in_channel", timeout=10
@@ -133,5 +137,9 @@ async def test_one_request_makes_one_meeting_even_if_slack_sends_it_twice(bot: R
     await _card_call(bot)
     await _dm_call(bot, CREATOR)
     assert len(bot.emulator.state.rooms) == 1
-    cards = [c for c in bot.slack.state.calls_to("chat.postMessage") if c.params.get("channel") == GENERAL]
+    cards = [
+        c
+        for c in bot.slack.state.calls_to("chat.postMessage")
+        if c.params.get("channel") == GENERAL
+    ]
     assert len(cards) == 1

@@ -164,7 +164,7 @@ class MeetingsClient:
 
     async def delete_recording(self, recording_id: str) -> None:
         path = f"/recordings/{segment('recording_id', recording_id)}"
-        await self._http.call("DELETE", path, parse=_nothing)
+        await self._http.call_no_content("DELETE", path)
 
     async def session_recordings(self, session_id: str) -> list[Recording]:
         path = f"/sessions/{segment('session_id', session_id)}/recordings"
@@ -172,10 +172,6 @@ class MeetingsClient:
 
     async def dial_in_numbers(self) -> list[DialInNumber]:
         return await self._http.call("GET", "/dial-in-numbers", parse=_dial_in_numbers)
-
-
-def _nothing(value: object) -> None:
-    return None
 
 
 def _dial_in_numbers(value: object) -> list[DialInNumber]:

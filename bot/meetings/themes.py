@@ -25,10 +25,6 @@ def _theme_path(theme_id: str, suffix: str = "") -> str:
     return f"/themes/{segment('theme_id', theme_id)}{suffix}"
 
 
-def _nothing(value: object) -> None:
-    return None
-
-
 def logo_form(upload: LogoUploadUrl, content: bytes) -> aiohttp.FormData:
     """S3's POST policy wants its fields first and the file last, in a field named `file`."""
     form = aiohttp.FormData()
@@ -66,7 +62,7 @@ class ThemesApi:
     async def delete(self, theme_id: str, *, force: bool = False) -> None:
         """Refused with a 400 while rooms or the application use it, unless `force`."""
         params = {"force": "true"} if force else None
-        await self._http.call("DELETE", _theme_path(theme_id), params=params, parse=_nothing)
+        await self._http.call_no_content("DELETE", _theme_path(theme_id), params=params)
 
     async def rooms(
         self,
@@ -86,7 +82,9 @@ class ThemesApi:
     async def set_default(self, theme_id: str) -> Application:
         """PATCH /applications: the theme rooms get when they name none."""
         _theme_path(theme_id)  # validates the id
-        body = {"update_details": {"default_theme_id": theme_id}}
+        # The spec's UpdateApplicationDetails is the bare object; vonage SDK 3.18 wrapped it in
+        # `update_details` as for rooms. We follow the spec (and the emulator built from it).
+        body = {"default_theme_id": theme_id}
         return await self._http.call(
             "PATCH", "/applications", json=body, parse=Application.from_json
         )
@@ -104,7 +102,7 @@ class ThemesApi:
         if not keys:
             raise invalid("keys", "give at least one uploaded logo key")
         path = _theme_path(theme_id, "/finalizeLogos")
-        await self._http.call("PUT", path, json={"keys": keys}, parse=_nothing)
+        await self._http.call_no_content("PUT", path, json={"keys": keys})
 
     async def upload_logos(self, theme_id: str, logos: Mapping[str, bytes]) -> builtins.list[str]:
         """All three steps for `{"white": png, "colored": png, "favicon": png}` (any subset).

@@ -68,7 +68,31 @@ class Transport:
         params: Mapping[str, str] | None = None,
         json: object = None,
     ) -> T:
-        """Send an authenticated API request; retry per policy; refresh the JWT once on 401."""
+        """Send an authenticated API request and parse its JSON answer with `parse`.
+
+        Retries per the policy and refreshes the JWT once on a 401.
+        """
+        return await self._call(method, path, params, json, lambda body: parse(_json(body)))
+
+    async def call_no_content(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: object = None,
+    ) -> None:
+        """Like `call` for operations whose answer carries nothing (204, or a bare "OK")."""
+        await self._call(method, path, params, json, lambda body: None)
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json: object,
+        read: Callable[[bytes], T],
+    ) -> T:
         url = self.base_url + path
         shown = f"{url}?{urlencode(params)}" if params else url
         refreshed = False
@@ -86,7 +110,7 @@ class Transport:
                     headers={"Authorization": f"Bearer {token}"},
                 )
                 check_response(method, shown, status, headers, body)
-                return _decode(method, shown, status, body, parse)
+                return _decode(method, shown, status, body, read)
             except ProviderAuthError:
                 if refreshed:
                     raise
@@ -174,10 +198,13 @@ class Transport:
             ) from e
 
 
-def _decode(method: str, url: str, status: int, body: bytes, parse: Callable[[object], T]) -> T:
+def _json(body: bytes) -> object:
+    return jsonlib.loads(body) if body.strip() else None
+
+
+def _decode(method: str, url: str, status: int, body: bytes, read: Callable[[bytes], T]) -> T:
     try:
-        data = jsonlib.loads(body) if body.strip() else None
-        return parse(data)
+        return read(body)
     except (ValueError, TypeError, KeyError) as e:
         # Processed (2xx) but unreadable: as ambiguous as a 5xx for whoever sent it.
         raise ProviderServerError(

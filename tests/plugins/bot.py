@@ -30,7 +30,7 @@ from bot.tasks import job_functions
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import BOT_TOKEN, FakeSlack
 
-SIGNING_SECRET = "test-signing-secret"  # noqa: S105 - a test value
+SIGNING_SECRET = "test-signing-secret"
 CREATOR = "U0ALICE"
 GENERAL = "C0GENERAL"
 
@@ -106,7 +106,9 @@ class RunningBot:
         self.worker, self._task = None, None
 
 
-def bot_env(emulator: EmulatorHandle, slack: FakeSlack, redis_url: str, port: int) -> dict[str, str]:
+def bot_env(
+    emulator: EmulatorHandle, slack: FakeSlack, redis_url: str, port: int
+) -> dict[str, str]:
     return {
         "PORT": str(port),
         "PUBLIC_URL": f"http://127.0.0.1:{port}",

@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     state = demo_state(f"http://{args.host}:{args.port}")
     print(f"fake Slack Web API at http://{args.host}:{args.port}/api/")
-    web.run_app(create_fake_slack_app(state), host=args.host, port=args.port, print=None)
+    web.run_app(
+        create_fake_slack_app(state), host=args.host, port=args.port, print=None, access_log=None
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ A handler takes an `ApiRequest` and returns the success body without `ok`; it ra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -81,7 +82,7 @@ def find_channel(request: ApiRequest, ref: str | None, *, see_private: bool = Fa
     state = request.state
     if not ref:
         raise MethodError("channel_not_found")
-    if ref[0] in "UW":
+    if re.fullmatch(r"[UW][A-Z0-9]+", ref):
         if ref not in state.users:
             raise MethodError("channel_not_found")
         return state.dm_channel(ref)

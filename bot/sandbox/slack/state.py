@@ -93,7 +93,15 @@ class FakeSlackState:
         display_name: str = "",
         is_bot: bool = False,
     ) -> User:
-        user = User(id, name, tz, real_name, display_name, self.workspace.team_id, is_bot)
+        user = User(
+            id=id,
+            name=name,
+            tz=tz,
+            real_name=real_name,
+            display_name=display_name,
+            team_id=self.workspace.team_id,
+            is_bot=is_bot,
+        )
         self.users[id] = user
         return user
 

@@ -1,0 +1,350 @@
+"""Slack views: the start-meeting modal (built, then read back) and the App Home. Pure.
+
+The modal is the form twin of `/meet`: a submission becomes the same `MeetOptions`, checked
+against the same limits (`bot.slack.limits`), and each problem is mapped onto its block for
+`response_action: errors`. The App Home is the creator's own tab, so besides the host DM it is
+the one place that shows host links: a lost DM is never a lost host link.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.blocks import (
+    JOIN_ACTION_ID,
+    RECORDING_ACTION_ID,
+    Block,
+    button,
+    clip,
+    context,
+    escape,
+    header,
+    is_joinable,
+    link,
+    link_button,
+    section,
+)
+from bot.meeting import Meeting, MeetingStatus
+from bot.rooms import RoomKind
+from bot.slack import limits
+from bot.slack.grammar import MeetOptions, plain_text
+from bot.timefmt import duration_text, size_text, slack_date
+
+START_MEETING_CALLBACK_ID = "start_meeting_modal"
+TITLE_BLOCK_ID, TITLE_ACTION_ID = "title", "title_input"
+CONVERSATION_BLOCK_ID, CONVERSATION_ACTION_ID = "conversation", "conversation_select"
+INVITEES_BLOCK_ID, INVITEES_ACTION_ID = "invitees", "invitees_select"
+RECORD_BLOCK_ID, RECORD_ACTION_ID = "record", "record_checkbox"
+KIND_BLOCK_ID, KIND_ACTION_ID = "room_kind", "room_kind_radio"
+EXPIRES_BLOCK_ID, EXPIRES_ACTION_ID = "expires_on", "expires_on_datepicker"
+EXPIRE_AFTER_USE_BLOCK_ID, EXPIRE_AFTER_USE_ACTION_ID = (
+    "expire_after_use",
+    "expire_after_use_checkbox",
+)
+HOME_START_MEETING_ACTION_ID = "home_start_meeting"
+MAX_HOME_ROOMS = 20  # two blocks each: with recordings, well inside a view's 100 blocks
+MAX_HOME_RECORDINGS = 10
+
+
+@dataclass(frozen=True)
+class StartFromModal:
+    options: MeetOptions
+    channel_id: str
+    thread_ts: str | None = None
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
+    option: dict[str, Any] = {"text": _plain(text), "value": value}
+    if description:
+        option["description"] = _plain(description)
+    return option
+
+
+def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label),
+        "element": element,
+        "optional": optional,
+    }
+
+
+def title_from_message(text: str) -> str | None:
+    """A title prefilled from a message ("Meet about this"): its first line, readable, ≤ 200."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return clip(plain_text(line), limits.TITLE_MAX_CHARS) or None
+
+
+def start_meeting_modal(
+    *,
+    title: str | None = None,
+    conversation_id: str | None = None,
+    thread: tuple[str, str] | None = None,
+    invitees: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The "Start a meeting" modal. With `thread=(channel_id, message_ts)` the card goes there."""
+    title_element: Block = {
+        "type": "plain_text_input",
+        "action_id": TITLE_ACTION_ID,
+        "max_length": limits.TITLE_MAX_CHARS,
+        "placeholder": _plain("Design review"),
+    }
+    if title:
+        title_element["initial_value"] = clip(title, limits.TITLE_MAX_CHARS)
+    blocks = [_input(TITLE_BLOCK_ID, "Title", title_element)]
+    if thread is None:
+        select: Block = {
+            "type": "conversations_select",
+            "action_id": CONVERSATION_ACTION_ID,
+            "filter": {"include": ["public", "private", "mpim"], "exclude_bot_users": True},
+            # Hands the submission a response_url, so a card can reach a channel we're not in.
+            "response_url_enabled": True,
+        }
+        if conversation_id:
+            select["initial_conversation"] = conversation_id
+        else:
+            select["default_to_current_conversation"] = True
+        blocks.append(_input(CONVERSATION_BLOCK_ID, "Post the card in", select))
+    else:
+        blocks.append(context(":thread: The card will be posted in the thread of that message."))
+    users: Block = {
+        "type": "multi_users_select",
+        "action_id": INVITEES_ACTION_ID,
+        "max_selected_items": limits.MAX_INVITEES,
+        "placeholder": _plain("They get the guest link by DM"),
+    }
+    if invitees:
+        users["initial_users"] = list(dict.fromkeys(invitees))[: limits.MAX_INVITEES]
+    instant = _option("Instant", RoomKind.INSTANT.value, "For now; closes if nobody joins soon")
+    long_term = _option("Long-term", RoomKind.LONG_TERM.value, "Reusable until the day below")
+    blocks += [
+        _input(INVITEES_BLOCK_ID, "Invite", users, optional=True),
+        _input(
+            RECORD_BLOCK_ID,
+            "Recording",
+            _checkbox(RECORD_ACTION_ID, "Record this meeting"),
+            optional=True,
+        ),
+        _input(
+            KIND_BLOCK_ID,
+            "Room",
+            {
+                "type": "radio_buttons",
+                "action_id": KIND_ACTION_ID,
+                "options": [instant, long_term],
+                "initial_option": instant,
+            },
+        ),
+        {
+            **_input(
+                EXPIRES_BLOCK_ID,
+                "Last day (long-term rooms)",
+                {"type": "datepicker", "action_id": EXPIRES_ACTION_ID},
+                optional=True,
+            ),
+            "hint": _plain("The room lasts until the end of this day (UTC), at most a year."),
+        },
+        _input(
+            EXPIRE_AFTER_USE_BLOCK_ID,
+            "After use",
+            _checkbox(EXPIRE_AFTER_USE_ACTION_ID, "Close the room after its first meeting"),
+            optional=True,
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": START_MEETING_CALLBACK_ID,
+        "title": _plain("Start a meeting"),
+        "submit": _plain("Start"),
+        "close": _plain("Cancel"),
+        "private_metadata": json.dumps({"thread": list(thread)} if thread else {}),
+        "blocks": blocks,
+    }
+
+
+def _checkbox(action_id: str, text: str) -> Block:
+    return {"type": "checkboxes", "action_id": action_id, "options": [_option(text, "yes")]}
+
+
+def parse_start_meeting_submission(
+    view: Mapping[str, Any], *, now: datetime
+) -> StartFromModal | dict[str, str]:
+    """Read a submitted modal back: the meeting to start, or Slack's {block_id: message} errors."""
+    values: Mapping[str, Any] = (view.get("state") or {}).get("values") or {}
+
+    def field(block_id: str, action_id: str) -> Mapping[str, Any]:
+        return (values.get(block_id) or {}).get(action_id) or {}
+
+    errors: dict[str, str] = {}
+    title = (field(TITLE_BLOCK_ID, TITLE_ACTION_ID).get("value") or "").strip()
+    if problem := ("Give the meeting a title." if not title else limits.title_problem(title)):
+        errors[TITLE_BLOCK_ID] = problem
+    thread = _thread(view.get("private_metadata"))
+    channel_id = (
+        thread[0]
+        if thread
+        else field(CONVERSATION_BLOCK_ID, CONVERSATION_ACTION_ID).get("selected_conversation")
+    )
+    if not channel_id:
+        errors[CONVERSATION_BLOCK_ID] = "Choose where to post the meeting card."
+    invitees = tuple(
+        dict.fromkeys(field(INVITEES_BLOCK_ID, INVITEES_ACTION_ID).get("selected_users") or ())
+    )
+    if problem := limits.invitees_problem(len(invitees)):
+        errors[INVITEES_BLOCK_ID] = problem
+    kind = (field(KIND_BLOCK_ID, KIND_ACTION_ID).get("selected_option") or {}).get("value")
+    day = field(EXPIRES_BLOCK_ID, EXPIRES_ACTION_ID).get("selected_date")
+    after_use = bool(
+        field(EXPIRE_AFTER_USE_BLOCK_ID, EXPIRE_AFTER_USE_ACTION_ID).get("selected_options")
+    )
+    expires_at = None
+    if kind == RoomKind.LONG_TERM.value:
+        try:
+            expires_at = limits.end_of_day_utc(date.fromisoformat(day)) if day else None
+        except ValueError:
+            errors[EXPIRES_BLOCK_ID] = "That is not a date."
+        if expires_at is None:
+            errors.setdefault(EXPIRES_BLOCK_ID, "Pick the last day of a long-term room.")
+        elif problem := limits.expiry_problem(expires_at, now=now, given="That day"):
+            errors[EXPIRES_BLOCK_ID] = problem
+    else:
+        if day:
+            errors[EXPIRES_BLOCK_ID] = (
+                "Only long-term rooms have a last day: choose Long-term, or clear the date."
+            )
+        if after_use:
+            errors[EXPIRE_AFTER_USE_BLOCK_ID] = (
+                "Only long-term rooms can close after use: choose Long-term."
+            )
+    if errors:
+        return errors
+    options = MeetOptions(
+        title=title,
+        invitees=invitees,
+        record=bool(field(RECORD_BLOCK_ID, RECORD_ACTION_ID).get("selected_options")),
+        kind=RoomKind.INSTANT if expires_at is None else RoomKind.LONG_TERM,
+        expires_at=expires_at,
+        expire_after_use=after_use,
+    )
+    return StartFromModal(
+        options=options, channel_id=str(channel_id), thread_ts=thread[1] if thread else None
+    )
+
+
+def _thread(metadata: object) -> tuple[str, str] | None:
+    """The (channel, message ts) a "Meet about this" modal carries in its private_metadata."""
+    try:
+        channel, ts = json.loads(str(metadata or "{}"))["thread"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
+
+
+def home_view(
+    *, meetings: Sequence[Meeting], now: datetime, viewer_id: str | None = None
+) -> dict[str, Any]:
+    """The App Home tab of the person who created `meetings`.
+
+    Args:
+        meetings: the viewer's own meetings, in any order.
+        now: the current time.
+        viewer_id: when given, host links show only on meetings this user created.
+    """
+    rooms = sorted((m for m in meetings if is_joinable(m, now)), key=_room_order)
+    recordings = _recent_recordings(meetings)
+    blocks: list[Block] = [
+        header("Video meetings"),
+        {
+            "type": "actions",
+            "elements": [button("Start a meeting", HOME_START_MEETING_ACTION_ID, style="primary")],
+        },
+        context("Or type `/meet` in any channel · `/meet help` shows the options"),
+        {"type": "divider"},
+    ]
+    if not rooms and not recordings:
+        blocks.append(
+            section(
+                ":wave: No rooms yet. Start one above or with `/meet`; your live and upcoming rooms, their host links and recordings will show up here."
+            )
+        )
+        return {"type": "home", "blocks": blocks}
+    blocks.append(header("Your live and upcoming rooms"))
+    for meeting in rooms[:MAX_HOME_ROOMS]:
+        blocks += _room_blocks(meeting, show_host=viewer_id in (None, meeting.creator_id))
+    if not rooms:
+        blocks.append(section("_Nothing live or upcoming right now._"))
+    elif len(rooms) > MAX_HOME_ROOMS:
+        blocks.append(context(f"and {len(rooms) - MAX_HOME_ROOMS} more"))
+    blocks += [{"type": "divider"}, header("Recent recordings")]
+    for meeting, recording_url, details in recordings[:MAX_HOME_RECORDINGS]:
+        open_button = link_button("Open", recording_url, RECORDING_ACTION_ID)
+        line = " · ".join(
+            [f"*{escape(clip(meeting.title, 200))}*", *details, f"<#{meeting.channel_id}>"]
+        )
+        blocks.append(
+            section(
+                line if open_button else f"{line}\n_Link too long to show here: see the thread._",
+                open_button,
+            )
+        )
+    if not recordings:
+        blocks.append(section("_No recordings yet._"))
+    return {"type": "home", "blocks": blocks}
+
+
+def _room_order(meeting: Meeting) -> tuple[int, float]:
+    rank = {MeetingStatus.LIVE: 0, MeetingStatus.OPEN: 1}.get(meeting.status, 2)
+    return rank, -(meeting.created_at.timestamp() if meeting.created_at else 0.0)
+
+
+def _room_blocks(meeting: Meeting, *, show_host: bool) -> list[Block]:
+    if meeting.status is MeetingStatus.LIVE:
+        status = f":large_green_circle: Live now · {len(meeting.present)} here"
+    elif meeting.status is MeetingStatus.OPEN:
+        status = ":white_circle: Open · nobody has joined yet"
+    else:
+        status = ":repeat: Ended · ready to use again"
+    if meeting.kind is RoomKind.LONG_TERM and meeting.expires_at:
+        lasts = f"Long-term room, available until {slack_date(meeting.expires_at)}"
+    else:
+        lasts = "Instant room"
+    text = f"*{escape(clip(meeting.title, 200))}*\n{status} · <#{meeting.channel_id}>\n{lasts}"
+    blocks = [section(text, link_button("Join", meeting.guest_url, JOIN_ACTION_ID))]
+    if show_host and meeting.host_url:
+        # A text link, not a button: it can be copied to hand to a co-host.
+        blocks.append(
+            context(
+                f":key: {link(meeting.host_url, 'Join as host')} (your host link: don't share it)"
+            )
+        )
+    return blocks
+
+
+def _recent_recordings(meetings: Sequence[Meeting]) -> list[tuple[Meeting, str, list[str]]]:
+    """Ready recordings, newest meeting first (RecordingInfo carries no time of its own)."""
+
+    def when(meeting: Meeting) -> float:
+        moment = meeting.ended_at or meeting.started_at or meeting.created_at
+        return moment.timestamp() if moment else 0.0
+
+    found: list[tuple[Meeting, str, list[str]]] = []
+    for meeting in sorted(meetings, key=when, reverse=True):
+        for recording in reversed(meeting.recordings):
+            if recording.status == "ready" and recording.url:
+                details = (
+                    [duration_text(recording.duration_seconds)]
+                    if recording.duration_seconds
+                    else []
+                )
+                details += [size_text(recording.size_bytes)] if recording.size_bytes else []
+                found.append((meeting, recording.url, details))
+    return found

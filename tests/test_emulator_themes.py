@@ -1,0 +1,269 @@
+"""Themes, the application default theme, and the logo upload round trip through fake S3."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.sandbox.meetings.views import iso
+from tests.plugins.emulator import RECORDED, EmulatorHandle, MeetingsApi
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def recorded(name: str) -> Any:
+    return json.loads((RECORDED / name).read_text())
+
+
+async def create_theme(meetings_api: MeetingsApi, **fields: Any) -> dict[str, Any]:
+    body = {"theme_name": "acme", "main_color": "#12f64e", "brand_text": "Acme", **fields}
+    answer = await meetings_api.post("/themes", json=body)
+    assert answer.status == 201, answer.body
+    return dict(answer.body)
+
+
+async def test_a_theme_has_the_recorded_shape(
+    meetings_api: MeetingsApi, emulator: EmulatorHandle
+) -> None:
+    theme = await create_theme(meetings_api, short_company_url="acme-co")
+
+    assert set(theme) == set(recorded("theme.json"))
+    assert theme["application_id"] == emulator.application_id and theme["domain"] == "VCP"
+    assert theme["brand_image_white"] is None and theme["branded_favicon_url"] is None
+    assert (await meetings_api.get(f"/themes/{theme['theme_id']}")).body == theme
+    assert (await meetings_api.get("/themes")).body == [theme]
+
+
+async def test_a_themed_room_links_through_the_short_company_url(meetings_api: MeetingsApi) -> None:
+    theme = await create_theme(meetings_api, short_company_url="acme-co")
+    room = (
+        await meetings_api.post("/rooms", json={"display_name": "r", "theme_id": theme["theme_id"]})
+    ).body
+
+    assert room["theme_id"] == theme["theme_id"]
+    assert (
+        room["_links"]["guest_url"]["href"]
+        == f"https://meetings.vonage.com/acme-co/{room['meeting_code']}"
+    )
+    assert room["_links"]["host_url"]["href"].startswith(
+        "https://meetings.vonage.com/acme-co/?room_token="
+    )
+
+
+async def test_a_theme_can_be_updated(meetings_api: MeetingsApi) -> None:
+    theme = await create_theme(meetings_api)
+
+    answer = await meetings_api.patch(
+        f"/themes/{theme['theme_id']}",
+        json={"update_details": {"main_color": "#FF0000", "brand_text": "New"}},
+    )
+
+    assert answer.status == 200
+    assert answer.body == {**theme, "main_color": "#FF0000", "brand_text": "New"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "name"),
+    [
+        ({"main_color": "red"}, 400, "InputValidationError"),
+        ({"short_company_url": "12345"}, 400, "InputValidationError"),
+        ({"brand_text": None}, 400, "InputValidationError"),
+        ({"theme_name": "taken"}, 409, "ConflictError"),
+        ({"theme_name": "new", "short_company_url": "taken-url"}, 409, "ConflictError"),
+    ],
+)
+async def test_bad_or_clashing_themes_are_refused(
+    meetings_api: MeetingsApi, fields: dict[str, Any], status: int, name: str
+) -> None:
+    await create_theme(meetings_api, theme_name="taken", short_company_url="taken-url")
+    body = {
+        k: v
+        for k, v in {"main_color": "#fff", "brand_text": "B", **fields}.items()
+        if v is not None
+    }
+
+    answer = await meetings_api.post("/themes", json=body)
+
+    assert (answer.status, answer.body["name"]) == (status, name)
+    if status == 409 and "short_company_url" not in fields:
+        assert answer.body == recorded("theme_name_in_use.json")
+
+
+async def test_updates_are_checked_too(meetings_api: MeetingsApi) -> None:
+    await create_theme(meetings_api, theme_name="taken")
+    theme = await create_theme(meetings_api, theme_name="mine")
+    path = f"/themes/{theme['theme_id']}"
+
+    assert (await meetings_api.patch(path, json={"update_details": {}})).body == recorded(
+        "update_no_keys.json"
+    )
+    assert (
+        await meetings_api.patch(path, json={"update_details": {"theme_name": "taken"}})
+    ).body == recorded("update_theme_already_exists.json")
+    assert (
+        await meetings_api.patch(path, json={"update_details": {"theme_name": "mine"}})
+    ).status == 200
+
+
+async def test_unknown_themes_are_404(meetings_api: MeetingsApi) -> None:
+    missing = "90a21428-b74a-4221-adc3-783935d654dc"
+    for answer in (
+        await meetings_api.get(f"/themes/{missing}"),
+        await meetings_api.delete(f"/themes/{missing}"),
+        await meetings_api.patch(
+            f"/themes/{missing}", json={"update_details": {"theme_name": "x"}}
+        ),
+        await meetings_api.put(f"/themes/{missing}/finalizeLogos", json={"keys": ["k"]}),
+    ):
+        assert answer.status == 404 and answer.body == recorded("theme_not_found.json")
+    rooms = await meetings_api.get(f"/themes/{missing}/rooms")
+    assert rooms.body == recorded("list_rooms_theme_id_not_found.json")
+
+
+async def test_the_theme_cap_is_a_403(meetings_api: MeetingsApi, emulator: EmulatorHandle) -> None:
+    emulator.state.theme_cap = 1
+    await create_theme(meetings_api)
+
+    answer = await meetings_api.post("/themes", json={"main_color": "#fff", "brand_text": "B"})
+
+    assert answer.status == 403 and answer.body["name"] == "ForbiddenError"
+
+
+async def test_a_theme_in_use_needs_force_to_delete(
+    meetings_api: MeetingsApi, emulator: EmulatorHandle
+) -> None:
+    theme = await create_theme(meetings_api)
+    body = {
+        "display_name": "r",
+        "type": "long_term",
+        "expires_at": iso(emulator.clock() + timedelta(days=3)),
+    }
+    room = (await meetings_api.post("/rooms", json={**body, "theme_id": theme["theme_id"]})).body
+    application = await meetings_api.patch(
+        "/applications", json={"default_theme_id": theme["theme_id"]}
+    )
+    assert application.body == {
+        "application_id": emulator.application_id,
+        "account_id": emulator.state.account_id,
+        "default_theme_id": theme["theme_id"],
+    }
+
+    refused = await meetings_api.delete(f"/themes/{theme['theme_id']}")
+    assert refused.status == 400
+    assert set(refused.body) == set(recorded("delete_theme_in_use.json"))
+    assert refused.body["errors"][0] == f"Theme {theme['theme_id']} is used by 1 room"
+
+    forced = await meetings_api.delete(f"/themes/{theme['theme_id']}", params={"force": "true"})
+    assert forced.status == 204
+    assert (await meetings_api.get(f"/rooms/{room['id']}")).body["theme_id"] is None
+    assert emulator.state.default_theme_id is None
+    assert (await meetings_api.get(f"/themes/{theme['theme_id']}")).status == 404
+
+
+async def test_an_unknown_default_theme_is_refused_as_recorded(meetings_api: MeetingsApi) -> None:
+    answer = await meetings_api.patch(
+        "/applications", json={"default_theme_id": "not-a-real-theme-id"}
+    )
+
+    assert answer.status == 400
+    assert answer.body == recorded("update_application_theme_id_not_found.json")
+
+
+async def upload(
+    session: aiohttp.ClientSession, slot: dict[str, Any], data: bytes
+) -> aiohttp.ClientResponse:
+    form = aiohttp.FormData()
+    for name, value in slot["fields"].items():
+        form.add_field(name, value)
+    form.add_field("file", data, filename="logo.png", content_type="image/png")
+    async with session.post(slot["url"], data=form) as response:
+        await response.read()
+        return response
+
+
+async def test_a_logo_uploads_to_fake_s3_and_is_finalized(
+    meetings_api: MeetingsApi, emulator: EmulatorHandle
+) -> None:
+    theme = await create_theme(meetings_api)
+    slots = (await meetings_api.get("/themes/logos-upload-urls")).body
+    assert [slot["fields"]["logoType"] for slot in slots] == ["white", "colored", "favicon"]
+    assert all(
+        set(s["fields"]) == set(recorded("list_logo_upload_urls.json")[0]["fields"]) for s in slots
+    )
+    white = slots[0]
+    assert white["url"] == f"{emulator.root_url}/_storage/upload"
+
+    async with aiohttp.ClientSession() as session:
+        assert (await upload(session, white, PNG)).status == 204
+        answer = await meetings_api.put(
+            f"/themes/{theme['theme_id']}/finalizeLogos", json={"keys": [white["fields"]["key"]]}
+        )
+        assert (answer.status, answer.body) == (200, "OK")
+        updated = (await meetings_api.get(f"/themes/{theme['theme_id']}")).body
+        assert updated["brand_image_white"] and updated["brand_image_colored"] is None
+        async with session.get(updated["brand_image_white_url"]) as logo:
+            assert logo.status == 200 and await logo.read() == PNG
+
+
+async def test_fake_s3_refuses_tampered_fields_with_an_xml_error(meetings_api: MeetingsApi) -> None:
+    slot = (await meetings_api.get("/themes/logos-upload-urls")).body[0]
+    tampered = {**slot, "fields": {**slot["fields"], "X-Amz-Signature": "forged"}}
+    unknown = {**slot, "fields": {**slot["fields"], "key": "auto-expiring-temp/logos/white/nope"}}
+
+    async with aiohttp.ClientSession() as session:
+        for bad in (tampered, unknown):
+            form = aiohttp.FormData()
+            for name, value in bad["fields"].items():
+                form.add_field(name, value)
+            form.add_field("file", PNG, filename="logo.png", content_type="image/png")
+            async with session.post(bad["url"], data=form) as response:
+                text = await response.text()
+                assert response.status == 403
+                assert (
+                    text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+                    and "<Error><Code>" in text
+                )
+    assert "SignatureDoesNotMatch" in text or "AccessDenied" in text
+
+
+async def test_finalizing_a_key_never_uploaded_is_the_recorded_error(
+    meetings_api: MeetingsApi,
+) -> None:
+    theme = await create_theme(meetings_api)
+    slot = (await meetings_api.get("/themes/logos-upload-urls")).body[1]  # issued, not uploaded
+
+    answer = await meetings_api.put(
+        f"/themes/{theme['theme_id']}/finalizeLogos", json={"keys": ["not-a-key"]}
+    )
+    assert answer.status == 400
+    assert answer.body == recorded("logo_key_error.json")
+
+    pending = await meetings_api.put(
+        f"/themes/{theme['theme_id']}/finalizeLogos",
+        json={"keys": [{"key": slot["fields"]["key"]}]},
+    )
+    assert pending.body["errors"] == [{"logoKey": slot["fields"]["key"], "code": "key_not_found"}]
+
+
+async def test_a_logo_that_is_not_a_png_is_refused(meetings_api: MeetingsApi) -> None:
+    theme = await create_theme(meetings_api)
+    slot = (await meetings_api.get("/themes/logos-upload-urls")).body[2]
+    async with aiohttp.ClientSession() as session:
+        assert (await upload(session, slot, b"GIF89a")).status == 204
+
+    answer = await meetings_api.put(
+        f"/themes/{theme['theme_id']}/finalizeLogos", json={"keys": [slot["fields"]["key"]]}
+    )
+
+    assert answer.status == 400
+    assert answer.body["errors"] == [
+        {
+            "logoKey": slot["fields"]["key"],
+            "code": "invalid_logo_properties",
+            "invalidProperty": "type",
+        }
+    ]
