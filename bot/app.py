@@ -7,6 +7,7 @@ their own Redis, HTTP session, clock or provider; production passes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from bot.slack.installations import RedisInstallationStore
 from bot.slack.oauth import build_oauth_settings
 from bot.slack.oauth_state import RedisOAuthStateStore
 from bot.slack.web import SlackWeb
-from bot.store import Store
+from bot.store import RedisDown, Store
 from bot.web import add_routes
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ async def build(
         public_url=settings.public_url,
         clock=clock,
     )
-    deps = ListenerDeps(jobs=jobs, clock=clock)
+    deps = ListenerDeps(jobs=jobs, clock=clock, open_view=slack.open_view)
     commands.register(bolt, deps)
     shortcuts.register(bolt, deps)
     events.register(bolt, deps, installations)
@@ -156,7 +157,8 @@ async def build(
 
 
 async def close(components: Components, *, own_http: bool, own_redis: bool) -> None:
-    await components.queue.disconnect()
+    with contextlib.suppress(*RedisDown):
+        await components.queue.disconnect()
     if own_redis:
         await components.redis.aclose()
     if own_http:

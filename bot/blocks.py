@@ -92,26 +92,17 @@ def context(*parts: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
+def plain(text: str, limit: int = SECTION_TEXT_MAX) -> Block:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
 def header(text: str) -> Block:
-    return {
-        "type": "header",
-        "text": {"type": "plain_text", "text": clip(text, 150), "emoji": True},
-    }
+    return {"type": "header", "text": plain(text, 150)}
 
 
-def button(
-    text: str, action_id: str, *, style: str | None = None, value: str | None = None
-) -> Block:
-    block: Block = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": clip(text, BUTTON_TEXT_MAX), "emoji": True},
-        "action_id": action_id,
-    }
-    if style:
-        block["style"] = style
-    if value:
-        block["value"] = value
-    return block
+def button(text: str, action_id: str, *, style: str | None = None) -> Block:
+    block: Block = {"type": "button", "text": plain(text, BUTTON_TEXT_MAX), "action_id": action_id}
+    return {**block, "style": style} if style else block
 
 
 def link_button(
@@ -148,7 +139,7 @@ def meeting_card(meeting: Meeting, *, now: datetime) -> Message:
     blocks.append(context(*_facts(meeting, now)))
     text = f"{title}: {_plain_state(meeting)}, started by <@{meeting.creator_id}>."
     if joinable and meeting.guest_url:
-        text += f" Join: {meeting.guest_url}"
+        text += f" Join: {link(meeting.guest_url)}"
     return Message(text=text, blocks=blocks)
 
 
@@ -224,18 +215,19 @@ def host_dm(meeting: Meeting) -> Message:
     if meeting.host_url is None or meeting.guest_url is None:
         raise ValueError("host_dm needs a meeting whose room exists")
     title = escape(clip(meeting.title, 200))
-    where = f" in a thread in <#{meeting.channel_id}>" if meeting.thread_ts else ""
-    where = where or f" in <#{meeting.channel_id}>"
+    where = (
+        f"a thread in <#{meeting.channel_id}>" if meeting.thread_ts else f"<#{meeting.channel_id}>"
+    )
     host = link_button("Join as host", meeting.host_url, HOST_JOIN_ACTION_ID, style="primary")
     blocks = [
-        section(f":key: You're the host of *{title}*{where}."),
+        section(f":key: You're the host of *{title}* in {where}."),
         section(
             "*Host link* (don't share it: it gives host controls)\n" + link(meeting.host_url), host
         ),
         section("*Guest link* to share\n" + link(meeting.guest_url)),
         context(*_dm_facts(meeting), "This host link is also in meetbot's Home tab"),
     ]
-    text = f"You're the host of {title}. Host link (don't share): {meeting.host_url}"
+    text = f"You're the host of {title}. Host link (don't share): {link(meeting.host_url)}"
     return Message(text=text, blocks=blocks)
 
 
@@ -250,7 +242,7 @@ def invite_dm(meeting: Meeting) -> Message:
         section(f":wave: {who}", join),
         context(f"Guest link: {link(meeting.guest_url)}", *_dm_facts(meeting)),
     ]
-    text = f"<@{meeting.creator_id}> invited you to {title}: {meeting.guest_url}"
+    text = f"<@{meeting.creator_id}> invited you to {title}: {link(meeting.guest_url)}"
     return Message(text=text, blocks=blocks)
 
 
@@ -277,7 +269,7 @@ def recording_reply(meeting: Meeting, recording: RecordingInfo) -> Message:
     text = f"The recording of {title} is ready{about}."
     button = link_button("Open recording", recording.url, RECORDING_ACTION_ID)
     if button is None:  # a link too long for a button goes in the text, shown without blocks
-        return Message(text=f"{text} {recording.url}", blocks=[])
+        return Message(text=f"{text} {link(recording.url)}", blocks=[])
     line = f":movie_camera: The recording of *{title}* is ready" + (
         f"\n{' · '.join(details)}" if details else ""
     )
@@ -290,10 +282,7 @@ def ephemeral_error(message: str) -> Message:
 
 
 def help_message() -> Message:
-    return Message(
-        text=HELP_TEXT,
-        blocks=[section(HELP_TEXT), context(USAGE)],
-    )
+    return Message(text=HELP_TEXT, blocks=[section(HELP_TEXT), context(USAGE)])
 
 
 def unavailable_message() -> Message:

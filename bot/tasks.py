@@ -44,7 +44,7 @@ def job_functions(service: MeetingService) -> dict[str, JobFunction]:
         ws = Workspace(team_id=team_id, enterprise_id=enterprise_id)
         meetings = await service.store.user_meetings(team_id, user_id)
         await service.slack.publish_home(
-            ws, user_id, home_view(meetings=meetings, now=service.clock())
+            ws, user_id, home_view(meetings=meetings, now=service.clock(), viewer_id=user_id)
         )
 
     return {"start_meeting": start_meeting, "refresh_home": refresh_home}

@@ -19,8 +19,9 @@ pytest_plugins = [
     "tests.plugins.bot",
 ]
 
-# Tests own DB 15 of the Redis at REDIS_URL (make test starts one if none answers) and flush it.
-TEST_REDIS_DB = 15
+# Tests own one DB of the Redis at REDIS_URL (make test starts one if none answers) and flush
+# it: DB 15 unless MEETBOT_TEST_REDIS_DB says otherwise (two suites running side by side).
+TEST_REDIS_DB = int(os.environ.get("MEETBOT_TEST_REDIS_DB", "15"))
 
 
 def _test_redis_url() -> str:

@@ -339,7 +339,7 @@ def test_slack_dates_fall_back_to_utc_text() -> None:
 
 
 def test_the_block_check_catches_what_slack_refuses() -> None:
-    bad = [
+    bad: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}},
         {
             "type": "actions",

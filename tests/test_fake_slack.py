@@ -108,8 +108,44 @@ async def test_a_dm_goes_to_the_channel_conversations_open_returns(slack_api: Fa
     assert dm.startswith("D") and by_user["channel"] == dm
     assert reopened["already_open"] is True and reopened["channel"]["id"] == dm
     assert [m.text for m in slack_api.state.history(dm)] == ["Your host link", "Another"]
-    info = await client.conversations_info(channel=dm)
-    assert (info["channel"]["is_im"], info["channel"]["user"]) == (True, "U0ALICE")
+    assert slack_api.state.channels[dm].user == "U0ALICE"
+
+
+async def test_a_method_outside_the_manifests_scopes_is_missing_scope(slack_api: FakeSlack) -> None:
+    slack_api.state.add_user("U0ALICE", "alice")
+    client = slack_api.client()
+    dm = (await client.conversations_open(users="U0ALICE"))["channel"]["id"]
+
+    with pytest.raises(SlackApiError) as refused:
+        await client.conversations_info(channel=dm)  # a DM's info needs im:read
+
+    assert refused.value.response["error"] == "missing_scope"
+    assert refused.value.response["needed"] == "im:read"
+
+
+async def test_history_and_replies_find_a_post_by_its_metadata(slack_api: FakeSlack) -> None:
+    slack_api.state.add_channel("C0GENERAL", "general")
+    client = slack_api.client()
+    marker = {"event_type": "meetbot_post", "event_payload": {"marker": "job-1:card"}}
+    card = await client.chat_postMessage(channel="C0GENERAL", text="Standup", metadata=marker)
+    reply = await client.chat_postMessage(
+        channel="C0GENERAL", text="Recording", thread_ts=card["ts"], metadata=marker
+    )
+    later = await client.chat_postMessage(channel="C0GENERAL", text="Other")
+
+    history = await client.conversations_history(
+        channel="C0GENERAL", oldest=card["ts"], inclusive=True, include_all_metadata=True
+    )
+    bare = await client.conversations_history(channel="C0GENERAL")
+    thread = await client.conversations_replies(
+        channel="C0GENERAL", ts=card["ts"], include_all_metadata=True
+    )
+
+    assert [m["ts"] for m in history["messages"]] == [later["ts"], card["ts"]]
+    assert history["messages"][1]["metadata"] == marker
+    assert "metadata" not in bare["messages"][1]
+    assert [m["ts"] for m in thread["messages"]] == [card["ts"], reply["ts"]]
+    assert thread["messages"][1]["metadata"]["event_payload"]["marker"] == "job-1:card"
 
 
 async def test_users_info_gives_the_time_zone_and_refuses_unknown_users(

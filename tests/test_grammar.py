@@ -31,6 +31,11 @@ STORIES = [
         "people are invited once each, in the order they were mentioned",
     ),
     (
+        "Sync with <@U1|ana>, <@U2|li>",
+        MeetOptions(title="Sync with", invitees=("U1", "U2")),
+        "the commas between mentions are not part of the title",
+    ),
+    (
         "<@W9ABC|li>",
         MeetOptions(title=None, invitees=("W9ABC",)),
         "Enterprise Grid user ids (W…) are people too",
@@ -126,7 +131,7 @@ def test_until_today_is_refused_in_the_last_ten_minutes_of_the_utc_day() -> None
     late = datetime(2026, 5, 1, 23, 50, tzinfo=UTC)
     with pytest.raises(UsageError, match="too soon"):
         parse_meet("--until 2026-05-01", now=late)
-    assert parse_meet("--until 2026-05-01", now=late - timedelta(seconds=1)) == long_term(
+    assert parse_meet("--until 2026-05-01", now=late - timedelta(seconds=2)) == long_term(
         datetime(2026, 5, 1, 23, 59, 59, tzinfo=UTC)
     )
 

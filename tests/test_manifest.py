@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.sandbox.slack.install_api import BOT_SCOPES
+from bot.sandbox.slack.scopes import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUEST_URL = "https://YOUR-HOST/slack/events"
@@ -110,5 +110,5 @@ def test_bot_scopes_are_the_minimal_set_the_fake_slack_grants(manifest: dict[str
     scopes = manifest["oauth_config"]["scopes"]
 
     assert set(scopes) == {"bot"}
-    assert scopes["bot"] == BOT_SCOPES.split(",")
+    assert tuple(scopes["bot"]) == BOT_SCOPES
     assert "chat:write.public" not in scopes["bot"]  # we join public channels instead

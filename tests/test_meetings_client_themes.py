@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.errors import (
@@ -13,7 +15,7 @@ from bot.errors import (
 )
 from bot.meetings.bodies import CreateRoom, CreateTheme, UpdateRoom, UpdateTheme
 from bot.meetings.client import MeetingsClient
-from bot.meetings.models import LogoType
+from bot.meetings.models import LogoType, RoomType
 from tests.plugins.emulator import EmulatorHandle
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -102,10 +104,6 @@ async def test_rooms_of_a_theme_page_and_iterate(meetings_client: MeetingsClient
 async def test_a_room_can_take_a_theme_later(
     meetings_client: MeetingsClient, emulator: EmulatorHandle
 ) -> None:
-    from datetime import timedelta
-
-    from bot.meetings.models import RoomType
-
     theme = await meetings_client.themes.create(acme())
     until = emulator.clock() + timedelta(days=7)
     room = await meetings_client.create_room(

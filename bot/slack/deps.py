@@ -1,20 +1,44 @@
-"""What Slack listeners are given: the enqueue side of the job layer, a clock, and the view opener."""
+"""What Slack listeners are given: the enqueue side of the job layer, a clock, a view opener,
+and a place to run the little work that must follow an ack (opening a modal)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.jobs import Jobs
 from bot.requests import Workspace
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
+OpenView = Callable[[Workspace, str, dict[str, Any]], Awaitable[None]]
+
+
+@dataclass
 class ListenerDeps:
     jobs: Jobs
     clock: Callable[[], datetime]
+    open_view: OpenView
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def after_ack(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` once the listener returned (so after the ack is sent), keeping a reference.
+
+        Bolt's lazy listeners would do this too, but they deep-copy the request context,
+        which holds our shared aiohttp session and cannot be copied.
+        """
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("work after ack failed", exc_info=task.exception())
 
 
 def workspace_of(body: dict[str, Any]) -> Workspace:

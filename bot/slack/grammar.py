@@ -129,7 +129,7 @@ class _Parsed:
             )
         elif _UNKNOWN_USER.match(raw):
             self.unknown_users.append(raw)
-        elif raw.strip('"“”'):
+        elif raw.strip('"“”,;'):  # the commas of "@ana, @li" leave nothing to title
             self.title.append(plain_text(raw))
 
     def flag(self, raw: str, match: re.Match[str], tokens: list[tuple[str, bool]], i: int) -> int:

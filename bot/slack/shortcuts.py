@@ -1,7 +1,7 @@
 """Shortcuts and the start-meeting modal.
 
 Opening a modal must use the trigger_id within 3 s, so it cannot wait in the job queue:
-the listener acks at once and a Bolt lazy listener calls views.open right after the ack.
+the listener acks at once and views.open runs right after the ack (`ListenerDeps.after_ack`).
 The submission is validated in the modal (`response_action: errors`) and then enqueued.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import Unavailable
 from bot.requests import StartMeeting
@@ -28,15 +27,18 @@ MESSAGE_SHORTCUT = "meet_about_message"
 HOME_BUTTON = "home_start_meeting"
 
 
-async def _ack(ack: AsyncAck) -> None:
-    await ack()
-
-
 def register(app: AsyncApp, deps: ListenerDeps) -> None:
-    async def open_blank(body: dict[str, Any], client: AsyncWebClient) -> None:
-        await client.views_open(trigger_id=body["trigger_id"], view=start_meeting_modal())
+    @app.shortcut(GLOBAL_SHORTCUT)
+    @app.action(HOME_BUTTON)
+    async def start_blank(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        deps.after_ack(
+            deps.open_view(workspace_of(body), body["trigger_id"], start_meeting_modal())
+        )
 
-    async def open_about_message(body: dict[str, Any], client: AsyncWebClient) -> None:
+    @app.shortcut(MESSAGE_SHORTCUT)
+    async def start_about_message(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
         message = body.get("message", {})
         channel_id = body["channel"]["id"]
         # Reply in the message's own thread; a reply inside a thread joins that thread.
@@ -46,11 +48,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             conversation_id=channel_id,
             thread=(channel_id, thread_ts),
         )
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    app.shortcut(GLOBAL_SHORTCUT)(ack=_ack, lazy=[open_blank])
-    app.shortcut(MESSAGE_SHORTCUT)(ack=_ack, lazy=[open_about_message])
-    app.action(HOME_BUTTON)(ack=_ack, lazy=[open_blank])
+        deps.after_ack(deps.open_view(workspace_of(body), body["trigger_id"], view))
 
     @app.view(START_MEETING_CALLBACK_ID)
     async def submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:

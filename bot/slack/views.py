@@ -26,6 +26,7 @@ from bot.blocks import (
     is_joinable,
     link,
     link_button,
+    plain,
     section,
 )
 from bot.meeting import Meeting, MeetingStatus
@@ -57,14 +58,10 @@ class StartFromModal:
     thread_ts: str | None = None
 
 
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
 def _option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
-    option: dict[str, Any] = {"text": _plain(text), "value": value}
+    option: dict[str, Any] = {"text": plain(text), "value": value}
     if description:
-        option["description"] = _plain(description)
+        option["description"] = plain(description)
     return option
 
 
@@ -72,7 +69,7 @@ def _input(block_id: str, label: str, element: Block, *, optional: bool = False)
     return {
         "type": "input",
         "block_id": block_id,
-        "label": _plain(label),
+        "label": plain(label),
         "element": element,
         "optional": optional,
     }
@@ -96,7 +93,7 @@ def start_meeting_modal(
         "type": "plain_text_input",
         "action_id": TITLE_ACTION_ID,
         "max_length": limits.TITLE_MAX_CHARS,
-        "placeholder": _plain("Design review"),
+        "placeholder": plain("Design review"),
     }
     if title:
         title_element["initial_value"] = clip(title, limits.TITLE_MAX_CHARS)
@@ -120,7 +117,7 @@ def start_meeting_modal(
         "type": "multi_users_select",
         "action_id": INVITEES_ACTION_ID,
         "max_selected_items": limits.MAX_INVITEES,
-        "placeholder": _plain("They get the guest link by DM"),
+        "placeholder": plain("They get the guest link by DM"),
     }
     if invitees:
         users["initial_users"] = list(dict.fromkeys(invitees))[: limits.MAX_INVITEES]
@@ -151,7 +148,7 @@ def start_meeting_modal(
                 {"type": "datepicker", "action_id": EXPIRES_ACTION_ID},
                 optional=True,
             ),
-            "hint": _plain("The room lasts until the end of this day (UTC), at most a year."),
+            "hint": plain("The room lasts until the end of this day (UTC), at most a year."),
         },
         _input(
             EXPIRE_AFTER_USE_BLOCK_ID,
@@ -163,9 +160,9 @@ def start_meeting_modal(
     return {
         "type": "modal",
         "callback_id": START_MEETING_CALLBACK_ID,
-        "title": _plain("Start a meeting"),
-        "submit": _plain("Start"),
-        "close": _plain("Cancel"),
+        "title": plain("Start a meeting"),
+        "submit": plain("Start"),
+        "close": plain("Cancel"),
         "private_metadata": json.dumps({"thread": list(thread)} if thread else {}),
         "blocks": blocks,
     }
@@ -273,7 +270,8 @@ def home_view(
     if not rooms and not recordings:
         blocks.append(
             section(
-                ":wave: No rooms yet. Start one above or with `/meet`; your live and upcoming rooms, their host links and recordings will show up here."
+                ":wave: No rooms yet. Start one above or with `/meet`: your live and upcoming"
+                " rooms, their host links and recordings will show up here."
             )
         )
         return {"type": "home", "blocks": blocks}

@@ -172,13 +172,15 @@ class SpecChecker:
             parsed.path,
             args=dict(parsed.query),
         )
-        response = MockResponse(raw, status_code=status, content_type=content_type or None)
+        response = MockResponse(raw, status_code=status, content_type=content_type)
         self.openapi.validate_response(request, response)
         if status < 400:
             self.seen.add(operation_id)
 
 
-def mint_token(application_id: str, private_key_pem: str, *, ttl: int = 900, **claims: Any) -> str:
+def mint_token(
+    application_id: str, private_key_pem: str, /, *, ttl: int = 900, **claims: Any
+) -> str:
     """A Meetings JWT as Vonage documents it (RS256; application_id, iat, jti, exp).
 
     Pass a claim as None to leave it out."""

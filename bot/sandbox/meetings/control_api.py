@@ -1,16 +1,16 @@
-"""The control API under /_control: make rooms behave as if people used them. No JWT; not in the spec.
+"""The control API under /_control: make rooms behave as if people used them (no JWT; not in the spec).
 
-    POST   /_control/rooms/{room_id}/sessions                     -> session:started
-    POST   /_control/rooms/{room_id}/expire                       -> room:expired
-    POST   /_control/expire-due                                   -> room:expired for timed-out rooms
-    POST   /_control/sessions/{session_id}/participants           {"name", "is_host"} -> participant:joined
-    DELETE /_control/sessions/{session_id}/participants/{pid}     -> session:participant:left
-    POST   /_control/sessions/{session_id}/end                    -> [recording:ended], session:ended[, room:expired]
-    POST   /_control/sessions/{session_id}/recordings             -> recording:started
-    POST   /_control/recordings/{recording_id}/stop               -> recording:ended
-    POST   /_control/recordings/{recording_id}/upload             -> recording:uploaded
-    GET|POST|DELETE /_control/faults                              (see faults.py)
-    GET|DELETE      /_control/callbacks                           deliveries made so far
+    POST   rooms/{room_id}/sessions                  -> session:started [, recording:started]
+    POST   rooms/{room_id}/expire                    -> room:expired
+    POST   expire-due                                -> room:expired for rooms whose time ran out
+    POST   sessions/{session_id}/participants        {"name", "is_host"} -> participant:joined
+    DELETE sessions/{session_id}/participants/{pid}  -> session:participant:left
+    POST   sessions/{session_id}/end                 -> [recording:ended,] session:ended [, room:expired]
+    POST   sessions/{session_id}/recordings          -> recording:started
+    POST   recordings/{recording_id}/stop            -> recording:ended
+    POST   recordings/{recording_id}/upload          -> recording:uploaded
+    GET|POST|DELETE faults                           (see faults.py)
+    GET|DELETE      callbacks                        deliveries made so far
 
 Every state-changing route takes `?callback=true|false|twice` and answers, after delivery has
 finished, with what it created plus `callbacks`: the deliveries it made.

@@ -35,6 +35,10 @@ LOGO_TYPES = {
 UPLOAD_TTL = timedelta(hours=1)
 DOWNLOAD_TTL = timedelta(hours=24)
 LOGO_MAX_BYTES = 2_000_000
+SIGNATURE_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided."
+    " Check your key and signing method."
+)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 
@@ -59,7 +63,8 @@ def s3_error(status: int, code: str, message: str) -> web.Response:
 def recording_download_url(state: EmulatorState, base: str, recording_id: str) -> str:
     expires = int((state.now() + DOWNLOAD_TTL).timestamp())
     signature = _sign(state, f"{recording_id}:{expires}")
-    return f"{base}{STORAGE_PREFIX}/recordings/{recording_id}/archive.mp4?Expires={expires}&Signature={signature}"
+    path = f"{STORAGE_PREFIX}/recordings/{recording_id}/archive.mp4"
+    return f"{base}{path}?Expires={expires}&Signature={signature}"
 
 
 async def logo_upload_urls(request: web.Request) -> web.Response:
@@ -113,11 +118,7 @@ async def upload(request: web.Request) -> web.Response:
     for name, value in pending.fields.items():
         if form.get(name) != value:
             if name in ("Policy", "X-Amz-Signature"):
-                return s3_error(
-                    403,
-                    "SignatureDoesNotMatch",
-                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-                )
+                return s3_error(403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH)
             return s3_error(
                 403,
                 "AccessDenied",
@@ -192,11 +193,7 @@ async def download_recording(request: web.Request) -> web.Response:
     expires = request.query.get("Expires", "")
     signature = _sign(state, f"{recording_id}:{expires}")
     if not hmac.compare_digest(signature, request.query.get("Signature", "")):
-        return s3_error(
-            403,
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided.",
-        )
+        return s3_error(403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH)
     if not expires.isdigit() or int(expires) < state.now().timestamp():
         return s3_error(403, "AccessDenied", "Request has expired")
     if recording_id not in state.recordings:

@@ -38,6 +38,12 @@ class ApiRequest:
     client_id: str | None = None
     client_secret: str | None = None
 
+    def require(self, scope: str) -> None:
+        """Slack's missing_scope unless the token was granted `scope`."""
+        granted = self.state.scopes
+        if granted is not None and scope not in granted:
+            raise MethodError("missing_scope", needed=scope, provided=",".join(sorted(granted)))
+
     def text(self, name: str, *, missing: str = "invalid_arguments") -> str:
         """A required string argument; `missing` is the error Slack gives without it."""
         value = self.params.get(name)

@@ -6,8 +6,11 @@ conversations.info, users.info}.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.sandbox.slack.api_base import ApiRequest, Handler, MethodError, find_channel
 from bot.sandbox.slack.models import JSON, Channel
+from bot.sandbox.slack.scopes import conversation_scope
 
 
 def auth_test(request: ApiRequest) -> JSON:
@@ -33,6 +36,7 @@ def conversations_open(request: ApiRequest) -> JSON:
         channel = find_channel(request, channel_id)
         return {"channel": {"id": channel.id}, "no_op": True, "already_open": True}
     users = [u.strip() for u in request.text("users", missing="users_list_not_supplied").split(",")]
+    request.require("im:write" if len(users) == 1 else "mpim:write")
     if unknown := [u for u in users if u not in state.users]:
         raise MethodError("user_not_found", needed=",".join(unknown))
     if len(users) == 1:
@@ -66,14 +70,17 @@ def conversations_join(request: ApiRequest) -> JSON:
 
 
 def conversations_info(request: ApiRequest) -> JSON:
-    return {"channel": find_channel(request, request.optional("channel")).to_api()}
+    channel = find_channel(request, request.optional("channel"))
+    request.require(conversation_scope(channel, "read"))
+    return {"channel": channel.to_api()}
 
 
 def users_info(request: ApiRequest) -> JSON:
     user = request.state.users.get(request.text("user", missing="user_not_found"))
     if user is None:
         raise MethodError("user_not_found")
-    return {"user": user.to_api()}
+    now = datetime.fromtimestamp(request.state.clock(), UTC)
+    return {"user": user.to_api(now)}
 
 
 METHODS: dict[str, Handler] = {

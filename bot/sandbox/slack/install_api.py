@@ -9,11 +9,6 @@ from __future__ import annotations
 from bot.sandbox.slack.api_base import ApiRequest, Handler, MethodError
 from bot.sandbox.slack.models import JSON
 
-# What manifest.yml asks for; Slack echoes the granted bot scopes comma-separated.
-BOT_SCOPES = (
-    "commands,chat:write,channels:join,channels:read,groups:read,im:write,users:read,calls:write"
-)
-
 
 def _check_client(request: ApiRequest) -> None:
     state = request.state
@@ -44,7 +39,8 @@ def oauth_v2_access(request: ApiRequest) -> JSON:
     return {
         "access_token": token,
         "token_type": "bot",
-        "scope": BOT_SCOPES,
+        # Slack echoes the granted bot scopes, comma-separated.
+        "scope": ",".join(sorted(request.state.scopes or ())),
         "bot_user_id": workspace.bot_user_id,
         "app_id": workspace.app_id,
         # An org-wide (Enterprise Grid) install belongs to no single workspace.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -21,13 +22,13 @@ from bot.sandbox.slack.models import (
     User,
     Workspace,
 )
+from bot.sandbox.slack.scopes import BOT_SCOPES
 
 T = TypeVar("T")
 
-# Slack message timestamps are "seconds.microseconds" strings, unique per channel; ours are
-# unique and increasing across the whole fake, starting at a fixed instant.
-_TS_START = 1_700_000_000_000_100
-_TS_STEP = 100
+# Slack message timestamps are "seconds.microseconds" strings of the posting time, unique per
+# channel; ours come from the clock and are strictly increasing across the whole fake.
+_TS_STEP_MICROS = 100
 
 
 class FakeSlackState:
@@ -38,16 +39,22 @@ class FakeSlackState:
         workspace: Workspace | None = None,
         *,
         valid_tokens: Iterable[str] | None = None,
+        scopes: Iterable[str] | None = BOT_SCOPES,
         client_id: str | None = None,
         client_secret: str | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         """Args:
         workspace: who the default bot token belongs to (auth.test).
         valid_tokens: accepted bot tokens; None accepts any `xoxb-` token.
+        scopes: what every bot token is granted (manifest.yml's); None skips scope checks.
         client_id, client_secret: checked by oauth.v2.access/apps.uninstall when set.
+        clock: Unix seconds; message ts, view hashes and Call times come from it.
         """
         self.workspace = workspace or Workspace()
         self.valid_tokens = set(valid_tokens) if valid_tokens is not None else None
+        self.scopes = frozenset(scopes) if scopes is not None else None
+        self.clock = clock
         self.client_id = client_id
         self.client_secret = client_secret
         self.base_url: str | None = None
@@ -68,7 +75,7 @@ class FakeSlackState:
         self.response_posts: list[ResponseUrlPost] = []
         self._rate_limits: dict[str, tuple[int, int]] = {}
         self._response_ids: set[str] = set()
-        self._ts = itertools.count(_TS_START, _TS_STEP)
+        self._last_ts_micros = 0
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
         self.add_user(self.workspace.bot_user_id, self.workspace.bot_user_name, is_bot=True)
@@ -234,7 +241,8 @@ class FakeSlackState:
     # -- used by the server ------------------------------------------------------------------
 
     def next_ts(self) -> str:
-        micros = next(self._ts)
+        micros = max(int(self.clock() * 1_000_000), self._last_ts_micros + _TS_STEP_MICROS)
+        self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def next_id(self, prefix: str) -> str:

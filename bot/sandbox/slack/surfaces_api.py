@@ -8,7 +8,6 @@ A trigger_id opens one view only (exchanged_trigger_id), like Slack's.
 from __future__ import annotations
 
 import secrets
-import time
 from typing import Any
 
 from bot.sandbox.slack.api_base import ApiRequest, Handler, MethodError, check_blocks
@@ -38,7 +37,7 @@ def _store(request: ApiRequest, view: JSON, view_id: str, root_view_id: str | No
         "callback_id": view.get("callback_id", ""),
         "external_id": view.get("external_id", ""),
         "state": {"values": {}},
-        "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+        "hash": f"{int(request.state.clock())}.{secrets.token_hex(4)}",
         "clear_on_close": bool(view.get("clear_on_close", False)),
         "notify_on_close": bool(view.get("notify_on_close", False)),
         "root_view_id": root_view_id or view_id,
@@ -124,7 +123,7 @@ def calls_add(request: ApiRequest) -> JSON:
     request.text("created_by", missing="missing_argument")
     call: JSON = {
         "id": request.state.next_id("R"),
-        "date_start": int(request.optional("date_start") or time.time()),
+        "date_start": int(request.optional("date_start") or request.state.clock()),
         "external_unique_id": request.text("external_unique_id", missing="missing_argument"),
         "join_url": request.text("join_url", missing="missing_argument"),
         "users": request.listed("users") or [],
@@ -146,7 +145,7 @@ def calls_update(request: ApiRequest) -> JSON:
 
 def calls_end(request: ApiRequest) -> JSON:
     call = _call(request)
-    call["date_end"] = int(time.time())
+    call["date_end"] = int(request.state.clock())
     call["duration"] = int(request.optional("duration") or call["date_end"] - call["date_start"])
     return {}
 

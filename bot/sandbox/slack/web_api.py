@@ -1,7 +1,7 @@
 """The fake Web API's front desk: method table, rate limits, token check, recording.
 
 Order of checks mirrors Slack: unknown method (HTTP 404), rate limit (HTTP 429 + Retry-After),
-then authentication (not_authed, invalid_auth, token_revoked) and the method itself. Every
+then authentication (not_authed, invalid_auth, token_revoked), scopes and the method. Every
 request is recorded on the state, answered or not; unknown methods also go to `unexpected`.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from bot.sandbox.slack import chat_api, directory_api, install_api, surfaces_api
+from bot.sandbox.slack import chat_api, directory_api, history_api, install_api, surfaces_api
 from bot.sandbox.slack.api_base import ApiRequest, Handler, MethodError
 from bot.sandbox.slack.models import JSON, ApiCall, Workspace
+from bot.sandbox.slack.scopes import METHOD_SCOPES
 from bot.sandbox.slack.state import FakeSlackState
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 METHODS: dict[str, Handler] = {
     **directory_api.METHODS,
     **chat_api.METHODS,
+    **history_api.METHODS,
     **surfaces_api.METHODS,
     **install_api.METHODS,
 }
@@ -68,6 +70,8 @@ def _answer(
         workspace = _authenticate(state, method, token)
         client_id, client_secret = client_auth or (None, None)
         request = ApiRequest(state, params, token, workspace, client_id, client_secret)
+        if (scope := METHOD_SCOPES.get(method)) is not None:
+            request.require(scope)
         return Answer(200, {"ok": True, **handler(request)})
     except MethodError as error:
         return Answer(200, error.to_api())

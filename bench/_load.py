@@ -1,0 +1,100 @@
+"""Open-loop load generator for bench/ack.py: signed `/meet` requests at a fixed schedule.
+
+Run as its own process (`python -m bench._load ...`) so the server under test never shares
+an event loop or a core's time slice with the client that times it. Request `i` is due at
+`start + i / rate` whether or not earlier ones were answered (open loop: a slow server gets
+more concurrent requests, as with Slack, instead of a politely slower client). Bodies and
+signatures are made before the clock starts; each result records when the request went out
+(wall clock, to match against card arrival in another process), how late it went out against
+its schedule, and the ack latency (monotonic clock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import aiohttp
+
+from bot.sandbox.slack.signing import new_trigger_id, signed_headers, slash_command_body
+
+
+@dataclass
+class Sent:
+    title: str
+    sent_at: float  # time.time() just before the request was written
+    lag: float  # seconds behind schedule when it went out
+    status: int  # HTTP status, 0 if no answer
+    ok: bool  # 200 with an empty body: a plain ack, not an error message
+    ack: float  # seconds from send to the whole response read
+
+
+def title_for(prefix: str, i: int) -> str:
+    return f"{prefix}-{i:06d}"
+
+
+def prepare(secret: str, prefix: str, count: int) -> list[tuple[str, bytes, dict[str, str]]]:
+    requests = []
+    for i in range(count):
+        title = title_for(prefix, i)
+        body = slash_command_body(text=title, trigger_id=new_trigger_id())
+        requests.append((title, body, signed_headers(secret, body)))
+    return requests
+
+
+async def send(
+    session: aiohttp.ClientSession,
+    url: str,
+    request: tuple[str, bytes, dict[str, str]],
+    due: float,
+) -> Sent:
+    title, body, headers = request
+    lag = time.perf_counter() - due
+    sent_at, started = time.time(), time.perf_counter()
+    try:
+        async with session.post(url, data=body, headers=headers) as response:
+            answer = await response.read()
+            elapsed = time.perf_counter() - started
+            return Sent(title, sent_at, lag, response.status, response.status == 200 and not answer, elapsed)
+    except (aiohttp.ClientError, TimeoutError):
+        return Sent(title, sent_at, lag, 0, False, time.perf_counter() - started)
+
+
+async def run(url: str, secret: str, prefix: str, rate: float, seconds: float) -> list[Sent]:
+    requests = prepare(secret, prefix, round(rate * seconds))
+    connector = aiohttp.TCPConnector(limit=0)  # open loop: never queue behind our own pool
+    timeout = aiohttp.ClientTimeout(total=10)
+    gc.collect()
+    gc.freeze()  # keep collector pauses out of the client's timings
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        tasks: list[asyncio.Task[Sent]] = []
+        start = time.perf_counter() + 0.05
+        for i, request in enumerate(requests):
+            due = start + i / rate
+            wait = due - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            tasks.append(asyncio.create_task(send(session, url, request, due)))
+        return list(await asyncio.gather(*tasks))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench._load", description=__doc__)
+    parser.add_argument("--url", required=True, help="the Request URL (…/slack/events)")
+    parser.add_argument("--secret", required=True, help="Slack signing secret")
+    parser.add_argument("--prefix", required=True, help="title prefix; titles are PREFIX-NNNNNN")
+    parser.add_argument("--rate", type=float, required=True, help="requests per second")
+    parser.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="results as a JSON list")
+    args = parser.parse_args(argv)
+    results = asyncio.run(run(args.url, args.secret, args.prefix, args.rate, args.seconds))
+    args.out.write_text(json.dumps([asdict(result) for result in results]))
+
+
+if __name__ == "__main__":
+    main()

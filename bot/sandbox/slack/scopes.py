@@ -1,0 +1,53 @@
+"""Which bot scope each fake Web API method needs, and the scopes the fake grants by default.
+
+The default grant is exactly manifest.yml's bot scopes (tests/test_manifest.py keeps the two
+equal), so code that calls a method the manifest does not allow fails in tests with Slack's
+`missing_scope` instead of in production. Scopes per method: the "Scopes" box of each method's
+page on docs.slack.dev; conversation methods depend on the conversation's type.
+"""
+
+from __future__ import annotations
+
+from bot.sandbox.slack.models import Channel
+
+BOT_SCOPES: tuple[str, ...] = (
+    "commands",
+    "chat:write",
+    "channels:join",
+    "channels:read",
+    "groups:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "im:write",
+    "users:read",
+    "calls:write",
+)
+
+# Methods whose scope does not depend on the conversation; absent methods need none.
+METHOD_SCOPES: dict[str, str] = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.delete": "chat:write",
+    "conversations.join": "channels:join",
+    "users.info": "users:read",
+    "calls.add": "calls:write",
+    "calls.update": "calls:write",
+    "calls.end": "calls:write",
+    "calls.participants.add": "calls:write",
+    "calls.participants.remove": "calls:write",
+}
+
+
+def conversation_scope(channel: Channel, action: str) -> str:
+    """`channels:read`, `groups:history`, `im:write`… for `action` on this kind of conversation."""
+    if channel.is_im:
+        kind = "im"
+    elif channel.is_mpim:
+        kind = "mpim"
+    elif channel.is_private:
+        kind = "groups"
+    else:
+        kind = "channels"
+    return f"{kind}:{action}"
