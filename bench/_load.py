@@ -30,7 +30,6 @@ class Sent:
     sent_at: float  # time.time() just before the request was written
     lag: float  # seconds behind schedule when it went out
     status: int  # HTTP status, 0 if no answer
-    ok: bool  # 200 with an empty body: a plain ack, not an error message
     ack: float  # seconds from send to the whole response read
 
 
@@ -58,11 +57,10 @@ async def send(
     sent_at, started = time.time(), time.perf_counter()
     try:
         async with session.post(url, data=body, headers=headers) as response:
-            answer = await response.read()
-            elapsed = time.perf_counter() - started
-            return Sent(title, sent_at, lag, response.status, response.status == 200 and not answer, elapsed)
+            await response.read()
+            return Sent(title, sent_at, lag, response.status, time.perf_counter() - started)
     except (aiohttp.ClientError, TimeoutError):
-        return Sent(title, sent_at, lag, 0, False, time.perf_counter() - started)
+        return Sent(title, sent_at, lag, 0, time.perf_counter() - started)
 
 
 async def run(url: str, secret: str, prefix: str, rate: float, seconds: float) -> list[Sent]:

@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 from aiohttp import web
 from saq import Worker

@@ -232,7 +232,11 @@ class MeetingService:
         if req.response_url is None:
             # A modal submission carries no response_url: tell the creator privately instead.
             await self._post_once(
-                req.key, "card:dm", req.workspace, req.user_id, blocks.private_channel_notice()
+                req.key,
+                "card:dm",
+                req.workspace,
+                req.user_id,
+                blocks.private_channel_notice(card_posted=False),
             )
         elif "card:response_url" not in await self.store.steps(req.key):
             await self.slack.respond(req.response_url, card, in_channel=True)

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.plugins.emulator import RECORDED, EmulatorHandle, MeetingsApi
+from tests.plugins.emulator import RECORDED, EmulatorHandle, EmulatorApi
 
 UNAUTHORIZED = json.loads((RECORDED / "unauthorized.json").read_text())
 
@@ -27,8 +27,8 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def test_a_valid_token_is_accepted(meetings_api: MeetingsApi) -> None:
-    assert (await meetings_api.get("/dial-in-numbers")).status == 200
+async def test_a_valid_token_is_accepted(emulator_api: EmulatorApi) -> None:
+    assert (await emulator_api.get("/dial-in-numbers")).status == 200
 
 
 @pytest.mark.parametrize(
@@ -40,9 +40,9 @@ async def test_a_valid_token_is_accepted(meetings_api: MeetingsApi) -> None:
     ],
 )
 async def test_requests_without_a_usable_token_are_401(
-    meetings_api: MeetingsApi, headers: dict[str, str]
+    emulator_api: EmulatorApi, headers: dict[str, str]
 ) -> None:
-    answer = await meetings_api.get("/rooms", headers=headers)
+    answer = await emulator_api.get("/rooms", headers=headers)
 
     assert answer.status == 401
     assert answer.body == UNAUTHORIZED
@@ -60,9 +60,9 @@ async def test_requests_without_a_usable_token_are_401(
     ],
 )
 async def test_tokens_with_wrong_or_missing_claims_are_401(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle, claims: dict[str, object]
+    emulator_api: EmulatorApi, emulator: EmulatorHandle, claims: dict[str, object]
 ) -> None:
-    answer = await meetings_api.post(
+    answer = await emulator_api.post(
         "/rooms", json={"display_name": "r"}, headers=emulator.auth_headers(**claims)
     )
 
@@ -71,27 +71,27 @@ async def test_tokens_with_wrong_or_missing_claims_are_401(
 
 
 async def test_a_token_signed_with_another_key_is_401(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     now = int(time.time())
     claims = {"application_id": emulator.application_id, "iat": now, "jti": "j", "exp": now + 60}
     forged = jwt.encode(claims, other_private_key(), algorithm="RS256")
 
-    assert (await meetings_api.get("/themes", headers=bearer(forged))).status == 401
+    assert (await emulator_api.get("/themes", headers=bearer(forged))).status == 401
 
 
 async def test_a_symmetric_token_is_not_accepted(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     now = int(time.time())
     claims = {"application_id": emulator.application_id, "iat": now, "jti": "j", "exp": now + 60}
     forged = jwt.encode(claims, "a-shared-secret-of-thirty-two-bytes!", algorithm="HS256")
 
-    assert (await meetings_api.get("/themes", headers=bearer(forged))).status == 401
+    assert (await emulator_api.get("/themes", headers=bearer(forged))).status == 401
 
 
-async def test_unknown_routes_answer_json_404s(meetings_api: MeetingsApi) -> None:
-    answer = await meetings_api.get("/meetings/nowhere")
+async def test_unknown_routes_answer_json_404s(emulator_api: EmulatorApi) -> None:
+    answer = await emulator_api.get("/meetings/nowhere")
 
     assert answer.status == 404
     assert answer.body == {
@@ -99,5 +99,5 @@ async def test_unknown_routes_answer_json_404s(meetings_api: MeetingsApi) -> Non
         "name": "NotFoundError",
         "status": 404,
     }
-    wrong_method = await meetings_api.delete("/rooms")
+    wrong_method = await emulator_api.delete("/rooms")
     assert wrong_method.status == 405 and wrong_method.body["name"] == "MethodNotAllowedError"

@@ -16,9 +16,9 @@ from pytest_aiohttp import AiohttpServer
 
 from bot.sandbox.meetings import EmulatorControlError
 from bot.sandbox.meetings.views import iso
-from tests.plugins.emulator import EmulatorHandle, MeetingsApi, _raw_spec
+from tests.plugins.emulator import EmulatorHandle, EmulatorApi, meetings_spec
 
-WEBHOOKS = _raw_spec()["x-webhooks"]["meeting-events"]
+WEBHOOKS = meetings_spec()["x-webhooks"]["meeting-events"]
 WEBHOOK_FOR = {
     hook["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["event"][
         "enum"
@@ -68,7 +68,7 @@ RoomFactory = Callable[..., Any]
 
 @pytest.fixture
 def make_room(
-    meetings_api: MeetingsApi, receiver: Receiver, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, receiver: Receiver, emulator: EmulatorHandle
 ) -> RoomFactory:
     async def make(**extra: Any) -> dict[str, Any]:
         kinds = ("rooms_callback_url", "sessions_callback_url", "recordings_callback_url")
@@ -79,7 +79,7 @@ def make_room(
         }
         if body.get("type") == "long_term":
             body.setdefault("expires_at", iso(emulator.clock() + timedelta(days=7)))
-        answer = await meetings_api.post("/rooms", json=body)
+        answer = await emulator_api.post("/rooms", json=body)
         assert answer.status == 201, answer.body
         return dict(answer.body)
 
@@ -87,7 +87,7 @@ def make_room(
 
 
 async def test_a_meeting_from_start_to_recording_calls_back_every_step(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle, receiver: Receiver, make_room: RoomFactory
+    emulator_api: EmulatorApi, emulator: EmulatorHandle, receiver: Receiver, make_room: RoomFactory
 ) -> None:
     room = await make_room()
     control = emulator.control
@@ -120,9 +120,9 @@ async def test_a_meeting_from_start_to_recording_calls_back_every_step(
     uploaded = receiver.last("recording:uploaded")
     assert uploaded["url"] == url and uploaded["session_id"] == session_id
 
-    recording = (await meetings_api.get(f"/recordings/{recording_id}")).body
+    recording = (await emulator_api.get(f"/recordings/{recording_id}")).body
     assert recording["status"] == "uploaded" and recording["_links"]["url"]["href"] == url
-    listed = (await meetings_api.get(f"/sessions/{session_id}/recordings")).body
+    listed = (await emulator_api.get(f"/sessions/{session_id}/recordings")).body
     assert listed == {"_embedded": {"recordings": [recording]}}
     async with aiohttp.ClientSession() as session, session.get(url) as download:
         assert download.status == 200 and download.content_type == "video/mp4"
@@ -130,14 +130,14 @@ async def test_a_meeting_from_start_to_recording_calls_back_every_step(
 
 
 async def test_a_lost_callback_still_changes_the_room(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle, receiver: Receiver, make_room: RoomFactory
+    emulator_api: EmulatorApi, emulator: EmulatorHandle, receiver: Receiver, make_room: RoomFactory
 ) -> None:
     room = await make_room()
 
     await emulator.control.expire_room(room["id"], callback=False)
 
     assert receiver.received == [] and await emulator.control.deliveries() == []
-    assert (await meetings_api.get(f"/rooms/{room['id']}")).body["is_available"] is False
+    assert (await emulator_api.get(f"/rooms/{room['id']}")).body["is_available"] is False
 
 
 async def test_a_duplicated_callback_arrives_twice(
@@ -166,7 +166,7 @@ async def test_a_target_that_is_down_is_recorded_not_raised(
 
 
 async def test_an_expire_after_use_room_expires_when_its_session_ends(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle, receiver: Receiver, make_room: RoomFactory
+    emulator_api: EmulatorApi, emulator: EmulatorHandle, receiver: Receiver, make_room: RoomFactory
 ) -> None:
     room = await make_room(type="long_term", expire_after_use=True)
     session_id = await emulator.control.start_session(room["id"])
@@ -176,7 +176,7 @@ async def test_an_expire_after_use_room_expires_when_its_session_ends(
     assert receiver.events() == ["session:started", "session:ended", "room:expired"]
     assert_documented(receiver.last("room:expired"))
     assert receiver.last("room:expired")["room_type"] == "long_term"
-    assert (await meetings_api.get(f"/rooms/{room['id']}")).body["is_available"] is False
+    assert (await emulator_api.get(f"/rooms/{room['id']}")).body["is_available"] is False
     with pytest.raises(EmulatorControlError) as refused:
         await emulator.control.start_session(room["id"])
     assert refused.value.status == 409
@@ -213,27 +213,27 @@ async def test_rooms_whose_time_ran_out_are_announced_once(
 
 
 async def test_recordings_follow_the_api_rules(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle, make_room: RoomFactory
+    emulator_api: EmulatorApi, emulator: EmulatorHandle, make_room: RoomFactory
 ) -> None:
     room = await make_room()
     session_id = await emulator.control.start_session(room["id"])
     recording_id = await emulator.control.start_recording(session_id)
 
-    running = (await meetings_api.get(f"/recordings/{recording_id}")).body
+    running = (await emulator_api.get(f"/recordings/{recording_id}")).body
     assert running["status"] == "started" and "_links" not in running
-    not_uploaded = await meetings_api.delete(f"/recordings/{recording_id}")
+    not_uploaded = await emulator_api.delete(f"/recordings/{recording_id}")
     assert not_uploaded.status == 403
 
     await emulator.control.stop_recording(recording_id)
     await emulator.control.upload_recording(recording_id)
-    assert (await meetings_api.delete(f"/recordings/{recording_id}")).status == 204
-    gone = await meetings_api.get(f"/recordings/{recording_id}")
+    assert (await emulator_api.delete(f"/recordings/{recording_id}")).status == 204
+    gone = await emulator_api.get(f"/recordings/{recording_id}")
     assert gone.body == {
         "message": f"Recording {recording_id} was not found",
         "name": "NotFoundError",
         "status": 404,
     }
-    again = await meetings_api.delete(f"/recordings/{recording_id}")
+    again = await emulator_api.delete(f"/recordings/{recording_id}")
     assert again.body == {
         "message": "Could not find recording",
         "name": "NotFoundError",
@@ -242,9 +242,9 @@ async def test_recordings_follow_the_api_rules(
 
 
 async def test_unknown_sessions_and_wrong_states_are_refused(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle, make_room: RoomFactory
+    emulator_api: EmulatorApi, emulator: EmulatorHandle, make_room: RoomFactory
 ) -> None:
-    missing = await meetings_api.get("/sessions/not-a-real-session-id/recordings")
+    missing = await emulator_api.get("/sessions/not-a-real-session-id/recordings")
     assert (
         missing.body["message"] == "Failed to find session recordings by id: not-a-real-session-id"
     )

@@ -8,15 +8,15 @@ import aiohttp
 import pytest
 
 from bot.sandbox.meetings import EmulatorControlError
-from tests.plugins.emulator import EmulatorHandle, MeetingsApi
+from tests.plugins.emulator import EmulatorHandle, EmulatorApi
 
 
 async def test_a_503_fails_the_next_matching_request_once(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     await emulator.control.set_fault(method="POST", path="/rooms", status=503, retry_after=1)
 
-    failed = await meetings_api.post("/rooms", json={"display_name": "r"})
+    failed = await emulator_api.post("/rooms", json={"display_name": "r"})
     assert failed.status == 503 and failed.headers["Retry-After"] == "1"
     assert failed.body == {
         "message": "Service Unavailable",
@@ -25,41 +25,41 @@ async def test_a_503_fails_the_next_matching_request_once(
     }
     assert emulator.state.rooms == {}
 
-    assert (await meetings_api.post("/rooms", json={"display_name": "r"})).status == 201
+    assert (await emulator_api.post("/rooms", json={"display_name": "r"})).status == 201
 
 
 async def test_a_fault_matches_method_and_path_glob_for_n_requests(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
-    room = (await meetings_api.post("/rooms", json={"display_name": "r"})).body
+    room = (await emulator_api.post("/rooms", json={"display_name": "r"})).body
     await emulator.control.set_fault(
         method="GET", path="/rooms/*", status=429, retry_after=2, times=2
     )
 
-    assert (await meetings_api.get("/rooms")).status == 200  # the glob needs a room id
-    statuses = [(await meetings_api.get(f"/rooms/{room['id']}")).status for _ in range(3)]
+    assert (await emulator_api.get("/rooms")).status == 200  # the glob needs a room id
+    statuses = [(await emulator_api.get(f"/rooms/{room['id']}")).status for _ in range(3)]
 
     assert statuses == [429, 429, 200]
 
 
 async def test_faults_act_before_the_token_is_checked(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     await emulator.control.set_fault(status=500)
 
-    answer = await meetings_api.get("/themes", headers={"Authorization": ""})
+    answer = await emulator_api.get("/themes", headers={"Authorization": ""})
 
     assert answer.status == 500 and answer.body["name"] == "InternalServerError"
 
 
 async def test_a_delay_slows_matching_requests_until_cleared(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     await emulator.control.set_fault(method="POST", path="/rooms", delay_ms=300)
 
     for _ in range(2):
         started = time.monotonic()
-        assert (await meetings_api.post("/rooms", json={"display_name": "r"})).status == 201
+        assert (await emulator_api.post("/rooms", json={"display_name": "r"})).status == 201
         assert time.monotonic() - started >= 0.3
 
     await emulator.control.clear_faults()

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from bot.sandbox.meetings.views import iso
-from tests.plugins.emulator import RECORDED, EmulatorHandle, MeetingsApi
+from tests.plugins.emulator import RECORDED, EmulatorHandle, EmulatorApi
 
 
 def recorded(name: str) -> Any:
     return json.loads((RECORDED / name).read_text())
 
 
-async def test_an_instant_room_has_the_recorded_shape(meetings_api: MeetingsApi) -> None:
-    answer = await meetings_api.post("/rooms", json={"display_name": "Design review"})
+async def test_an_instant_room_has_the_recorded_shape(emulator_api: EmulatorApi) -> None:
+    answer = await emulator_api.post("/rooms", json={"display_name": "Design review"})
 
     assert answer.status == 201
     room = answer.body
@@ -34,34 +34,34 @@ async def test_an_instant_room_has_the_recorded_shape(meetings_api: MeetingsApi)
 
 
 async def test_an_instant_room_expires_ten_minutes_after_creation(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
-    created = (await meetings_api.post("/rooms", json={"display_name": "quick"})).body
+    created = (await emulator_api.post("/rooms", json={"display_name": "quick"})).body
     assert created["expires_at"] == iso(emulator.clock() + timedelta(minutes=10))
 
     emulator.clock.advance(minutes=10, seconds=1)
-    later = await meetings_api.get(f"/rooms/{created['id']}")
+    later = await emulator_api.get(f"/rooms/{created['id']}")
 
     assert later.status == 200
     assert later.body["is_available"] is False
 
 
 async def test_a_started_session_keeps_an_instant_room_open(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
-    room = (await meetings_api.post("/rooms", json={"display_name": "busy"})).body
+    room = (await emulator_api.post("/rooms", json={"display_name": "busy"})).body
     session_id = await emulator.control.start_session(room["id"])
 
     emulator.clock.advance(minutes=30)
-    assert (await meetings_api.get(f"/rooms/{room['id']}")).body["is_available"] is True
+    assert (await emulator_api.get(f"/rooms/{room['id']}")).body["is_available"] is True
 
     await emulator.control.end_session(session_id)
     emulator.clock.advance(minutes=10, seconds=1)
-    assert (await meetings_api.get(f"/rooms/{room['id']}")).body["is_available"] is False
+    assert (await emulator_api.get(f"/rooms/{room['id']}")).body["is_available"] is False
 
 
 async def test_a_long_term_room_keeps_its_settings_and_callback_urls(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     expires_at = iso(emulator.clock() + timedelta(days=30))
     urls = {
@@ -69,7 +69,7 @@ async def test_a_long_term_room_keeps_its_settings_and_callback_urls(
         "sessions_callback_url": "https://bot.example/callbacks/meetings/t1",
         "recordings_callback_url": "http://bot.example/callbacks/meetings/t1",
     }
-    answer = await meetings_api.post(
+    answer = await emulator_api.post(
         "/rooms",
         json={
             "display_name": "Q4 planning",
@@ -93,14 +93,14 @@ async def test_a_long_term_room_keeps_its_settings_and_callback_urls(
     assert room["available_features"]["is_chat_available"] is False
     assert room["available_features"]["is_recording_available"] is True
     assert room["callback_urls"] == urls
-    assert (await meetings_api.get(f"/rooms/{room['id']}")).body == room
+    assert (await emulator_api.get(f"/rooms/{room['id']}")).body == room
 
 
 async def test_the_sdk_offset_format_is_accepted(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     when = emulator.clock() + timedelta(days=2)
-    answer = await meetings_api.post(
+    answer = await emulator_api.post(
         "/rooms",
         json={
             "display_name": "r",
@@ -138,9 +138,9 @@ async def test_the_sdk_offset_format_is_accepted(
     ],
 )
 async def test_invalid_rooms_are_refused_like_the_api_does(
-    meetings_api: MeetingsApi, body: dict[str, Any], message: str
+    emulator_api: EmulatorApi, body: dict[str, Any], message: str
 ) -> None:
-    answer = await meetings_api.post("/rooms", json=body)
+    answer = await emulator_api.post("/rooms", json=body)
 
     assert answer.status == 400
     assert answer.body == {"message": message, "name": "InputValidationError", "status": 400}
@@ -156,35 +156,35 @@ async def test_invalid_rooms_are_refused_like_the_api_does(
     ],
 )
 async def test_a_long_term_room_lives_between_ten_minutes_and_a_year(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle, offset: timedelta, accepted: bool
+    emulator_api: EmulatorApi, emulator: EmulatorHandle, offset: timedelta, accepted: bool
 ) -> None:
     body = {"display_name": "r", "type": "long_term", "expires_at": iso(emulator.clock() + offset)}
-    answer = await meetings_api.post("/rooms", json=body)
+    answer = await emulator_api.post("/rooms", json=body)
 
     assert answer.status == (201 if accepted else 400)
     if not accepted:
         assert answer.body["name"] == "BadRequestError"
 
 
-async def test_an_unknown_theme_is_refused(meetings_api: MeetingsApi) -> None:
-    answer = await meetings_api.post(
+async def test_an_unknown_theme_is_refused(emulator_api: EmulatorApi) -> None:
+    answer = await emulator_api.post(
         "/rooms", json={"display_name": "r", "theme_id": "0b0e0e0e-0000-4000-8000-000000000000"}
     )
     assert answer.status == 400 and answer.body["name"] == "BadRequestError"
 
 
 async def test_a_long_term_room_can_be_extended(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     body = {
         "display_name": "r",
         "type": "long_term",
         "expires_at": iso(emulator.clock() + timedelta(days=1)),
     }
-    room = (await meetings_api.post("/rooms", json=body)).body
+    room = (await emulator_api.post("/rooms", json=body)).body
     later = iso(emulator.clock() + timedelta(days=60))
 
-    answer = await meetings_api.patch(
+    answer = await emulator_api.patch(
         f"/rooms/{room['id']}",
         json={
             "update_details": {
@@ -201,10 +201,10 @@ async def test_a_long_term_room_can_be_extended(
     assert answer.body["available_features"]["is_chat_available"] is True
 
 
-async def test_updating_an_instant_room_is_refused(meetings_api: MeetingsApi) -> None:
-    room = (await meetings_api.post("/rooms", json={"display_name": "r"})).body
+async def test_updating_an_instant_room_is_refused(emulator_api: EmulatorApi) -> None:
+    room = (await emulator_api.post("/rooms", json={"display_name": "r"})).body
 
-    answer = await meetings_api.patch(
+    answer = await emulator_api.patch(
         f"/rooms/{room['id']}", json={"update_details": {"expire_after_use": True}}
     )
 
@@ -217,25 +217,25 @@ async def test_updating_an_instant_room_is_refused(meetings_api: MeetingsApi) ->
 
 
 async def test_an_update_needs_at_least_one_key(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     body = {
         "display_name": "r",
         "type": "long_term",
         "expires_at": iso(emulator.clock() + timedelta(days=1)),
     }
-    room = (await meetings_api.post("/rooms", json=body)).body
+    room = (await emulator_api.post("/rooms", json=body)).body
 
-    answer = await meetings_api.patch(f"/rooms/{room['id']}", json={"update_details": {}})
+    answer = await emulator_api.patch(f"/rooms/{room['id']}", json={"update_details": {}})
 
     assert answer.status == 400
     assert answer.body == recorded("update_no_keys.json")
 
 
-async def test_unknown_rooms_are_404(meetings_api: MeetingsApi) -> None:
+async def test_unknown_rooms_are_404(emulator_api: EmulatorApi) -> None:
     for answer in (
-        await meetings_api.get("/rooms/nope"),
-        await meetings_api.patch(
+        await emulator_api.get("/rooms/nope"),
+        await emulator_api.patch(
             "/rooms/nope", json={"update_details": {"expire_after_use": True}}
         ),
     ):
@@ -248,13 +248,13 @@ async def test_unknown_rooms_are_404(meetings_api: MeetingsApi) -> None:
 
 
 async def test_the_room_cap_is_a_403_and_expired_rooms_free_a_place(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
     emulator.state.room_cap = 2
-    first = (await meetings_api.post("/rooms", json={"display_name": "1"})).body
-    await meetings_api.post("/rooms", json={"display_name": "2"})
+    first = (await emulator_api.post("/rooms", json={"display_name": "1"})).body
+    await emulator_api.post("/rooms", json={"display_name": "2"})
 
-    refused = await meetings_api.post("/rooms", json={"display_name": "3"})
+    refused = await emulator_api.post("/rooms", json={"display_name": "3"})
     assert refused.status == 403
     assert refused.body == {
         "message": "Maximum number of rooms for owner exceeded",
@@ -263,4 +263,4 @@ async def test_the_room_cap_is_a_403_and_expired_rooms_free_a_place(
     }
 
     await emulator.control.expire_room(first["id"])
-    assert (await meetings_api.post("/rooms", json={"display_name": "3"})).status == 201
+    assert (await emulator_api.post("/rooms", json={"display_name": "3"})).status == 201

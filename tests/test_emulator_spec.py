@@ -1,6 +1,6 @@
 """The emulator answers every operation of the official spec in the spec's shapes (openapi-core).
 
-`meetings_api` validates each answer as it comes; these tests make sure all 17 operations were
+`emulator_api` validates each answer as it comes; these tests make sure all 17 operations were
 validated on their success path, and that the in-memory spec errata only say what the
 recorded real API proves.
 """
@@ -23,7 +23,7 @@ from tests.plugins.emulator import (
     RECORDED_ERRATA,
     SPEC_PATH,
     EmulatorHandle,
-    MeetingsApi,
+    EmulatorApi,
     SpecChecker,
     operation_ids,
 )
@@ -32,9 +32,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
 async def test_every_operation_answers_as_the_spec_says(
-    meetings_api: MeetingsApi, emulator: EmulatorHandle
+    emulator_api: EmulatorApi, emulator: EmulatorHandle
 ) -> None:
-    api, control = meetings_api, emulator.control
+    api, control = emulator_api, emulator.control
     expires_at = iso(emulator.clock() + timedelta(days=30))
     theme = (await api.post("/themes", json={"main_color": "#abc", "brand_text": "B"})).body
     theme_id = theme["theme_id"]

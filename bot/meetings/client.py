@@ -18,7 +18,6 @@ from typing import Protocol
 
 import aiohttp
 
-from bot.errors import ClientValidationError
 from bot.meetings.auth import TokenCache
 from bot.meetings.bodies import CreateRoom, UpdateRoom, invalid
 from bot.meetings.models import DialInNumber, Recording, Room, RoomPage
@@ -86,14 +85,29 @@ class MeetingsClient:
         settings: MeetingsSettings,
         *,
         clock: Clock = utcnow,
-        **kwargs: object,
+        retry: RetryDecision | None = None,
+        sleep: Sleep = asyncio.sleep,
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
     ) -> MeetingsClient:
+        """The production client: a `TokenCache` over the configured application and key.
+
+        Raises:
+            ValueError: the application id or private key is not configured.
+        """
         if not settings.vonage_application_id or not settings.vonage_private_key:
-            raise ClientValidationError(
+            raise ValueError(
                 "VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY are required for the Meetings API"
             )
         auth = TokenCache(settings.vonage_application_id, settings.vonage_private_key, clock=clock)
-        return cls(session, base_url=settings.meetings_api_url, auth=auth, clock=clock, **kwargs)  # type: ignore[arg-type]
+        return cls(
+            session,
+            base_url=settings.meetings_api_url,
+            auth=auth,
+            retry=retry,
+            sleep=sleep,
+            clock=clock,
+            timeout=timeout,
+        )
 
     @property
     def base_url(self) -> str:

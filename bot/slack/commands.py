@@ -51,7 +51,10 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         except Unavailable:
             await _ack_message(ack, blocks.unavailable_message())
             return
-        await ack()
+        starting = blocks.meeting_starting_ack(
+            request.title, invitees=request.invitees, record=request.record
+        )
+        await _ack_message(ack, starting)
 
 
 async def _ack_message(ack: AsyncAck, message: blocks.Message) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from bot.requests import Workspace
 
 log = logging.getLogger(__name__)
 
-OpenView = Callable[[Workspace, str, dict[str, Any]], Awaitable[None]]
+OpenView = Callable[[Workspace, str, dict[str, Any]], Coroutine[Any, Any, None]]
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.blocks import LINK_ACTION_IDS
 from bot.errors import Unavailable
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.slack.installations import RedisInstallationStore
@@ -54,7 +55,9 @@ def register(
             user_ids=list(tokens.get("oauth", [])),
         )
 
-    @app.action("join_meeting")
-    async def join_clicked(ack: AsyncAck) -> None:
-        # A URL button still sends an interaction; Slack shows an error icon unless we ack it.
-        await ack()
+    for action_id in LINK_ACTION_IDS:
+
+        @app.action(action_id)
+        async def link_clicked(ack: AsyncAck) -> None:
+            # A URL button still sends an interaction; Slack shows an error icon unless we ack it.
+            await ack()

@@ -33,6 +33,10 @@ BOT_SCOPES = (
     "channels:join",
     "channels:read",
     "groups:read",
+    # history: a resumed job finds a message it posted before crashing (message metadata).
+    "channels:history",
+    "groups:history",
+    "im:history",
     "im:write",
     "users:read",
     "calls:write",

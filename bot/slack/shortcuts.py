@@ -20,6 +20,7 @@ from bot.slack.views import (
     StartFromModal,
     parse_start_meeting_submission,
     start_meeting_modal,
+    title_from_message,
 )
 
 GLOBAL_SHORTCUT = "start_meeting"
@@ -44,7 +45,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         # Reply in the message's own thread; a reply inside a thread joins that thread.
         thread_ts = message.get("thread_ts") or message["ts"]
         view = start_meeting_modal(
-            title=_first_line(message.get("text", "")),
+            title=title_from_message(message.get("text", "")),
             conversation_id=channel_id,
             thread=(channel_id, thread_ts),
         )
@@ -82,11 +83,6 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             )
             return
         await ack()
-
-
-def _first_line(text: str) -> str | None:
-    line = text.strip().splitlines()[0].strip() if text.strip() else ""
-    return line[:200] or None
 
 
 def _response_url(body: dict[str, Any]) -> str | None:

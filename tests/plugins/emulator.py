@@ -1,7 +1,7 @@
 """Fixtures for the Meetings API emulator: a live emulator per test, and a spec-checked client.
 
 `emulator` serves `create_emulator_app` on a free port and yields an `EmulatorHandle` (URLs,
-credentials, state, control client, settable clock). `meetings_api` calls the API with fresh
+credentials, state, control client, settable clock). `emulator_api` calls the API with fresh
 JWTs and checks every answer against the official OpenAPI spec (`SpecChecker`), so a test
 using it cannot pass while the emulator drifts from the real API.
 """
@@ -90,7 +90,7 @@ UNAUTHORIZED_BODY = {
 
 
 @functools.cache
-def _raw_spec() -> dict[str, Any]:
+def meetings_spec() -> dict[str, Any]:
     """The spec with `:param` paths written `{param}` (and declared), plus RECORDED_ERRATA."""
     spec: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
     paths = {}
@@ -111,7 +111,7 @@ def _path_param(name: str) -> dict[str, Any]:
 
 
 def operation_ids() -> set[str]:
-    spec = _raw_spec()
+    spec = meetings_spec()
     return {
         op["operationId"]
         for item in spec["paths"].values()
@@ -128,7 +128,7 @@ class SpecChecker:
     """
 
     def __init__(self, base_url: str) -> None:
-        spec = copy.deepcopy(_raw_spec())
+        spec = copy.deepcopy(meetings_spec())
         spec["servers"] = [{"url": base_url}]
         self.spec = spec
         self.openapi = OpenAPI.from_dict(spec)
@@ -246,7 +246,7 @@ class ApiAnswer:
     headers: Mapping[str, str]
 
 
-class MeetingsApi:
+class EmulatorApi:
     """Calls the emulator's API over HTTP with a fresh JWT and spec-checks each answer."""
 
     def __init__(self, session: aiohttp.ClientSession, handle: EmulatorHandle) -> None:
@@ -284,6 +284,6 @@ class MeetingsApi:
 
 
 @pytest.fixture
-async def meetings_api(emulator: EmulatorHandle) -> AsyncIterator[MeetingsApi]:
+async def emulator_api(emulator: EmulatorHandle) -> AsyncIterator[EmulatorApi]:
     async with aiohttp.ClientSession() as session:
-        yield MeetingsApi(session, emulator)
+        yield EmulatorApi(session, emulator)

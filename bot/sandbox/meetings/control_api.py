@@ -1,11 +1,12 @@
-"""The control API under /_control: make rooms behave as if people used them (no JWT; not in the spec).
+"""The control API under /_control: rooms behave as if people used them. No JWT; not in the spec.
 
     POST   rooms/{room_id}/sessions                  -> session:started [, recording:started]
     POST   rooms/{room_id}/expire                    -> room:expired
     POST   expire-due                                -> room:expired for rooms whose time ran out
     POST   sessions/{session_id}/participants        {"name", "is_host"} -> participant:joined
     DELETE sessions/{session_id}/participants/{pid}  -> session:participant:left
-    POST   sessions/{session_id}/end                 -> [recording:ended,] session:ended [, room:expired]
+    POST   sessions/{session_id}/end                 -> [recording:ended,] session:ended
+                                                        [, room:expired]
     POST   sessions/{session_id}/recordings          -> recording:started
     POST   recordings/{recording_id}/stop            -> recording:ended
     POST   recordings/{recording_id}/upload          -> recording:uploaded

@@ -109,7 +109,8 @@ async def create_room(request: web.Request) -> web.Response:
         expires_at=expires_at,
         metadata=metadata,
         expire_after_use=bool(v.boolean(body, "expire_after_use")),
-        theme_id=_theme_id(state, body, "create"),
+        # A room that names no theme gets the application's default (PATCH /applications).
+        theme_id=_theme_id(state, body, "create") if "theme_id" in body else state.default_theme_id,
         join_approval_level=v.one_of(body, "join_approval_level", APPROVAL_LEVELS) or "none",
         callback_urls=v.callback_urls(body),
     )

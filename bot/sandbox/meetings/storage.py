@@ -97,6 +97,9 @@ async def logo_upload_urls(request: web.Request) -> web.Response:
 
 async def upload(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
+    if request.content_type != "multipart/form-data":
+        message = "Bucket POST must be of the enclosure-type multipart/form-data"
+        return s3_error(412, "PreconditionFailed", message)
     form: dict[str, str] = {}
     data: bytes | None = None
     content_type = "application/octet-stream"

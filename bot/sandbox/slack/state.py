@@ -44,12 +44,14 @@ class FakeSlackState:
         client_secret: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """Args:
-        workspace: who the default bot token belongs to (auth.test).
-        valid_tokens: accepted bot tokens; None accepts any `xoxb-` token.
-        scopes: what every bot token is granted (manifest.yml's); None skips scope checks.
-        client_id, client_secret: checked by oauth.v2.access/apps.uninstall when set.
-        clock: Unix seconds; message ts, view hashes and Call times come from it.
+        """A workspace with only the bot user in it; tests add channels and people.
+
+        Args:
+            workspace: who the default bot token belongs to (auth.test).
+            valid_tokens: accepted bot tokens; None accepts any `xoxb-` token.
+            scopes: what every bot token is granted (manifest.yml's); None skips scope checks.
+            client_id, client_secret: checked by oauth.v2.access/apps.uninstall when set.
+            clock: Unix seconds; message ts, view hashes and Call times come from it.
         """
         self.workspace = workspace or Workspace()
         self.valid_tokens = set(valid_tokens) if valid_tokens is not None else None

@@ -1,0 +1,149 @@
+"""The other servers bench/ack.py runs, each in its own process: `python -m bench._servers ROLE`.
+
+- `bare`: an aiohttp handler that verifies the Slack signature and answers 200, nothing else:
+  the floor for any Slack app on this machine.
+- `bolt-lazy`: Bolt's documented lazy-listener pattern (`process_before_response=False`, the
+  default; `ack` answers, `lazy=[...]` does the work after): the listener acks at once and the
+  same enqueue meetbot does runs lazily, onto the same Redis queue.
+- `fake-slack`: the sandbox's fake Slack Web API, plus a middleware noting when each successful
+  chat.postMessage to #general arrived (wall clock), by card title: `GET /_bench/cards`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import time
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import connect_redis, utc_now
+from bot.jobs import Jobs, make_queue
+from bot.requests import StartMeeting, Workspace
+from bot.sandbox.slack.__main__ import demo_state
+from bot.sandbox.slack.app import create_fake_slack_app
+
+CHANNEL = "C0GENERAL"
+CARDS_KEY = web.AppKey("bench_cards", dict[str, float])
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
+def bare_app(secret: str) -> web.Application:
+    verifier = SignatureVerifier(secret)
+
+    async def events(request: web.Request) -> web.Response:
+        body = await request.text()
+        if not verifier.is_valid_request(body, dict(request.headers)):
+            return web.Response(status=401)
+        return web.Response(status=200)
+
+    app = web.Application()
+    app.router.add_post("/slack/events", events)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def bolt_lazy_app(secret: str, redis_url: str) -> web.Application:
+    queue = make_queue(connect_redis(redis_url))
+    await queue.connect()
+    jobs = Jobs(queue, clock=utc_now)
+
+    async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token="xoxb-0")  # noqa: S106
+
+    bolt = AsyncApp(signing_secret=secret, authorize=authorize)
+
+    async def ack_now(ack: AsyncAck) -> None:
+        await ack()
+
+    async def start_meeting(command: dict[str, Any]) -> None:
+        await jobs.start_meeting(
+            StartMeeting(
+                key=command["trigger_id"],
+                workspace=Workspace(team_id=command["team_id"]),
+                user_id=command["user_id"],
+                channel_id=command["channel_id"],
+                title=command["text"],
+                response_url=command.get("response_url"),
+            )
+        )
+
+    bolt.command("/meet")(ack=ack_now, lazy=[start_meeting])
+
+    async def disconnect(_: web.Application) -> None:
+        await queue.disconnect()
+
+    app = bolt.web_app(path="/slack/events")
+    app.router.add_get("/healthz", healthz)
+    app.on_cleanup.append(disconnect)
+    return app
+
+
+def fake_slack_app(host: str, port: int) -> web.Application:
+    @web.middleware
+    async def note_cards(request: web.Request, handler: Handler) -> web.StreamResponse:
+        arrived = time.time()
+        response = await handler(request)
+        if request.path == "/api/chat.postMessage" and isinstance(response, web.Response):
+            # Read the answer, not the request: the handler must be the one to read the body.
+            answer = json.loads(response.body) if isinstance(response.body, bytes) else {}
+            text = str(answer.get("message", {}).get("text", ""))
+            if answer.get("ok") and answer.get("channel") == CHANNEL and ":" in text:
+                request.app[CARDS_KEY].setdefault(text.split(":", 1)[0], arrived)
+        return response
+
+    async def cards(request: web.Request) -> web.Response:
+        return web.json_response(request.app[CARDS_KEY], dumps=json.dumps)
+
+    app = create_fake_slack_app(demo_state(f"http://{host}:{port}"))
+    app[CARDS_KEY] = {}
+    app.middlewares.append(note_cards)
+    app.router.add_get("/_bench/cards", cards)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def serve(args: argparse.Namespace) -> None:
+    if args.role == "bare":
+        app = bare_app(args.secret)
+    elif args.role == "bolt-lazy":
+        app = await bolt_lazy_app(args.secret, args.redis_url)
+    else:
+        app = fake_slack_app(args.host, args.port)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, args.host, args.port).start()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench._servers", description=__doc__)
+    parser.add_argument("role", choices=["bare", "bolt-lazy", "fake-slack"])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--secret", default="")
+    parser.add_argument("--redis-url", default="")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)  # the fake logs every call at INFO otherwise
+    asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    main()
