@@ -20,6 +20,7 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncCallableAuthorize
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings, SlackMode
@@ -104,15 +105,16 @@ async def build(
             redis, fernet_key=settings.encryption_key, client_id=settings.slack_client_id
         )
         auth: SingleWorkspaceAuth | InstallationAuth = InstallationAuth(installations)
+        oauth_settings = build_oauth_settings(
+            settings, installation_store=installations, state_store=RedisOAuthStateStore(redis)
+        )
+        # Bolt refuses `authorize=` beside OAuth settings but takes the settings' own: ours
+        # answers "temporarily unavailable" when Redis is down instead of "please reinstall".
+        oauth_settings.authorize = AsyncCallableAuthorize(logger=log, func=auth.bolt_authorize())
         bolt = AsyncApp(
             signing_secret=settings.slack_signing_secret,
             client=slack_client,
-            oauth_settings=build_oauth_settings(
-                settings,
-                installation_store=installations,
-                state_store=RedisOAuthStateStore(redis),
-            ),
-            authorize=auth.bolt_authorize(),
+            oauth_settings=oauth_settings,
             process_before_response=True,
         )
     else:

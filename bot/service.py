@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
+CallUser = dict[str, str]
+
+
 @dataclass(frozen=True)
 class Posted:
     channel: str
@@ -80,6 +83,33 @@ class SlackPort(Protocol):
     ) -> None: ...
 
     async def publish_home(self, ws: Workspace, user_id: str, view: dict[str, Any]) -> None: ...
+
+    # Slack Calls API (https://api.slack.com/apis/calls); `CallUser` is an external user:
+    # {"external_id": ..., "display_name": ...}.
+    async def calls_add(
+        self,
+        ws: Workspace,
+        *,
+        external_unique_id: str,
+        join_url: str,
+        created_by: str,
+        title: str | None = None,
+        date_start: int | None = None,
+        external_display_id: str | None = None,
+        users: list[CallUser] | None = None,
+    ) -> str:
+        """Register a Call; returns its id (the `call_id` of a `call` block)."""
+        ...
+
+    async def calls_participants(
+        self, ws: Workspace, call_id: str, users: list[CallUser], *, joined: bool
+    ) -> None:
+        """calls.participants.add (joined) or calls.participants.remove."""
+        ...
+
+    async def calls_end(
+        self, ws: Workspace, call_id: str, *, duration: int | None = None
+    ) -> None: ...
 
 
 class FollowUps(Protocol):
@@ -218,9 +248,9 @@ class MeetingService:
                 )
             else:
                 return await self._card_via_response_url(req, meeting, card)
-        meeting = meeting.replace(card_ts=ts)
-        await self.store.save_meeting(meeting)
-        return meeting
+        # Read-modify-write: room events may already have changed the record (bot.live).
+        saved = await self.store.update_meeting(meeting.id, lambda m: m.replace(card_ts=ts))
+        return saved or meeting.replace(card_ts=ts)
 
     async def _card_via_response_url(
         self, req: StartMeeting, meeting: Meeting, card: blocks.Message
@@ -242,9 +272,22 @@ class MeetingService:
             await self.slack.respond(req.response_url, card, in_channel=True)
             await self.store.record_step(req.key, "card:response_url", "sent")
             await self.slack.respond(req.response_url, blocks.private_channel_notice())
-        meeting = meeting.replace(card_via_response_url=True)
-        await self.store.save_meeting(meeting)
-        return meeting
+        saved = await self.store.update_meeting(
+            meeting.id, lambda m: m.replace(card_via_response_url=True)
+        )
+        return saved or meeting.replace(card_via_response_url=True)
+
+    async def post_once(
+        self,
+        key: str,
+        step: str,
+        ws: Workspace,
+        channel: str,
+        message: blocks.Message,
+        thread_ts: str | None = None,
+    ) -> str:
+        """Post exactly once in effect for (key, step): recording replies use it too."""
+        return await self._post_once(key, step, ws, channel, message, thread_ts)
 
     async def _post_once(
         self,

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.plugins.emulator import RECORDED, EmulatorHandle, EmulatorApi
+from tests.plugins.emulator import RECORDED, EmulatorApi, EmulatorHandle
 
 UNAUTHORIZED = json.loads((RECORDED / "unauthorized.json").read_text())
 

@@ -16,7 +16,7 @@ from pytest_aiohttp import AiohttpServer
 
 from bot.sandbox.meetings import EmulatorControlError
 from bot.sandbox.meetings.views import iso
-from tests.plugins.emulator import EmulatorHandle, EmulatorApi, meetings_spec
+from tests.plugins.emulator import EmulatorApi, EmulatorHandle, meetings_spec
 
 WEBHOOKS = meetings_spec()["x-webhooks"]["meeting-events"]
 WEBHOOK_FOR = {

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from bot.sandbox.meetings import EmulatorControlError
-from tests.plugins.emulator import EmulatorHandle, EmulatorApi
+from tests.plugins.emulator import EmulatorApi, EmulatorHandle
 
 
 async def test_a_503_fails_the_next_matching_request_once(

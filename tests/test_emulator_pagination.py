@@ -6,7 +6,7 @@ from typing import Any
 
 from yarl import URL
 
-from tests.plugins.emulator import EmulatorHandle, EmulatorApi
+from tests.plugins.emulator import EmulatorApi, EmulatorHandle
 
 
 def api_path(emulator: EmulatorHandle, href: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.sandbox.meetings.views import iso
-from tests.plugins.emulator import RECORDED, EmulatorHandle, EmulatorApi
+from tests.plugins.emulator import RECORDED, EmulatorApi, EmulatorHandle
 
 
 def recorded(name: str) -> Any:

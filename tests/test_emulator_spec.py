@@ -22,8 +22,8 @@ from tests.plugins.emulator import (
     RECORDED,
     RECORDED_ERRATA,
     SPEC_PATH,
-    EmulatorHandle,
     EmulatorApi,
+    EmulatorHandle,
     SpecChecker,
     operation_ids,
 )

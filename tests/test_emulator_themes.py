@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from bot.sandbox.meetings.views import iso
-from tests.plugins.emulator import RECORDED, EmulatorHandle, EmulatorApi
+from tests.plugins.emulator import RECORDED, EmulatorApi, EmulatorHandle
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

@@ -183,7 +183,8 @@ def mint_token(
 ) -> str:
     """A Meetings JWT as Vonage documents it (RS256; application_id, iat, jti, exp).
 
-    Pass a claim as None to leave it out."""
+    Claims passed in override the defaults; pass one as None to leave it out.
+    """
     now = int(time.time())
     payload = {
         "application_id": application_id,
