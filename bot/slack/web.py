@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import Message
 from bot.errors import NotInChannel, SlackError
 from bot.requests import Workspace
-from bot.service import Posted
+from bot.service import CallUser, Posted
 
 log = logging.getLogger(__name__)
 
@@ -170,3 +170,43 @@ class SlackWeb:
 
     async def open_view(self, ws: Workspace, trigger_id: str, view: dict[str, Any]) -> None:
         await self._call(ws, "views.open", trigger_id=trigger_id, view=view)
+
+    async def calls_add(
+        self,
+        ws: Workspace,
+        *,
+        external_unique_id: str,
+        join_url: str,
+        created_by: str,
+        title: str | None = None,
+        date_start: int | None = None,
+        external_display_id: str | None = None,
+        users: list[CallUser] | None = None,
+    ) -> str:
+        optional = {
+            "title": title,
+            "date_start": date_start,
+            "external_display_id": external_display_id,
+            "users": users or None,
+        }
+        data = await self._call(
+            ws,
+            "calls.add",
+            external_unique_id=external_unique_id,
+            join_url=join_url,
+            created_by=created_by,
+            **{name: value for name, value in optional.items() if value is not None},
+        )
+        return str(data["call"]["id"])
+
+    async def calls_participants(
+        self, ws: Workspace, call_id: str, users: list[CallUser], *, joined: bool
+    ) -> None:
+        method = "calls.participants.add" if joined else "calls.participants.remove"
+        await self._call(ws, method, id=call_id, users=users)
+
+    async def calls_end(self, ws: Workspace, call_id: str, *, duration: int | None = None) -> None:
+        params: dict[str, Any] = {"id": call_id}
+        if duration is not None:
+            params["duration"] = duration
+        await self._call(ws, "calls.end", **params)
