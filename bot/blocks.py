@@ -125,13 +125,18 @@ def is_joinable(meeting: Meeting, now: datetime) -> bool:
     return meeting.expires_at is None or meeting.expires_at > now
 
 
-def meeting_card(meeting: Meeting, *, now: datetime) -> Message:
-    """The channel card, in whatever state the meeting is. Never contains `host_url`."""
+def meeting_card(meeting: Meeting, *, now: datetime, call_id: str | None = None) -> Message:
+    """The channel card, in whatever state the meeting is. Never contains `host_url`.
+
+    With `call_id` (a Slack Call registered by `bot.calls`), the card carries its call block.
+    """
     title = escape(clip(meeting.title, 200))
     join = link_button("Join", meeting.guest_url, JOIN_ACTION_ID, style="primary")
     joinable = join is not None and is_joinable(meeting, now)
     state = _state_line(meeting, now)
     blocks = [section(f":video_camera: *{title}*\n{state}", join if joinable else None)]
+    if call_id is not None:
+        blocks.append({"type": "call", "call_id": call_id})
     people = meeting.present if meeting.status is MeetingStatus.LIVE else meeting.participants
     if people and meeting.status is not MeetingStatus.OPEN:
         label = "Here now" if meeting.status is MeetingStatus.LIVE else "Attended"

@@ -143,3 +143,23 @@ async def test_one_request_makes_one_meeting_even_if_slack_sends_it_twice(bot: R
         if c.params.get("channel") == GENERAL
     ]
     assert len(cards) == 1
+
+
+async def test_slack_rate_limits_are_waited_out_not_dropped(bot: RunningBot) -> None:
+    bot.slack.state.set_rate_limit("chat.postMessage", times=1, retry_after=1)
+    await bot.command("Busy day")
+    limited = await bot.slack.state.wait_for(
+        "chat.postMessage", lambda c: c.status == 429, timeout=10
+    )
+    card = await _card_call(bot)
+    assert card.seq > limited.seq
+    assert (
+        len(
+            [
+                c
+                for c in bot.slack.state.calls_to("chat.postMessage")
+                if c.ok and c.params["channel"] == GENERAL
+            ]
+        )
+        == 1
+    )
