@@ -80,9 +80,7 @@ async def test_an_installed_workspace_gets_cards_posted_with_its_own_token(
         for k in await redis.keys("meetbot:*")
         if await redis.type(k) == b"string"
     ]
-    assert all(token not in str(value) for value in stored), (
-        "stored tokens are encrypted"
-    )
+    assert all(token not in str(value) for value in stored), "stored tokens are encrypted"
 
     await oauth_bot.command("After install")
     card = await oauth_bot.slack.state.wait_for(
