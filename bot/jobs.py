@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ JOB_TIMEOUT = 300  # a job stuck this long is aborted and retried
 RETRIES = 8
 RETRY_DELAY = 1.0
 RETRY_BACKOFF = 60.0  # exponential backoff, capped at this many seconds
+SHUTDOWN_GRACE = 3  # seconds a stopping worker gives running jobs (they resume anyway)
 COMPLETED_TTL = (
     24 * 3600
 )  # keep finished jobs (and so their keys) a day: late duplicates are no-ops
@@ -126,6 +128,13 @@ def with_heartbeat(fn: JobFunction) -> JobFunction:
     return run
 
 
+class MeetbotWorker(Worker[Any]):
+    """saq's worker without its own SIGINT/SIGTERM handlers: in `python -m bot` the process
+    owns signals and stops web and worker together (saq's would stop only the worker)."""
+
+    SIGNALS: list[signal.Signals] = []
+
+
 def make_worker(
     queue: Queue,
     functions: dict[str, JobFunction],
@@ -133,7 +142,7 @@ def make_worker(
     concurrency: int = 32,
     cron: list[Any] | None = None,
 ) -> Worker[Any]:
-    return Worker(
+    return MeetbotWorker(
         queue,
         functions=[(name, with_heartbeat(fn)) for name, fn in functions.items()],
         concurrency=concurrency,
@@ -141,4 +150,7 @@ def make_worker(
         timers=PartialTimersDict(sweep=SWEEP_EVERY, schedule=1, abort=1, worker_info=10),
         # Jobs wait on Redis, Slack and the provider: pick the next one up at once.
         dequeue_timeout=1.0,
+        # On shutdown let running jobs finish their current step rather than cancel them;
+        # anything still running after this is swept and resumed by another worker.
+        shutdown_grace_period_s=SHUTDOWN_GRACE,
     )

@@ -1,0 +1,60 @@
+"""`python -m bot` as an operator runs it: one process serving Slack and doing the work."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+import aiohttp
+from aiohttp.test_utils import unused_port
+
+from bot.sandbox.slack.signing import signed_headers, slash_command_body
+from tests.plugins.bot import GENERAL, SIGNING_SECRET, bot_env
+from tests.plugins.emulator import EmulatorHandle
+from tests.plugins.slack import FakeSlack
+
+
+async def _wait_healthy(http: aiohttp.ClientSession, url: str) -> None:
+    for _ in range(100):
+        try:
+            async with http.get(f"{url}/healthz") as resp:
+                if resp.status == 200:
+                    return
+        except aiohttp.ClientConnectionError:
+            pass
+        await asyncio.sleep(0.1)  # polling a process we do not control; nothing to await on
+    raise AssertionError("python -m bot never became healthy")
+
+
+async def test_python_m_bot_serves_slack_and_stops_cleanly(
+    emulator: EmulatorHandle, slack_api: FakeSlack, redis_url: str, redis: object
+) -> None:
+    slack_api.state.add_channel(GENERAL, "general")
+    slack_api.state.add_user("U0ALICE", "alice")
+    port = unused_port()
+    env = {**os.environ, **bot_env(emulator, slack_api, redis_url, port)}
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _wait_healthy(http, url)
+            async with http.get(f"{url}/readyz") as resp:
+                assert resp.status == 200
+            body = slash_command_body(text="From the CLI", response_url=slack_api.response_url())
+            async with http.post(
+                f"{url}/slack/events", data=body, headers=signed_headers(SIGNING_SECRET, body)
+            ) as resp:
+                assert resp.status == 200
+            await slack_api.state.wait_for(
+                "chat.postMessage",
+                lambda c: c.ok and c.params.get("channel") == GENERAL,
+                timeout=15,
+            )
+            async with http.get(f"{url}/metrics") as resp:
+                assert "meetbot_slack_ack_seconds" in await resp.text()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), timeout=15)
+    assert code == 0
