@@ -24,7 +24,7 @@ from slack_bolt.authorization.async_authorize import AsyncCallableAuthorize
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings, SlackMode
-from bot.jobs import Jobs, MeetbotQueue, make_queue
+from bot.jobs import CONCURRENCY, Jobs, MeetbotQueue, make_queue
 from bot.metrics import Metrics
 from bot.providers import build_provider
 from bot.rooms import RoomProvider
@@ -64,12 +64,12 @@ class Components:
     single_auth: SingleWorkspaceAuth | None = None
 
 
-def connect_redis(url: str) -> aioredis.Redis:
+def connect_redis(url: str, *, max_connections: int = 64) -> aioredis.Redis:
     """A pool that waits for a free connection instead of failing, and fails fast when Redis is
     down (no silent reconnect loop: the user must hear "temporarily unavailable" within 3 s)."""
     pool = aioredis.BlockingConnectionPool.from_url(
         url,
-        max_connections=64,
+        max_connections=max_connections,
         timeout=2,
         socket_connect_timeout=1,
         socket_timeout=2,
@@ -87,10 +87,16 @@ async def build(
     clock: Clock = utc_now,
     registry: CollectorRegistry | None = None,
 ) -> Components:
-    http = http or aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+    # Every running job may hold one HTTP connection (aiohttp's default cap is 100 in all)
+    # and every idle worker slot one Redis connection (a blocking dequeue): size both pools
+    # past the worker's concurrency so enqueues on the ack path never wait behind them.
+    http = http or aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=30),
+        connector=aiohttp.TCPConnector(limit=CONCURRENCY + 64),
+    )
     redis = redis or connect_redis(settings.redis_url)
     store = Store(redis, clock=clock)
-    queue = make_queue(connect_redis(settings.redis_url))
+    queue = make_queue(connect_redis(settings.redis_url, max_connections=CONCURRENCY + 64))
     await queue.connect()
     jobs = Jobs(queue, clock=clock)
     provider = provider or build_provider(settings, http=http, clock=clock)

@@ -22,6 +22,7 @@ from saq.queue.redis import RedisQueue
 from saq.types import PartialTimersDict
 
 from bot.errors import Unavailable
+from bot.logs import protect_saq_logs
 from bot.requests import StartMeeting, Workspace
 from bot.store import RedisDown
 
@@ -36,6 +37,10 @@ RETRIES = 8
 RETRY_DELAY = 1.0
 RETRY_BACKOFF = 60.0  # exponential backoff, capped at this many seconds
 SHUTDOWN_GRACE = 3  # seconds a stopping worker gives running jobs (they resume anyway)
+# Jobs in flight per worker. They mostly wait (room creation alone can take ~0.5 s), so by
+# Little's law 200 /meet a second need over 100 at once; 32 capped a worker near 60 a second
+# (bench/ack.py). Each idle slot holds a Redis connection in its blocking dequeue.
+CONCURRENCY = 256
 COMPLETED_TTL = (
     24 * 3600
 )  # keep finished jobs (and so their keys) a day: late duplicates are no-ops
@@ -139,9 +144,10 @@ def make_worker(
     queue: Queue,
     functions: dict[str, JobFunction],
     *,
-    concurrency: int = 32,
+    concurrency: int = CONCURRENCY,
     cron: list[Any] | None = None,
 ) -> Worker[Any]:
+    protect_saq_logs()
     return MeetbotWorker(
         queue,
         functions=[(name, with_heartbeat(fn)) for name, fn in functions.items()],

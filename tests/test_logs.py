@@ -1,0 +1,20 @@
+"""Secrets in job arguments never reach the logs, even when a job fails."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from saq import Job
+
+from bot.logs import protect_saq_logs
+
+
+def test_a_failed_job_is_logged_without_its_arguments(caplog: pytest.LogCaptureFixture) -> None:
+    protect_saq_logs()
+    secret = "https://hooks.slack.com/commands/T1/2/secret-response-token"
+    job = Job(function="start_meeting", kwargs={"request": {"response_url": secret}}, key="meet:1")
+    with caplog.at_level(logging.ERROR, logger="saq"):
+        logging.getLogger("saq").error("Error processing job %s", job)
+    assert "start_meeting" in caplog.text
+    assert secret not in caplog.text
