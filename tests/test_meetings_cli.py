@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError
-from bot.meetings.cli import main, meetings_config
+from bot.meetings.cli import add_parser, main, meetings_config
+from bot.meetings.cli_commands import themes_delete
 from tests.plugins.emulator import EmulatorHandle
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -185,3 +187,11 @@ def test_meetings_config_needs_only_the_meetings_variables(tmp_path: Path) -> No
 def test_missing_configuration_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rooms", "list"], {}) == 1
     assert "VONAGE_APPLICATION_ID: required" in capsys.readouterr().err
+
+
+def test_add_parser_plugs_into_the_main_cli() -> None:
+    root = argparse.ArgumentParser(prog="python -m bot")
+    add_parser(root.add_subparsers(dest="command"))
+    args = root.parse_args(["meetings", "--json", "themes", "delete", "t-1", "--force"])
+    assert (args.command, args.json, args.theme_id, args.force) == ("meetings", True, "t-1", True)
+    assert args.handler is themes_delete

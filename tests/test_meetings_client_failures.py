@@ -10,8 +10,10 @@ import socket
 
 import aiohttp
 import pytest
+from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from pytest_aiohttp import AiohttpServer
 
 from bot.errors import (
     LimitReachedError,
@@ -214,4 +216,22 @@ async def test_retries_can_be_turned_off(
     client = make_meetings_client(retry=NO_RETRY)
     with pytest.raises(ProviderServerError):
         await client.list_rooms()
+    assert recorded_sleeps.delays == []
+
+
+async def test_an_unreadable_success_is_as_ambiguous_as_a_5xx(
+    aiohttp_server: AiohttpServer, make_meetings_client: MakeClient, recorded_sleeps: RecordedSleeps
+) -> None:
+    async def created_but_garbled(request: web.Request) -> web.Response:
+        return web.Response(status=201, text="<html>created</html>")
+
+    app = web.Application()
+    app.router.add_post("/v1/meetings/rooms", created_but_garbled)
+    server = await aiohttp_server(app)
+    client = make_meetings_client(base_url=str(server.make_url("/v1/meetings")))
+
+    with pytest.raises(ProviderServerError) as caught:
+        await client.create_room(CreateRoom("garbled"))
+    assert caught.value.status == 201
+    assert "unexpected response" in caught.value.message
     assert recorded_sleeps.delays == []
