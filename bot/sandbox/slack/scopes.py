@@ -9,20 +9,10 @@ page on docs.slack.dev; conversation methods depend on the conversation's type.
 from __future__ import annotations
 
 from bot.sandbox.slack.models import Channel
+from bot.slack.oauth import BOT_SCOPES as APP_BOT_SCOPES
 
-BOT_SCOPES: tuple[str, ...] = (
-    "commands",
-    "chat:write",
-    "channels:join",
-    "channels:read",
-    "groups:read",
-    "channels:history",
-    "groups:history",
-    "im:history",
-    "im:write",
-    "users:read",
-    "calls:write",
-)
+# The scopes the app asks for at install time (bot.slack.oauth keeps them equal to manifest.yml).
+BOT_SCOPES: tuple[str, ...] = APP_BOT_SCOPES
 
 # Methods whose scope does not depend on the conversation; absent methods need none.
 METHOD_SCOPES: dict[str, str] = {
