@@ -14,6 +14,7 @@
         ├── ConflictError            409: theme name or short URL already taken
         ├── RateLimitedError         429: `retry_after` seconds
         ├── ProviderServerError      5xx
+        │   └── ServiceUnavailableError  503: refused unprocessed, may carry `retry_after`
         ├── ProviderTimeout          no answer in time: the request MAY have been processed
         └── ProviderConnectionError  never reached the server: certainly not processed
 
@@ -125,6 +126,14 @@ class RateLimitedError(ProviderError):
 
 class ProviderServerError(ProviderError):
     pass
+
+
+class ServiceUnavailableError(ProviderServerError):
+    """503: the server refused the request unprocessed; may carry `retry_after` like a 429."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.retry_after = retry_after
 
 
 class ProviderTimeout(ProviderError):

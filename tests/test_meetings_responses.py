@@ -15,9 +15,10 @@ from bot.errors import (
     ProviderError,
     ProviderServerError,
     RateLimitedError,
+    ServiceUnavailableError,
     ValidationError,
 )
-from bot.meetings.responses import ServiceUnavailableError, check_response, parse_retry_after
+from bot.meetings.responses import check_response, parse_retry_after
 
 RECORDED = Path(__file__).parent / "fixtures" / "vonage-recorded"
 API = "https://api-eu.vonage.com/v1/meetings"

@@ -13,9 +13,9 @@ from bot.errors import (
     ProviderServerError,
     ProviderTimeout,
     RateLimitedError,
+    ServiceUnavailableError,
     ValidationError,
 )
-from bot.meetings.responses import ServiceUnavailableError
 from bot.meetings.retry import NO_RETRY, RetryPolicy, is_retryable
 
 URL = "http://meetings.test/v1/meetings/rooms"

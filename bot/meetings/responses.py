@@ -22,6 +22,7 @@ from bot.errors import (
     ProviderError,
     ProviderServerError,
     RateLimitedError,
+    ServiceUnavailableError,
     ValidationError,
 )
 
@@ -29,18 +30,6 @@ MAX_MESSAGE = 300
 _QUOTED_FIELD = re.compile(r'^"([\w.\[\]]+)"')  # Joi-style messages: '"update_details" must ...'
 _CAP_WORDS = re.compile(r"maximum|limit|exceed", re.IGNORECASE)
 _XML_TAG = r"<{0}>(.*?)</{0}>"
-
-
-class ServiceUnavailableError(ProviderServerError):
-    """503: the server refused the request unprocessed; may carry `retry_after` like a 429.
-
-    Lives here because `bot.errors.ProviderServerError` has no `retry_after`; proposed for
-    `bot/errors.py` (see the report) so the job layer can read it without importing us.
-    """
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
-        self.retry_after = retry_after
 
 
 def check_response(
