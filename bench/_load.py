@@ -33,16 +33,27 @@ class Sent:
     ack: float  # seconds from send to the whole response read
 
 
+def user_id(i: int) -> str:
+    """The i-th of the people sending commands (200 a second come from many people)."""
+    return f"UB{i:06d}"
+
+
 def title_for(prefix: str, i: int) -> str:
     return f"{prefix}-{i:06d}"
 
 
-def prepare(secret: str, prefix: str, count: int) -> list[tuple[str, bytes, dict[str, str]]]:
+def prepare(args: argparse.Namespace, count: int) -> list[tuple[str, bytes, dict[str, str]]]:
     requests = []
     for i in range(count):
-        title = title_for(prefix, i)
-        body = slash_command_body(text=title, trigger_id=new_trigger_id())
-        requests.append((title, body, signed_headers(secret, body)))
+        title = title_for(args.prefix, i)
+        body = slash_command_body(
+            text=title,
+            user_id=user_id(i % args.users),
+            user_name=f"bench{i % args.users}",
+            trigger_id=new_trigger_id(),
+            response_url=args.response_url,
+        )
+        requests.append((title, body, signed_headers(args.secret, body)))
     return requests
 
 
@@ -63,8 +74,9 @@ async def send(
         return Sent(title, sent_at, lag, 0, time.perf_counter() - started)
 
 
-async def run(url: str, secret: str, prefix: str, rate: float, seconds: float) -> list[Sent]:
-    requests = prepare(secret, prefix, round(rate * seconds))
+async def run(args: argparse.Namespace) -> list[Sent]:
+    rate = args.rate
+    requests = prepare(args, round(rate * args.seconds))
     connector = aiohttp.TCPConnector(limit=0)  # open loop: never queue behind our own pool
     timeout = aiohttp.ClientTimeout(total=10)
     gc.collect()
@@ -77,7 +89,7 @@ async def run(url: str, secret: str, prefix: str, rate: float, seconds: float) -
             wait = due - time.perf_counter()
             if wait > 0:
                 await asyncio.sleep(wait)
-            tasks.append(asyncio.create_task(send(session, url, request, due)))
+            tasks.append(asyncio.create_task(send(session, args.url, request, due)))
         return list(await asyncio.gather(*tasks))
 
 
@@ -88,10 +100,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--prefix", required=True, help="title prefix; titles are PREFIX-NNNNNN")
     parser.add_argument("--rate", type=float, required=True, help="requests per second")
     parser.add_argument("--seconds", type=float, required=True)
-    parser.add_argument("--out", type=Path, required=True, help="results as a JSON list")
+    parser.add_argument("--response-url", required=True, help="for failure notices")
+    parser.add_argument("--users", type=int, required=True, help="command i is by user i % N")
+    parser.add_argument("--out", type=Path, required=True, help="results (JSON)")
     args = parser.parse_args(argv)
-    results = asyncio.run(run(args.url, args.secret, args.prefix, args.rate, args.seconds))
-    args.out.write_text(json.dumps([asdict(result) for result in results]))
+    results = asyncio.run(run(args))
+    cpu = time.process_time()  # this process's CPU, preparation included
+    args.out.write_text(json.dumps({"cpu": cpu, "results": [asdict(r) for r in results]}))
 
 
 if __name__ == "__main__":

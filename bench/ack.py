@@ -1,16 +1,18 @@
 """Slack ack latency of `/meet` under open-loop load, next to two baselines measured in the same run.
 
-    .venv/bin/python bench/ack.py                 # 200 /meet per second for 20 s (the issue's figures)
+    .venv/bin/python bench/ack.py              # 200 /meet per second for 20 s (the issue's figures)
     .venv/bin/python bench/ack.py --rate 50 --seconds 3 --variants meetbot   # a quick look
 
-Processes, all on 127.0.0.1: the Meetings emulator (POST /rooms delayed by --delay-ms through its
-fault API), the fake Slack Web API (noting when each card arrives), and per variant a server and
-a separate load-generator process (bench/_load.py) that sends signed slash commands on a fixed
-schedule. Variants: `bare` (aiohttp handler that only verifies the signature), `bolt-lazy`
-(Bolt's lazy-listener pattern doing the same enqueue), `meetbot` (`python -m bot`, web and
-worker in one process). For meetbot, command→card is card arrival at the fake minus send time,
-matched by each command's unique title. Redis: one database (default 14), flushed before and
-after. Prints a Markdown table; goals: ack p99 ≤ 10 ms, card p50 within 15 ms of the delay.
+Processes, all on 127.0.0.1, per variant: its server, a separate load-generator process
+(bench/_load.py) sending signed slash commands from 1,000 people on a fixed schedule, and for
+meetbot a fresh Meetings emulator (POST /rooms delayed by --delay-ms through its fault API)
+and fake Slack Web API (noting when each card arrives; bench/_servers.py). Variants: `bare` (aiohttp handler that only verifies the signature), `bolt-lazy`
+(Bolt's lazy-listener pattern doing the same enqueue), `meetbot` (`python -m bot`: web and
+worker in one process, as deployed by default) and `meetbot-split` (`--role web` and `--role
+worker` as two processes). For meetbot, command→card is the card's arrival at the fake Slack
+minus the command's send time, matched by each command's unique title. Redis: one database
+(default 14), flushed before, between variants and after. Prints a Markdown table.
+Goals (issue): ack p99 ≤ 10 ms; card p50 within 15 ms of the upstream delay.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import asyncio
 import json
 import math
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -31,69 +32,29 @@ from urllib.parse import urlparse
 import aiohttp
 import redis
 
-ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # `python bench/ack.py`: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._procs import Processes, cpu_seconds, free_port, pct, wait_ready
+
 SECRET = "bench-signing-secret"  # noqa: S105 - a throwaway secret for local processes
 BOT_TOKEN = "xoxb-bench-token"  # noqa: S105 - the fake Slack accepts any xoxb- token
-VARIANTS = ("bare", "bolt-lazy", "meetbot")
+VARIANTS = ("bare", "bolt-lazy", "meetbot", "meetbot-split")
+USERS = 1000  # commands come from this many people, in turn (App Home renders their meetings)
+Row = dict[str, Any]
 
 
-class Processes:
-    """Child processes with their output in files; all are terminated on the way out."""
-
-    def __init__(self, logs: Path) -> None:
-        self.logs = logs
-        self.running: list[asyncio.subprocess.Process] = []
-
-    async def start(
-        self, name: str, *args: str, env: dict[str, str] | None = None
-    ) -> asyncio.subprocess.Process:
-        with (self.logs / f"{name}.log").open("wb") as sink:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, *args, cwd=ROOT, env=env, stdout=sink, stderr=sink
-            )
-        self.running.append(proc)
-        return proc
-
-    async def stop(self, proc: asyncio.subprocess.Process | None = None) -> None:
-        for each in [proc] if proc is not None else list(reversed(self.running)):
-            if each is None or each not in self.running:
-                continue
-            self.running.remove(each)
-            if each.returncode is None:
-                each.terminate()
-                try:
-                    await asyncio.wait_for(each.wait(), 10)
-                except TimeoutError:
-                    each.kill()
-                    await each.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def wait_ready(http: aiohttp.ClientSession, url: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            async with http.get(url) as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{url} not ready after {seconds:.0f} s")
-        await asyncio.sleep(0.1)
-
-
-async def start_emulator(procs: Processes, delay_ms: int) -> dict[str, str]:
-    """The emulator's env lines (MEETINGS_API_URL, ...), once it serves, with the delay set."""
-    key = procs.logs / "meetings-key.pem"
-    await procs.start("emulator", "-m", "bot.sandbox.meetings", "--port", "0",
-                      "--private-key-path", str(key))  # fmt: skip
-    out = procs.logs / "emulator.log"
+async def start_helpers(
+    procs: Processes, name: str, delay_ms: int
+) -> tuple[list[asyncio.subprocess.Process], str, dict[str, str]]:
+    """A fresh emulator (its create slows as rooms pile up) and fake Slack, once both serve:
+    the two processes, the fake's URL, and the emulator's env lines (MEETINGS_API_URL, ...)."""
+    key = procs.logs / f"{name}-meetings-key.pem"
+    emulator = await procs.start(f"{name}-emulator", "-m", "bench._servers", "emulator",
+                                 "--port", str(free_port()), "--private-key-path", str(key))  # fmt: skip
+    slack = f"http://127.0.0.1:{free_port()}"
+    fake = await procs.start(f"{name}-fake-slack", "-m", "bench._servers", "fake-slack",
+                             "--port", slack.rsplit(":", 1)[1], "--users", str(USERS))  # fmt: skip
+    out = procs.logs / f"{name}-emulator.log"
     for _ in range(200):
         lines = [line for line in out.read_text().splitlines() if "=" in line]
         if len(lines) >= 3:
@@ -106,23 +67,27 @@ async def start_emulator(procs: Processes, delay_ms: int) -> dict[str, str]:
     fault = {"method": "POST", "path": "/rooms", "delay_ms": delay_ms, "times": None}
     async with (
         aiohttp.ClientSession() as http,
-        http.post(f"{root}/_control/faults", json=fault) as r,
+        http.post(f"{root}/_control/faults", json=fault) as response,
     ):
-        r.raise_for_status()
-    return env
+        response.raise_for_status()
+        await wait_ready(http, f"{slack}/healthz")
+    return [emulator, fake], slack, env
 
 
-async def load(procs: Processes, url: str, prefix: str, rate: float, seconds: float) -> list[Any]:
-    """Run bench/_load.py in its own process; its per-request results."""
+async def load(procs: Processes, url: str, response_url: str, prefix: str,
+               rate: float, seconds: float) -> tuple[list[Any], float]:  # fmt: skip
+    """Run bench/_load.py in its own process: its per-request results and its CPU seconds."""
     out = procs.logs / f"{prefix}.json"
-    args = ["--url", url, "--secret", SECRET, "--prefix", prefix]
-    proc = await procs.start(f"load-{prefix}", "-m", "bench._load", *args, "--rate", str(rate),
-                             "--seconds", str(seconds), "--out", str(out))  # fmt: skip
+    proc = await procs.start(f"load-{prefix}", "-m", "bench._load", "--url", url,
+                             "--secret", SECRET, "--prefix", prefix, "--response-url", response_url,
+                             "--users", str(USERS),
+                             "--rate", str(rate), "--seconds", str(seconds), "--out", str(out))  # fmt: skip
     await proc.wait()
     await procs.stop(proc)
     if not out.exists():
         raise RuntimeError(f"load generator failed; see {procs.logs}/load-{prefix}.log")
-    return list(json.loads(out.read_text()))
+    data = json.loads(out.read_text())
+    return list(data["results"]), float(data["cpu"])
 
 
 async def cards(
@@ -143,22 +108,10 @@ async def cards(
         await asyncio.sleep(0.5)
 
 
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100); NaN for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
-
-
 def bot_env(port: int, slack: str, redis_url: str, meetings: dict[str, str]) -> dict[str, str]:
+    """Only what meetbot reads (nothing inherited: no stray SLACK_APP_TOKEN, no socket mode)."""
     return {
         "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 - only if HOME is unset
         "PORT": str(port),
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "REDIS_URL": redis_url,
@@ -169,78 +122,107 @@ def bot_env(port: int, slack: str, redis_url: str, meetings: dict[str, str]) -> 
     }
 
 
-async def run_variant(
-    variant: str, procs: Processes, args: argparse.Namespace, slack: str, meetings: dict[str, str]
-) -> dict[str, Any]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+async def start_server(variant: str, procs: Processes, port: int, args: argparse.Namespace,
+                       slack: str, meetings: dict[str, str]) -> list[asyncio.subprocess.Process]:  # fmt: skip
     if variant == "meetbot":
         env = bot_env(port, slack, args.redis_url, meetings)
-        server = await procs.start("meetbot", "-m", "bot", env=env)
-    else:
-        server = await procs.start(variant, "-m", "bench._servers", variant, "--port", str(port),
-                                   "--secret", SECRET, "--redis-url", args.redis_url)  # fmt: skip
+        return [await procs.start("meetbot", "-m", "bot", env=env)]
+    if variant == "meetbot-split":
+        env = bot_env(port, slack, args.redis_url, meetings)
+        return [await procs.start("meetbot-web", "-m", "bot", "--role", "web", env=env),
+                await procs.start("meetbot-worker", "-m", "bot", "--role", "worker", env=env)]  # fmt: skip
+    return [await procs.start(variant, "-m", "bench._servers", variant, "--port", str(port),
+                              "--secret", SECRET, "--redis-url", args.redis_url)]  # fmt: skip
+
+
+async def run_variant(variant: str, procs: Processes, args: argparse.Namespace) -> Row:
+    with_cards = variant.startswith("meetbot")
+    others: list[asyncio.subprocess.Process] = []
+    slack, meetings = "", dict[str, str]()
+    if with_cards:
+        others, slack, meetings = await start_helpers(procs, variant, args.delay_ms)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    servers = await start_server(variant, procs, port, args, slack, meetings)
     run = f"{variant}-{int(time.time())}"
     async with aiohttp.ClientSession() as http:
         await wait_ready(http, f"{base}/healthz")
         url = f"{base}/slack/events"
-        # Warm-up (connections, JWT, code paths; meetbot: the worker is up once cards arrive).
-        warm = await load(procs, url, f"warm-{run}", min(args.rate, 50), 1)
-        if variant == "meetbot":
+        response_url = "http://127.0.0.1:9/unused"  # bare and bolt-lazy never call it
+        if with_cards:
+            async with http.get(f"{slack}/_bench/response_url") as response:
+                response_url = await response.text()
+        # Warm-up: connections, JWT, code paths; for meetbot, the worker is up once cards arrive.
+        warm, _ = await load(procs, url, response_url, f"warm-{run}", min(args.rate, 50), 1)
+        if with_cards:
             await cards(http, slack, {r["title"] for r in warm}, patience=10)
-        results = await load(procs, url, run, args.rate, args.seconds)
-        arrived: dict[str, float] = {}
-        if variant == "meetbot":
-            arrived = await cards(http, slack, {r["title"] for r in results}, patience=15)
-    await procs.stop(server)
+        cpu_servers, cpu_others = [cpu_seconds(s) for s in servers], cpu_seconds(*others)
+        results, cpu_load = await load(procs, url, response_url, run, args.rate, args.seconds)
+        arrived = await cards(http, slack, {r["title"] for r in results}, 15) if with_cards else {}
+        cpu_servers = [cpu_seconds(s) - cpu for s, cpu in zip(servers, cpu_servers, strict=True)]
+        cpu_others = cpu_seconds(*others) - cpu_others + cpu_load
+    await procs.stop(*servers, *others)
     card = [arrived[r["title"]] - r["sent_at"] for r in results if r["title"] in arrived]
     acks = [r["ack"] for r in results if r["status"] == 200]
+    n = len(results)
     return {
         "variant": variant,
-        "sent": len(results),
+        "sent": n,
         "ok": len(acks),
         "ack_p50": pct(acks, 50),
         "ack_p99": pct(acks, 99),
         "ack_max": max(acks, default=math.nan),
         "lag_p99": pct([r["lag"] for r in results], 99),
+        "cpu_servers": [cpu / n for cpu in cpu_servers],
+        "cpu_others": cpu_others / n,
         "cards": len(card),
         "card_p50": pct(card, 50),
         "card_p99": pct(card, 99),
     }
 
 
-def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def report(rows: list[Row], args: argparse.Namespace) -> str:
+    delay = args.delay_ms / 1000
     lines = [
-        f"`{' '.join(['bench/ack.py', *sys.argv[1:]])}` — {args.rate:g} /meet per s for "
-        f"{args.seconds:g} s, POST /rooms delayed {args.delay_ms} ms, {os.cpu_count()} cores, "
+        f"`{' '.join(['bench/ack.py', *sys.argv[1:]])}`: {args.rate:g} /meet per s for "
+        f"{args.seconds:g} s, POST /rooms delayed {args.delay_ms} ms; {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f} at the end",
         "",
-        "| variant | sent | ok | ack p50 ms | ack p99 ms | ack max ms | client lag p99 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| variant | sent | ok | ack p50 | ack p99 | ack max | card p50 | card p99 "
+        "| card p50 - delay | CPU ms/cmd: server | others¹ |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        cells = [r["variant"], r["sent"], r["ok"], *map(ms, (r["ack_p50"], r["ack_p99"])),
-                 ms(r["ack_max"]), ms(r["lag_p99"])]  # fmt: skip
+        card = [ms(r["card_p50"]), ms(r["card_p99"]), ms(r["card_p50"] - delay)]
+        if not r["cards"]:
+            card = ["", "", ""]
+        elif r["cards"] < r["sent"]:
+            card[0] += f" ({r['cards']} cards)"
+        cells = [r["variant"], r["sent"], r["ok"], ms(r["ack_p50"]), ms(r["ack_p99"]),
+                 ms(r["ack_max"]), *card, " + ".join(f"{c * 1000:.2f}" for c in r["cpu_servers"]),
+                 f"{r['cpu_others'] * 1000:.2f}"]  # fmt: skip
         lines.append("| " + " | ".join(map(str, cells)) + " |")
-    by = {r["variant"]: r for r in rows}
-    ours = by.get("meetbot")
-    if ours is None:
-        return "\n".join(lines)
-    lines.append("")
-    for other in ("bare", "bolt-lazy"):
-        if other in by:
-            lines.append(
-                f"- ack p99 meetbot / {other}: {ours['ack_p99'] / by[other]['ack_p99']:.2f}"
-            )
-    delay = args.delay_ms / 1000
     lines += [
-        f"- command→card ({ours['cards']}/{ours['sent']} cards): p50 {ms(ours['card_p50'])} ms, "
-        f"p99 {ms(ours['card_p99'])} ms; minus the {args.delay_ms} ms upstream delay: "
-        f"p50 {ms(ours['card_p50'] - delay)} ms, p99 {ms(ours['card_p99'] - delay)} ms",
-        f"- goal ack p99 ≤ 10 ms: {'met' if ours['ack_p99'] <= 0.010 else 'MISSED'}; "
-        f"goal card p50 ≤ delay + 15 ms: "
-        f"{'met' if ours['card_p50'] - delay <= 0.015 else 'MISSED'}",
+        "",
+        "Latencies in ms. CPU: from the start of the load to the last card; meetbot-split's "
+        "is web + worker. ¹ emulator + fake Slack + load generator (Redis not counted). "
+        f"Load generator lag p99: {', '.join(ms(r['lag_p99']) for r in rows)} ms.",
     ]
+    by = {r["variant"]: r for r in rows}
+    for ours in (by[v] for v in ("meetbot", "meetbot-split") if v in by):
+        name = ours["variant"]
+        ratios = [f"{name}/{b} {ours['ack_p99'] / by[b]['ack_p99']:.1f}x"
+                  for b in ("bare", "bolt-lazy") if b in by]  # fmt: skip
+        ack_met = "met" if ours["ack_p99"] <= 0.010 else "MISSED"
+        card_met = "met" if ours["card_p50"] - delay <= 0.015 else "MISSED"
+        lines.append(
+            f"- {name}: ack p99 ≤ 10 ms {ack_met}; card p50 ≤ delay + 15 ms {card_met}"
+            + (f"; ack p99 ratio {', '.join(ratios)}" if ratios else "")
+        )
     return "\n".join(lines)
 
 
@@ -251,16 +233,9 @@ async def main_async(args: argparse.Namespace) -> None:
         procs = Processes(Path(args.logs) if args.logs else Path(tmp))
         procs.logs.mkdir(parents=True, exist_ok=True)
         try:
-            meetings = await start_emulator(procs, args.delay_ms)
-            slack_port = free_port()
-            slack = f"http://127.0.0.1:{slack_port}"
-            await procs.start("fake-slack", "-m", "bench._servers", "fake-slack",
-                              "--port", str(slack_port))  # fmt: skip
-            async with aiohttp.ClientSession() as http:
-                await wait_ready(http, f"{slack}/healthz")
             rows = []
             for variant in args.variants:
-                rows.append(await run_variant(variant, procs, args, slack, meetings))
+                rows.append(await run_variant(variant, procs, args))
                 flush.flushdb()  # bolt-lazy's jobs must not reach meetbot's worker
                 print(f"{variant}: done", file=sys.stderr, flush=True)
             print(report(rows, args))

@@ -88,13 +88,14 @@ async def build(
     registry: CollectorRegistry | None = None,
 ) -> Components:
     # Every running job may hold one HTTP connection (aiohttp's default cap is 100 in all)
-    # and every idle worker slot one Redis connection (a blocking dequeue): size both pools
-    # past the worker's concurrency so enqueues on the ack path never wait behind them.
+    # and one store connection, and every idle worker slot one queue connection (a blocking
+    # dequeue): size the pools past the worker's concurrency so neither jobs nor enqueues on
+    # the ack path wait behind them (pools open connections only as they are needed).
     http = http or aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=30),
         connector=aiohttp.TCPConnector(limit=CONCURRENCY + 64),
     )
-    redis = redis or connect_redis(settings.redis_url)
+    redis = redis or connect_redis(settings.redis_url, max_connections=CONCURRENCY + 64)
     store = Store(redis, clock=clock)
     queue = make_queue(connect_redis(settings.redis_url, max_connections=CONCURRENCY + 64))
     await queue.connect()
