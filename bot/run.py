@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -13,9 +14,12 @@ from aiohttp import web
 from saq import Worker
 
 from bot.app import Components, build, close, create_web_app
+from bot.calls import CallSync
 from bot.config import Settings
 from bot.jobs import make_worker
-from bot.tasks import job_functions
+from bot.live import LiveCards
+from bot.reconcile import Reconciler, tick_forever
+from bot.tasks import job_functions, lifecycle_functions
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +30,48 @@ class Role(StrEnum):
     WORKER = "worker"
 
 
+def lifecycle_for(components: Components) -> tuple[LiveCards, Reconciler]:
+    """What keeps cards true (callbacks, refreshes, Calls, the sweep), from the shared parts."""
+    interval = components.settings.reconcile_interval
+    live = LiveCards(
+        service=components.service,
+        jobs=components.jobs,
+        calls=CallSync(components.slack, components.store),
+        http=components.http,
+        recheck_after=timedelta(seconds=interval),
+    )
+    return live, Reconciler(live, interval=interval)
+
+
 def worker_for(components: Components) -> Worker[Any]:
-    return make_worker(components.queue, job_functions(components.service))
+    live, reconciler = lifecycle_for(components)
+    functions = {**job_functions(components.service), **lifecycle_functions(live, reconciler)}
+    return make_worker(components.queue, functions)
+
+
+class WorkerRole:
+    """The saq worker plus the reconcile ticker: what `--role worker` runs, and the tests' bot."""
+
+    def __init__(self, components: Components) -> None:
+        self.components = components
+        self.worker = worker_for(components)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        c = self.components
+        self._tasks = [
+            asyncio.create_task(self.worker.start()),
+            asyncio.create_task(tick_forever(c.jobs, c.settings.reconcile_interval, c.clock)),
+        ]
+
+    async def stop(self) -> None:
+        if self._tasks:
+            await self.worker.stop()
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
 
 
 async def serve(settings: Settings, role: Role) -> None:
@@ -38,7 +82,7 @@ async def serve(settings: Settings, role: Role) -> None:
         loop.add_signal_handler(sig, stop.set)
 
     runner: web.AppRunner | None = None
-    worker: Worker[Any] | None = None
+    worker: WorkerRole | None = None
     tasks: list[asyncio.Task[None]] = []
     try:
         if role in (Role.ALL, Role.WEB):
@@ -55,9 +99,11 @@ async def serve(settings: Settings, role: Role) -> None:
                     asyncio.create_task(_socket_mode(components, settings.slack_app_token))
                 )
         if role in (Role.ALL, Role.WORKER):
-            worker = worker_for(components)
-            tasks.append(asyncio.create_task(worker.start()))
-            log.info("worker role started")
+            worker = WorkerRole(components)
+            worker.start()
+            log.info(
+                "worker role started (reconcile sweep every %.0f s)", settings.reconcile_interval
+            )
         await stop.wait()
     finally:
         if worker is not None:

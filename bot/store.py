@@ -122,6 +122,12 @@ class Store:
     async def mark_active(self, meeting_id: str, check_at: datetime) -> None:
         await self.redis.zadd(self.keys.active_meetings(), {meeting_id: check_at.timestamp()})
 
+    async def watch(self, meeting_id: str, check_at: datetime) -> None:
+        """Check the meeting no later than `check_at` (never postpones an earlier check)."""
+        await self.redis.zadd(
+            self.keys.active_meetings(), {meeting_id: check_at.timestamp()}, lt=True
+        )
+
     async def mark_settled(self, meeting_id: str) -> None:
         await self.redis.zrem(self.keys.active_meetings(), meeting_id)
 

@@ -13,6 +13,8 @@ from typing import Any
 from saq import Job
 
 from bot.jobs import JobFunction
+from bot.live import LiveCards
+from bot.reconcile import Reconciler
 from bot.requests import StartMeeting, Workspace
 from bot.service import MeetingService, is_permanent
 from bot.slack.views import home_view
@@ -48,3 +50,30 @@ def job_functions(service: MeetingService) -> dict[str, JobFunction]:
         )
 
     return {"start_meeting": start_meeting, "refresh_home": refresh_home}
+
+
+def lifecycle_functions(live: LiveCards, reconciler: Reconciler) -> dict[str, JobFunction]:
+    """Jobs that keep cards true: callbacks, coalesced card refreshes, the reconcile sweep."""
+
+    async def room_event(
+        ctx: dict[str, Any],
+        *,
+        meeting_id: str,
+        payload: dict[str, Any],
+        received_at: str | None = None,
+    ) -> str:
+        try:
+            return await live.handle_callback(meeting_id, payload, received_at)
+        except Exception as exc:
+            if isinstance(exc, ValueError) or is_permanent(exc):
+                log.warning("room event for meeting %s dropped: %s", meeting_id, type(exc).__name__)
+                return "dropped"
+            raise
+
+    async def refresh_card(ctx: dict[str, Any], *, meeting_id: str) -> str:
+        return await live.refresh_card(meeting_id)
+
+    async def reconcile(ctx: dict[str, Any]) -> int:
+        return await reconciler.sweep()
+
+    return {"room_event": room_event, "refresh_card": refresh_card, "reconcile": reconcile}

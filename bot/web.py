@@ -1,4 +1,4 @@
-"""Our own HTTP routes beside Bolt's: health, readiness and metrics (DESIGN §3)."""
+"""Our own routes beside Bolt's: health, readiness, metrics, Meetings callbacks (DESIGN §3)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot import callbacks
 
 if TYPE_CHECKING:
     from bot.app import Components
@@ -42,3 +44,10 @@ def add_routes(app: web.Application, components: Components) -> None:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    callbacks.register(
+        app,
+        store=components.store,
+        jobs=components.jobs,
+        metrics=components.metrics,
+        clock=components.clock,
+    )

@@ -4,7 +4,6 @@ the Meetings emulator and the fake Slack Web API. Tests drive it the way Slack d
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from saq import Worker
 
 from bot.app import Components, build, close, create_web_app
 from bot.config import Settings
-from bot.jobs import make_worker
+from bot.run import WorkerRole
 from bot.sandbox.slack.signing import (
     event_callback_body,
     interactive_body,
@@ -26,7 +25,6 @@ from bot.sandbox.slack.signing import (
     signed_headers,
     slash_command_body,
 )
-from bot.tasks import job_functions
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import BOT_TOKEN, FakeSlack
 
@@ -54,7 +52,7 @@ class RunningBot:
     emulator: EmulatorHandle
     http: aiohttp.ClientSession
     worker: Worker[Any] | None = None
-    _task: asyncio.Task[None] | None = None
+    _role: WorkerRole | None = None
 
     async def post_slack(self, body: bytes, *, secret: str = SIGNING_SECRET) -> SlackReply:
         loop = asyncio.get_running_loop()
@@ -94,16 +92,15 @@ class RunningBot:
         return await self.post_slack(event_callback_body(event, **kwargs))
 
     def start_worker(self) -> None:
-        self.worker = make_worker(self.components.queue, job_functions(self.components.service))
-        self._task = asyncio.create_task(self.worker.start())
+        """The worker role as `python -m bot` builds it (saq worker + reconcile ticker)."""
+        self._role = WorkerRole(self.components)
+        self.worker = self._role.worker
+        self._role.start()
 
     async def stop_worker(self) -> None:
-        if self.worker is not None and self._task is not None:
-            await self.worker.stop()
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        self.worker, self._task = None, None
+        if self._role is not None:
+            await self._role.stop()
+        self.worker, self._role = None, None
 
 
 def bot_env(

@@ -1,0 +1,93 @@
+"""A ready recording: its link, duration and size once in the card's thread, and in App Home."""
+
+from __future__ import annotations
+
+import json
+
+from bot.sandbox.slack.models import ApiCall
+from tests.plugins.bot import CREATOR, RunningBot
+from tests.test_lifecycle_card import Card, card_update, post_callback, processed, start
+
+
+async def recorded_session(bot: RunningBot, card: Card) -> tuple[str, str]:
+    """An auto-recorded session of 9 minutes, ended: (session id, recording id)."""
+    control = bot.emulator.control
+    session = await control.start_session(card.room_id)
+    await control.join(session, "Ana", is_host=True)
+    await card_update(bot, card, lambda t: "Recording" in t)
+    bot.emulator.clock.advance(minutes=9)
+    await control.end_session(session)
+    (recording,) = [r for r in bot.emulator.state.recordings.values() if r.session_id == session]
+    return session, recording.id
+
+
+async def thread_reply(bot: RunningBot, card: Card) -> ApiCall:
+    return await bot.slack.state.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params.get("thread_ts") == card.ts, timeout=15
+    )
+
+
+async def test_a_ready_recording_is_posted_once_in_the_thread_with_link_duration_and_size(
+    bot: RunningBot,
+) -> None:
+    card = await start(bot, "Retro --record")
+    session, recording_id = await recorded_session(bot, card)
+    url = await bot.emulator.control.upload_recording(recording_id, callback="twice")
+
+    reply = await thread_reply(bot, card)
+    shown = json.dumps(reply.params)
+    assert "9 min" in shown, "the duration"
+    assert " B" in shown or "KB" in shown, "the size, read off the download link"
+    assert json.dumps(url)[1:-1] in shown, "the link itself"
+    await card_update(bot, card, lambda t: "1 recording in the thread" in t)
+    await bot.slack.state.wait_for(
+        "views.publish",
+        lambda c: c.params.get("user_id") == CREATOR and recording_id in json.dumps(c.params),
+        timeout=15,
+    )
+
+    # However often and under whichever name the callback comes back: one reply.
+    late = {
+        "event": "recording:ready",
+        "recording_id": recording_id,
+        "session_id": session,
+        "url": url,
+    }
+    assert await post_callback(bot, card, late) == 204
+    await processed(bot, card, late)
+    assert len(bot.slack.state.thread(card.channel, card.ts)) == 1
+
+
+async def test_a_ready_callback_without_a_link_fetches_the_recording(bot: RunningBot) -> None:
+    card = await start(bot, "Retro --record")
+    session, recording_id = await recorded_session(bot, card)
+    url = await bot.emulator.control.upload_recording(recording_id, callback=False)
+    bare = {"event": "recording:ready", "recording_id": recording_id, "session_id": session}
+    assert await post_callback(bot, card, bare) == 204
+
+    reply = await thread_reply(bot, card)
+    assert json.dumps(url)[1:-1] in json.dumps(reply.params), "GET /recordings/{id} gave the link"
+    assert "9 min" in json.dumps(reply.params)
+
+
+async def test_every_callback_delivered_twice_still_gives_one_true_card(bot: RunningBot) -> None:
+    card = await start(bot, "Twice")
+    control = bot.emulator.control
+    session = await control.start_session(card.room_id, callback="twice")
+    ana = await control.join(session, "Ana", is_host=True, callback="twice")
+    li = await control.join(session, "Li", callback="twice")
+    await control.leave(session, li, callback="twice")
+    recording = await control.start_recording(session, callback="twice")
+    await control.stop_recording(recording, callback="twice")
+    await control.leave(session, ana, callback="twice")
+    bot.emulator.clock.advance(minutes=12)
+    await control.end_session(session, callback="twice")
+    await control.upload_recording(recording, callback="twice")
+
+    ended = await card_update(
+        bot, card, lambda t: "Ended" in t and "1 recording in the thread" in t
+    )
+    shown = json.dumps(ended["blocks"])
+    assert "lasted 12 min" in shown and "Attended (2)" in shown
+    await thread_reply(bot, card)
+    assert len(bot.slack.state.thread(card.channel, card.ts)) == 1
