@@ -146,6 +146,7 @@ def make_worker(
     *,
     concurrency: int = CONCURRENCY,
     cron: list[Any] | None = None,
+    shutdown_grace: int = SHUTDOWN_GRACE,
 ) -> Worker[Any]:
     protect_saq_logs()
     return MeetbotWorker(
@@ -158,5 +159,5 @@ def make_worker(
         dequeue_timeout=1.0,
         # On shutdown let running jobs finish their current step rather than cancel them;
         # anything still running after this is swept and resumed by another worker.
-        shutdown_grace_period_s=SHUTDOWN_GRACE,
+        shutdown_grace_period_s=shutdown_grace,
     )

@@ -16,7 +16,7 @@ from saq import Worker
 from bot.app import Components, build, close, create_web_app
 from bot.calls import CallSync
 from bot.config import Settings
-from bot.jobs import make_worker
+from bot.jobs import SHUTDOWN_GRACE, make_worker
 from bot.live import LiveCards
 from bot.reconcile import Reconciler, tick_forever
 from bot.tasks import job_functions, lifecycle_functions
@@ -43,18 +43,18 @@ def lifecycle_for(components: Components) -> tuple[LiveCards, Reconciler]:
     return live, Reconciler(live, interval=interval)
 
 
-def worker_for(components: Components) -> Worker[Any]:
+def worker_for(components: Components, *, shutdown_grace: int = SHUTDOWN_GRACE) -> Worker[Any]:
     live, reconciler = lifecycle_for(components)
     functions = {**job_functions(components.service), **lifecycle_functions(live, reconciler)}
-    return make_worker(components.queue, functions)
+    return make_worker(components.queue, functions, shutdown_grace=shutdown_grace)
 
 
 class WorkerRole:
     """The saq worker plus the reconcile ticker: what `--role worker` runs, and the tests' bot."""
 
-    def __init__(self, components: Components) -> None:
+    def __init__(self, components: Components, *, shutdown_grace: int = SHUTDOWN_GRACE) -> None:
         self.components = components
-        self.worker = worker_for(components)
+        self.worker = worker_for(components, shutdown_grace=shutdown_grace)
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:

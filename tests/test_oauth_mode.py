@@ -15,9 +15,7 @@ from yarl import URL
 
 from bot.app import build, close, create_web_app
 from bot.config import Settings
-from bot.jobs import make_worker
 from bot.sandbox.slack.payloads import app_uninstalled_event
-from bot.tasks import job_functions
 from tests.plugins.bot import GENERAL, RunningBot, bot_env
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack
@@ -47,7 +45,6 @@ async def oauth_bot(
         components = await build(Settings.from_env(env), http=http)
         await aiohttp_server(create_web_app(components), port=port)
         bot = RunningBot(f"http://127.0.0.1:{port}", components, slack_api, emulator, http)
-        bot.worker = make_worker(components.queue, job_functions(components.service))
         bot.start_worker()
         yield bot
         await bot.stop_worker()

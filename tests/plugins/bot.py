@@ -93,7 +93,8 @@ class RunningBot:
 
     def start_worker(self) -> None:
         """The worker role as `python -m bot` builds it (saq worker + reconcile ticker)."""
-        self._role = WorkerRole(self.components)
+        # No shutdown grace: a test's leftover jobs are cancelled at teardown, not waited for.
+        self._role = WorkerRole(self.components, shutdown_grace=0)
         self.worker = self._role.worker
         self._role.start()
 
