@@ -42,6 +42,7 @@ from bot.sandbox.meetings.app import create_emulator_app
 from bot.sandbox.meetings.keys import API_PREFIX
 from bot.sandbox.slack.__main__ import demo_state
 from bot.sandbox.slack.app import create_fake_slack_app
+from bot.store import Store
 
 CHANNEL = "C0GENERAL"
 CARDS_KEY = web.AppKey("bench_cards", dict[str, float])
@@ -67,9 +68,10 @@ def bare_app(secret: str) -> web.Application:
 
 
 async def bolt_lazy_app(secret: str, redis_url: str) -> web.Application:
-    queue = make_queue(connect_redis(redis_url))
+    redis = connect_redis(redis_url)
+    queue = make_queue(redis)
     await queue.connect()
-    jobs = Jobs(queue, clock=utc_now)
+    jobs = Jobs(queue, store=Store(redis, clock=utc_now), clock=utc_now)
 
     async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token="xoxb-0")  # noqa: S106

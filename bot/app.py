@@ -99,7 +99,7 @@ async def build(
     store = Store(redis, clock=clock)
     queue = make_queue(connect_redis(settings.redis_url, max_connections=CONCURRENCY + 64))
     await queue.connect()
-    jobs = Jobs(queue, clock=clock)
+    jobs = Jobs(queue, store=store, clock=clock)
     provider = provider or build_provider(settings, http=http, clock=clock)
     metrics = Metrics(registry or CollectorRegistry())
 

@@ -24,7 +24,7 @@ from saq.types import PartialTimersDict
 from bot.errors import Unavailable
 from bot.logs import protect_saq_logs
 from bot.requests import StartMeeting, Workspace
-from bot.store import RedisDown
+from bot.store import RedisDown, Store
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,9 @@ def make_queue(redis: aioredis.Redis) -> MeetbotQueue:
 class Jobs:
     """The enqueue side, used by listeners and the service. Raises Unavailable if Redis is down."""
 
-    def __init__(self, queue: Queue, *, clock: Callable[[], datetime]) -> None:
+    def __init__(self, queue: Queue, *, store: Store, clock: Callable[[], datetime]) -> None:
         self.queue = queue
+        self.store = store
         self.clock = clock
 
     async def _enqueue(
@@ -91,12 +92,21 @@ class Jobs:
         """Queue a meeting start; False if one with this key is already queued or done."""
         return await self._enqueue("start_meeting", f"meet:{req.key}", request=req.to_dict())
 
-    async def refresh_home(self, ws: Workspace, user_id: str) -> None:
-        # Keyed per user and second: a burst of changes renders App Home once.
+    async def refresh_home(self, ws: Workspace, user_id: str, *, opened: bool = False) -> None:
+        """Re-publish a user's App Home: always when they open it, otherwise only if they have
+        looked at it lately (a Home nobody opened is built when first opened, not before)."""
+        try:
+            if not opened and not await self.store.is_home_viewer(ws.team_id, user_id):
+                return
+        except RedisDown as exc:
+            raise Unavailable("store unreachable") from exc
+        # Keyed per user and second, and run when that second is over: a burst of changes
+        # renders App Home once, after the last of them.
         second = int(self.clock().timestamp())
         await self._enqueue(
             "refresh_home",
             f"home:{ws.team_id}:{user_id}:{second}",
+            scheduled=second + 1,
             team_id=ws.team_id,
             enterprise_id=ws.enterprise_id,
             user_id=user_id,

@@ -14,6 +14,9 @@ MEETING_GRACE_TTL = 30 * DAY
 STEP_TTL = 7 * DAY
 # The same callback delivered twice within this window is dropped at the door.
 EVENT_DEDUP_TTL = 2 * DAY
+# Someone who opened meetbot's Home tab gets it re-published when their meetings change; one
+# who never did (or not for this long) has nothing to refresh: Home is built when opened.
+HOME_VIEWER_TTL = 30 * DAY
 # Slack's OAuth state is single-use and only needed while the user is on the consent page.
 OAUTH_STATE_TTL = 10 * 60
 
@@ -48,6 +51,9 @@ class Keys:
     def steps(self, job_key: str) -> str:
         """Hash of a job's completed step results (room id, message ts, DM ts)."""
         return f"{self.prefix}:steps:{job_key}"
+
+    def home_viewer(self, team_id: str, user_id: str) -> str:
+        return f"{self.prefix}:home-viewer:{team_id}:{user_id}"
 
     def lock(self, name: str) -> str:
         return f"{self.prefix}:lock:{name}"

@@ -28,7 +28,7 @@ from bot.errors import (
 from bot.meeting import Meeting
 from bot.requests import StartMeeting, Workspace
 from bot.rooms import RoomKind, RoomProvider, RoomRequest
-from bot.store import Store
+from bot.store import JobSteps, Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -155,31 +155,27 @@ class MeetingService:
 
     async def start_meeting(self, req: StartMeeting) -> Meeting:
         """Run (or resume) every step of starting a meeting; safe to call again after a crash."""
-        meeting = await self._record(req)
-        meeting = await self._room(req, meeting)
-        meeting = await self._card(req, meeting)
-        await self._post_once(
-            req.key, "host_dm", req.workspace, req.user_id, blocks.host_dm(meeting)
-        )
+        existing, steps = await self.store.resume(req.meeting_id, req.key)
+        meeting = existing or await self._record(req)
+        meeting = await self._room(req, meeting, steps)
+        meeting = await self._card(req, meeting, steps)
+        await self._post_once(steps, "host_dm", req.workspace, req.user_id, blocks.host_dm(meeting))
         for user_id in req.invitees:
             if user_id == req.user_id:
                 continue
             try:
                 await self._post_once(
-                    req.key, f"invite:{user_id}", req.workspace, user_id, blocks.invite_dm(meeting)
+                    steps, f"invite:{user_id}", req.workspace, user_id, blocks.invite_dm(meeting)
                 )
             except SlackError as exc:
                 # One unreachable invitee must not fail the meeting for everyone else.
                 log.warning("invite DM to %s failed: %s", user_id, exc.error)
-                await self.store.record_step(req.key, f"invite:{user_id}", f"failed:{exc.error}")
+                await steps.record(f"invite:{user_id}", f"failed:{exc.error}")
         await self.store.mark_active(meeting.id, self.clock() + self.recheck_after)
         await self.followups.refresh_home(req.workspace, req.user_id)
         return meeting
 
     async def _record(self, req: StartMeeting) -> Meeting:
-        existing = await self.store.get_meeting(req.meeting_id)
-        if existing is not None:
-            return existing
         meeting = Meeting(
             id=req.meeting_id,
             team_id=req.workspace.team_id,
@@ -196,21 +192,21 @@ class MeetingService:
             callback_token=secrets.token_urlsafe(24),
             created_at=self.clock(),
         )
+        # Saved before the room exists: a retry must reuse the token the room may carry.
         await self.store.save_meeting(meeting)
         return meeting
 
-    async def _room(self, req: StartMeeting, meeting: Meeting) -> Meeting:
+    async def _room(self, req: StartMeeting, meeting: Meeting, steps: JobSteps) -> Meeting:
         if meeting.room_id is not None:
             return meeting
         assert meeting.callback_token is not None
-        steps = await self.store.steps(req.key)
         room = None
         if meeting.kind is RoomKind.LONG_TERM and "room:attempt" in steps:
             # An earlier attempt may have created the room before failing ambiguously
             # (timeout, 500/502/504): a second long-term room would outlive us, so look first.
             room = await self.provider.find_room(meeting.id)
         if room is None:
-            await self.store.record_step(req.key, "room:attempt", self.clock().isoformat())
+            await steps.record("room:attempt", self.clock().isoformat())
             room = await self.provider.create_room(
                 RoomRequest(
                     title=meeting.title,
@@ -230,30 +226,29 @@ class MeetingService:
             expires_at=room.expires_at,
         )
         await self.store.save_meeting(meeting)
-        await self.store.record_step(req.key, "room", room.id)
         return meeting
 
-    async def _card(self, req: StartMeeting, meeting: Meeting) -> Meeting:
+    async def _card(self, req: StartMeeting, meeting: Meeting, steps: JobSteps) -> Meeting:
         if meeting.card_ts is not None or meeting.card_via_response_url:
             return meeting
         card = blocks.meeting_card(meeting, now=self.clock())
         try:
             ts = await self._post_once(
-                req.key, "card", req.workspace, req.channel_id, card, req.thread_ts
+                steps, "card", req.workspace, req.channel_id, card, req.thread_ts
             )
         except NotInChannel:
             if await self.slack.join(req.workspace, req.channel_id):
                 ts = await self._post_once(
-                    req.key, "card", req.workspace, req.channel_id, card, req.thread_ts
+                    steps, "card", req.workspace, req.channel_id, card, req.thread_ts
                 )
             else:
-                return await self._card_via_response_url(req, meeting, card)
+                return await self._card_via_response_url(req, meeting, card, steps)
         # Read-modify-write: room events may already have changed the record (bot.live).
         saved = await self.store.update_meeting(meeting.id, lambda m: m.replace(card_ts=ts))
         return saved or meeting.replace(card_ts=ts)
 
     async def _card_via_response_url(
-        self, req: StartMeeting, meeting: Meeting, card: blocks.Message
+        self, req: StartMeeting, meeting: Meeting, card: blocks.Message, steps: JobSteps
     ) -> Meeting:
         """Private channel or DM we cannot join: post through the command's response_url.
 
@@ -262,15 +257,15 @@ class MeetingService:
         if req.response_url is None:
             # A modal submission carries no response_url: tell the creator privately instead.
             await self._post_once(
-                req.key,
+                steps,
                 "card:dm",
                 req.workspace,
                 req.user_id,
                 blocks.private_channel_notice(card_posted=False),
             )
-        elif "card:response_url" not in await self.store.steps(req.key):
+        elif "card:response_url" not in steps:
             await self.slack.respond(req.response_url, card, in_channel=True)
-            await self.store.record_step(req.key, "card:response_url", "sent")
+            await steps.record("card:response_url", "sent")
             await self.slack.respond(req.response_url, blocks.private_channel_notice())
         saved = await self.store.update_meeting(
             meeting.id, lambda m: m.replace(card_via_response_url=True)
@@ -287,11 +282,12 @@ class MeetingService:
         thread_ts: str | None = None,
     ) -> str:
         """Post exactly once in effect for (key, step): recording replies use it too."""
-        return await self._post_once(key, step, ws, channel, message, thread_ts)
+        steps = await self.store.job_steps(key)
+        return await self._post_once(steps, step, ws, channel, message, thread_ts)
 
     async def _post_once(
         self,
-        key: str,
+        steps: JobSteps,
         step: str,
         ws: Workspace,
         channel: str,
@@ -299,27 +295,27 @@ class MeetingService:
         thread_ts: str | None = None,
     ) -> str:
         """Post `message` exactly once in effect for (job key, step)."""
-        steps = await self.store.steps(key)
-        if step in steps:
-            return steps[step]
-        marker = f"{key}:{step}"
-        if f"{step}:attempt" in steps:
-            since = float(steps[f"{step}:attempt"])
+        done = steps.get(step)
+        if done is not None:
+            return done
+        marker = f"{steps.key}:{step}"
+        attempted = steps.get(f"{step}:attempt")
+        if attempted is not None:
             found = await self.slack.find_posted(
-                ws, channel, since=since, marker=marker, thread_ts=thread_ts
+                ws, channel, since=float(attempted), marker=marker, thread_ts=thread_ts
             )
             if found is not None:
-                await self.store.record_step(key, step, found)
+                await steps.record(step, found)
                 return found
         # Slack's ts has microsecond resolution; one second of slack covers clock skew.
-        await self.store.record_step(key, f"{step}:attempt", str(self.clock().timestamp() - 1))
+        await steps.record(f"{step}:attempt", str(self.clock().timestamp() - 1))
         try:
             posted = await self.slack.post(ws, channel, message, thread_ts=thread_ts, marker=marker)
         except SlackError:
             # Slack answered and refused: nothing was posted, so there is nothing to look for.
-            await self.store.forget_step(key, f"{step}:attempt")
+            await steps.forget(f"{step}:attempt")
             raise
-        await self.store.record_step(key, step, posted.ts)
+        await steps.record(step, posted.ts)
         return posted.ts
 
     async def notify_failure(self, req: StartMeeting, exc: BaseException) -> None:

@@ -18,7 +18,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
 from bot.errors import Unavailable
-from bot.keys import DAY, MEETING_GRACE_TTL, STEP_TTL, Keys
+from bot.keys import DAY, HOME_VIEWER_TTL, MEETING_GRACE_TTL, STEP_TTL, Keys
 from bot.meeting import Meeting
 
 Clock = Callable[[], datetime]
@@ -153,6 +153,26 @@ class Store:
     async def forget_step(self, job_key: str, name: str) -> None:
         await self.redis.hdel(self.keys.steps(job_key), name)
 
+    async def job_steps(self, job_key: str) -> JobSteps:
+        return JobSteps(self, job_key, await self.steps(job_key))
+
+    async def resume(self, meeting_id: str, job_key: str) -> tuple[Meeting | None, JobSteps]:
+        """A job's meeting and recorded steps in one round trip (the start of every run)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.get(self.keys.meeting(meeting_id))
+            pipe.hgetall(self.keys.steps(job_key))
+            raw, done = await pipe.execute()
+        meeting = Meeting.from_json(raw) if raw else None
+        return meeting, JobSteps(self, job_key, {_text(k): _text(v) for k, v in done.items()})
+
+    # --- App Home ---------------------------------------------------------------------------
+
+    async def mark_home_viewer(self, team_id: str, user_id: str) -> None:
+        await self.redis.set(self.keys.home_viewer(team_id, user_id), 1, ex=HOME_VIEWER_TTL)
+
+    async def is_home_viewer(self, team_id: str, user_id: str) -> bool:
+        return bool(await self.redis.exists(self.keys.home_viewer(team_id, user_id)))
+
     # --- locks ------------------------------------------------------------------------------
 
     @asynccontextmanager
@@ -175,6 +195,30 @@ _RELEASE = (
 
 def unavailable_from(exc: BaseException) -> Unavailable:
     return Unavailable(f"Redis unreachable: {type(exc).__name__}")
+
+
+class JobSteps:
+    """A job's recorded steps, read once per run and kept in step with Redis as they are written
+    (each write is one round trip; reads come from memory)."""
+
+    def __init__(self, store: Store, key: str, done: dict[str, str]) -> None:
+        self.store = store
+        self.key = key
+        self._done = done
+
+    def get(self, name: str) -> str | None:
+        return self._done.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._done
+
+    async def record(self, name: str, value: str) -> None:
+        await self.store.record_step(self.key, name, value)
+        self._done[name] = value
+
+    async def forget(self, name: str) -> None:
+        await self.store.forget_step(self.key, name)
+        self._done.pop(name, None)
 
 
 def _text(value: object) -> str:

@@ -48,6 +48,7 @@ def job_functions(service: MeetingService) -> dict[str, JobFunction]:
         await service.slack.publish_home(
             ws, user_id, home_view(meetings=meetings, now=service.clock(), viewer_id=user_id)
         )
+        await service.store.mark_home_viewer(team_id, user_id)
 
     return {"start_meeting": start_meeting, "refresh_home": refresh_home}
 

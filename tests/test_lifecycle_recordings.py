@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.sandbox.slack.models import ApiCall
+from bot.sandbox.slack.payloads import app_home_opened_event
 from tests.plugins.bot import CREATOR, RunningBot
 from tests.test_lifecycle_card import Card, card_update, post_callback, processed, start
 
@@ -31,6 +32,9 @@ async def test_a_ready_recording_is_posted_once_in_the_thread_with_link_duration
     bot: RunningBot,
 ) -> None:
     card = await start(bot, "Retro --record")
+    # The host has looked at meetbot's Home tab, so it is kept current from now on.
+    await bot.event(app_home_opened_event(CREATOR))
+    await bot.slack.state.wait_for("views.publish", lambda c: c.params.get("user_id") == CREATOR)
     session, recording_id = await recorded_session(bot, card)
     url = await bot.emulator.control.upload_recording(recording_id, callback="twice")
 

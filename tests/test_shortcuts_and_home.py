@@ -112,3 +112,18 @@ async def test_app_home_lists_my_rooms_with_their_host_links(bot: RunningBot) ->
     assert room.participant_token in json.dumps(published.params), (
         "a lost DM is never a lost host link"
     )
+
+
+async def test_home_is_kept_current_only_for_people_who_opened_it(bot: RunningBot) -> None:
+    await bot.command("Before opening Home")
+    await bot.slack.state.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL
+    )
+    assert not bot.slack.state.calls_to("views.publish"), "nobody looked: nothing to publish"
+
+    await bot.event(app_home_opened_event(CREATOR))
+    await bot.slack.state.wait_for("views.publish", timeout=10)
+    await bot.command("After opening Home")
+    await bot.slack.state.wait_for(
+        "views.publish", lambda c: "After opening Home" in json.dumps(c.params), timeout=10
+    )

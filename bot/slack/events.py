@@ -24,7 +24,7 @@ def register(
         if event.get("tab", "home") != "home":
             return
         try:
-            await deps.jobs.refresh_home(workspace_of(body), event["user"])
+            await deps.jobs.refresh_home(workspace_of(body), event["user"], opened=True)
         except Unavailable:
             # Slack retries events we fail; a stale Home tab is better than a retry storm.
             log.warning("App Home refresh not queued: Redis unavailable")
