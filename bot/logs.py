@@ -1,4 +1,4 @@
-"""Logging safeguards: nothing secret reaches a log line.
+"""Logging: how `python -m bot` logs, and the safeguard that nothing secret reaches a log line.
 
 saq logs a failed job with its full repr, kwargs included (`logger.exception("Error processing
 job %s", job)`). Our job kwargs carry Slack response URLs and provider callback payloads (which
@@ -24,3 +24,18 @@ def protect_saq_logs() -> None:
     logger = logging.getLogger("saq")
     if not any(isinstance(f, AbridgeJobs) for f in logger.filters):
         logger.addFilter(AbridgeJobs())
+
+
+def configure(level: str) -> None:
+    """Process-wide logging for `python -m bot`.
+
+    saq writes an INFO line for every job it enqueues and runs: at thousands of callbacks a
+    second those lines cost ~15% of the ingest rate (bench/callbacks.py), so saq speaks at
+    WARNING unless the operator asks for DEBUG.
+    """
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("saq").setLevel(logging.WARNING)
+    protect_saq_logs()

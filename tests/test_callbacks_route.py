@@ -15,6 +15,7 @@ from pytest_aiohttp import AiohttpServer
 
 from bot.app import build, close, create_web_app
 from bot.config import Settings
+from bot.logs import configure as configure_logging
 from bot.meeting import Meeting
 from bot.meetings.events import parse_callback
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
@@ -155,6 +156,12 @@ async def test_redis_down_is_503_with_a_json_error(bot_without_redis: RunningBot
 async def test_each_callback_costs_no_log_line(
     bot_no_worker: RunningBot, meeting: Meeting, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO)
-    assert (await post(bot_no_worker, JOINED))[0] == 204
-    assert not [r for r in caplog.records if "room_event" in r.getMessage()]
+    saq_log = logging.getLogger("saq")
+    before = saq_log.level
+    configure_logging("INFO")  # as `python -m bot` sets logging up
+    try:
+        caplog.set_level(logging.INFO)
+        assert (await post(bot_no_worker, JOINED))[0] == 204
+        assert not [r for r in caplog.records if "room_event" in r.getMessage()]
+    finally:
+        saq_log.setLevel(before)
