@@ -8,19 +8,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp.test_utils import unused_port
-from pytest_aiohttp import AiohttpServer
 
-from bot.app import build, close, create_web_app
-from bot.config import Settings
 from bot.logs import configure as configure_logging
 from bot.meeting import Meeting
 from bot.meetings.events import parse_callback
-from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
-from tests.plugins.emulator import EmulatorHandle
-from tests.plugins.slack import FakeSlack
+from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 
 TOKEN = "tok_" + "A" * 28  # shaped like the service's secrets.token_urlsafe(24)
 JOINED = {
@@ -131,20 +124,6 @@ async def test_callbacks_are_counted_by_outcome(
         text = await response.text()
     assert 'meetbot_provider_callbacks_total{outcome="204"} 1.0' in text
     assert 'meetbot_provider_callbacks_total{outcome="404"} 1.0' in text
-
-
-@pytest.fixture
-async def bot_without_redis(
-    aiohttp_server: AiohttpServer, emulator: EmulatorHandle, slack_api: FakeSlack
-) -> AsyncIterator[RunningBot]:
-    port = unused_port()
-    nothing_listens = f"redis://127.0.0.1:{unused_port()}/0"
-    settings = Settings.from_env(bot_env(emulator, slack_api, nothing_listens, port))
-    async with aiohttp.ClientSession() as http:
-        components = await build(settings, http=http)
-        await aiohttp_server(create_web_app(components), port=port)
-        yield RunningBot(f"http://127.0.0.1:{port}", components, slack_api, emulator, http)
-        await close(components, own_http=False, own_redis=True)
 
 
 async def test_redis_down_is_503_with_a_json_error(bot_without_redis: RunningBot) -> None:

@@ -2,35 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import aiohttp
-import pytest
-from aiohttp.test_utils import unused_port
-from pytest_aiohttp import AiohttpServer
-
-from bot.app import build, close, create_web_app
-from bot.config import Settings
 from bot.sandbox.slack.payloads import global_shortcut_payload, view_submission_payload
 from bot.slack.views import START_MEETING_CALLBACK_ID
-from tests.plugins.bot import RunningBot, bot_env
-from tests.plugins.emulator import EmulatorHandle
-from tests.plugins.slack import FakeSlack
+from tests.plugins.bot import RunningBot
 from tests.test_shortcuts_and_home import modal_values
-
-
-@pytest.fixture
-async def bot_without_redis(
-    aiohttp_server: AiohttpServer, emulator: EmulatorHandle, slack_api: FakeSlack
-) -> AsyncIterator[RunningBot]:
-    port = unused_port()
-    nothing_listens = f"redis://127.0.0.1:{unused_port()}/0"
-    settings = Settings.from_env(bot_env(emulator, slack_api, nothing_listens, port))
-    async with aiohttp.ClientSession() as http:
-        components = await build(settings, http=http)
-        await aiohttp_server(create_web_app(components), port=port)
-        yield RunningBot(f"http://127.0.0.1:{port}", components, slack_api, emulator, http)
-        await close(components, own_http=False, own_redis=True)
 
 
 async def test_meet_says_temporarily_unavailable_within_three_seconds(

@@ -149,3 +149,18 @@ async def bot(bot_no_worker: RunningBot) -> AsyncIterator[RunningBot]:
     """Web role and worker, as `python -m bot` runs them."""
     bot_no_worker.start_worker()
     yield bot_no_worker
+
+
+@pytest.fixture
+async def bot_without_redis(
+    aiohttp_server: AiohttpServer, emulator: EmulatorHandle, slack_api: FakeSlack
+) -> AsyncIterator[RunningBot]:
+    """The web role with Redis unreachable (nothing listens on its port)."""
+    port = unused_port()
+    nothing_listens = f"redis://127.0.0.1:{unused_port()}/0"
+    settings = Settings.from_env(bot_env(emulator, slack_api, nothing_listens, port))
+    async with aiohttp.ClientSession() as http:
+        components = await build(settings, http=http)
+        await aiohttp_server(create_web_app(components), port=port)
+        yield RunningBot(f"http://127.0.0.1:{port}", components, slack_api, emulator, http)
+        await close(components, own_http=False, own_redis=True)
