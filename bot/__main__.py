@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, log_level, process_env
 from bot.logs import configure as configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    env = process_env()
     if argv[:1] == ["meetings"]:
         from bot.meetings.cli import main as meetings_main
 
-        return int(meetings_main(argv[1:], os.environ))
+        return int(meetings_main(argv[1:], env))
     parser = argparse.ArgumentParser(prog="python -m bot", description="Run meetbot.")
     parser.add_argument(
         "--role",
@@ -24,11 +24,11 @@ def main(argv: list[str] | None = None) -> int:
         default="all",
         help="all (default): web and worker in one process; web or worker to scale them apart",
     )
-    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
+    parser.add_argument("--log-level", default=log_level(env), help="default: LOG_LEVEL or INFO")
     args = parser.parse_args(argv)
     configure_logging(args.log_level)
     try:
-        settings = Settings.from_env(os.environ)
+        settings = Settings.from_env(env)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         print("\nSee README.md (Configuration) and docs/slack-app.md.", file=sys.stderr)

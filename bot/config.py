@@ -68,6 +68,17 @@ class Settings:
         return _parse(os.environ if env is None else env)
 
 
+def process_env() -> Mapping[str, str]:
+    """The process environment: handed by `bot.__main__` to whatever parses it (never read
+    elsewhere, so tests and tools pass a plain dict instead)."""
+    return os.environ
+
+
+def log_level(env: Mapping[str, str]) -> str:
+    """LOG_LEVEL (default INFO): read before Settings, so configuration errors are logged too."""
+    return env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+
+
 def _parse(env: Mapping[str, str]) -> Settings:
     problems: list[str] = []
 

@@ -100,3 +100,10 @@ def test_daily_provider_needs_its_key_and_secret() -> None:
     with pytest.raises(ConfigError) as info:
         Settings.from_env(env)
     assert "DAILY_API_KEY" in str(info.value) and "DAILY_WEBHOOK_SECRET" in str(info.value)
+
+
+def test_log_level_defaults_to_info() -> None:
+    from bot.config import log_level
+
+    assert log_level({}) == "INFO"
+    assert log_level({"LOG_LEVEL": "debug"}) == "DEBUG"

@@ -1,8 +1,8 @@
 """Admin commands for the Meetings API: `python -m bot meetings rooms|recordings|themes|...`.
 
 `add_parser(subparsers)` + `run(args, settings)` plug into the main CLI; `main(argv, env)` runs
-standalone from a Mapping of environment variables (only `bot/config.py` and `bot/__main__.py`
-read `os.environ`; they pass it in). Standalone needs only the Meetings variables, not Slack's.
+standalone from a Mapping of environment variables (only `bot/config.py` reads the process
+environment; `bot/__main__.py` passes it in). It needs only the Meetings variables, not Slack's.
 Every failure prints one line to stderr and exits 1.
 """
 
