@@ -90,7 +90,12 @@ class Meeting:
         return max(0.0, (self.ended_at - self.started_at).total_seconds())
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), default=_encode, separators=(",", ":"))
+        # Shallow copies, not dataclasses.asdict: asdict deep-copies every value and was a
+        # measurable share of a worker's CPU (written several times per meeting and event).
+        data = dict(vars(self))
+        data["participants"] = [vars(p) for p in self.participants]
+        data["recordings"] = [vars(r) for r in self.recordings]
+        return json.dumps(data, default=_encode, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Meeting:
