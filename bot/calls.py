@@ -17,8 +17,8 @@ import logging
 from bot.errors import SlackError
 from bot.lifecycle import session_participants, split_participant_key
 from bot.meeting import Meeting, MeetingStatus
+from bot.ports import CallUser, SlackPort
 from bot.requests import Workspace
-from bot.service import CallUser, SlackPort
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,8 @@
 Runs in a worker job. Every externally visible step records its result before the next
 (`Store.record_step`), and each Slack post carries a marker in its message metadata, so a job
 killed between "posted" and "recorded" finds its own message instead of posting twice.
-The service never imports aiohttp.web or slack_bolt: Slack is reached through `SlackPort`.
+The service never imports aiohttp.web or slack_bolt: Slack is reached through `SlackPort`
+(`bot.ports`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
 from bot import blocks
 from bot.errors import (
@@ -26,96 +25,13 @@ from bot.errors import (
     user_message,
 )
 from bot.meeting import Meeting
+from bot.ports import FollowUps, SlackPort
 from bot.requests import StartMeeting, Workspace
 from bot.rooms import RoomKind, RoomProvider, RoomRequest
 from bot.store import JobSteps, Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-
-
-CallUser = dict[str, str]
-
-
-@dataclass(frozen=True)
-class Posted:
-    channel: str
-    ts: str
-
-
-class SlackPort(Protocol):
-    """What the service needs from Slack. Implemented over slack_sdk in `bot.slack.web`."""
-
-    async def post(
-        self,
-        ws: Workspace,
-        channel: str,
-        message: blocks.Message,
-        *,
-        thread_ts: str | None = None,
-        marker: str | None = None,
-    ) -> Posted:
-        """Post to a channel, or DM when `channel` is a user id. Raises NotInChannel / SlackError."""
-        ...
-
-    async def find_posted(
-        self,
-        ws: Workspace,
-        channel: str,
-        *,
-        since: float,
-        marker: str,
-        thread_ts: str | None = None,
-    ) -> str | None:
-        """The ts of our own message carrying `marker`, posted in `channel` after `since`."""
-        ...
-
-    async def update(
-        self, ws: Workspace, channel: str, ts: str, message: blocks.Message
-    ) -> None: ...
-
-    async def join(self, ws: Workspace, channel: str) -> bool:
-        """Join a public channel; False where joining is impossible (private channel, DM)."""
-        ...
-
-    async def respond(
-        self, response_url: str, message: blocks.Message, *, in_channel: bool = False
-    ) -> None: ...
-
-    async def publish_home(self, ws: Workspace, user_id: str, view: dict[str, Any]) -> None: ...
-
-    # Slack Calls API (https://api.slack.com/apis/calls); `CallUser` is an external user:
-    # {"external_id": ..., "display_name": ...}.
-    async def calls_add(
-        self,
-        ws: Workspace,
-        *,
-        external_unique_id: str,
-        join_url: str,
-        created_by: str,
-        title: str | None = None,
-        date_start: int | None = None,
-        external_display_id: str | None = None,
-        users: list[CallUser] | None = None,
-    ) -> str:
-        """Register a Call; returns its id (the `call_id` of a `call` block)."""
-        ...
-
-    async def calls_participants(
-        self, ws: Workspace, call_id: str, users: list[CallUser], *, joined: bool
-    ) -> None:
-        """calls.participants.add (joined) or calls.participants.remove."""
-        ...
-
-    async def calls_end(
-        self, ws: Workspace, call_id: str, *, duration: int | None = None
-    ) -> None: ...
-
-
-class FollowUps(Protocol):
-    """Work the service asks the job layer to do later (implemented by `bot.jobs`)."""
-
-    async def refresh_home(self, ws: Workspace, user_id: str) -> None: ...
 
 
 # Errors that will not go away by retrying the same request.

@@ -12,12 +12,12 @@ from typing import Any
 
 from saq import Job
 
+from bot.home import home_view
 from bot.jobs import JobFunction
 from bot.live import LiveCards
 from bot.reconcile import Reconciler
 from bot.requests import StartMeeting, Workspace
 from bot.service import MeetingService, is_permanent
-from bot.slack.views import home_view
 
 log = logging.getLogger(__name__)
 

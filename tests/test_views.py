@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
+from bot.home import home_view
 from bot.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
 from bot.rooms import RoomKind
 from bot.slack import views
 from bot.slack.grammar import MeetOptions
-from bot.slack.views import StartFromModal, home_view, parse_start_meeting_submission
+from bot.slack.views import StartFromModal, parse_start_meeting_submission
 from tests.test_blocks import NOW, assert_valid, make_meeting
 
 

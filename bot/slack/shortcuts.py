@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.errors import Unavailable
+from bot.home import HOME_START_MEETING_ACTION_ID
 from bot.requests import StartMeeting
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.slack.views import (
@@ -25,7 +26,7 @@ from bot.slack.views import (
 
 GLOBAL_SHORTCUT = "start_meeting"
 MESSAGE_SHORTCUT = "meet_about_message"
-HOME_BUTTON = "home_start_meeting"
+HOME_BUTTON = HOME_START_MEETING_ACTION_ID  # the App Home "Start a meeting" button
 
 
 def register(app: AsyncApp, deps: ListenerDeps) -> None:

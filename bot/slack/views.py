@@ -1,39 +1,27 @@
-"""Slack views: the start-meeting modal (built, then read back) and the App Home. Pure.
+"""The start-meeting modal, built and then read back. Pure. (App Home lives in `bot.home`.)
 
 The modal is the form twin of `/meet`: a submission becomes the same `MeetOptions`, checked
 against the same limits (`bot.slack.limits`), and each problem is mapped onto its block for
-`response_action: errors`. The App Home is the creator's own tab, so besides the host DM it is
-the one place that shows host links: a lost DM is never a lost host link.
+`response_action: errors`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from bot.blocks import (
-    JOIN_ACTION_ID,
-    RECORDING_ACTION_ID,
     Block,
-    button,
     clip,
     context,
-    escape,
-    header,
-    is_joinable,
-    link,
-    link_button,
     plain,
-    section,
 )
-from bot.meeting import Meeting, MeetingStatus
 from bot.rooms import RoomKind
 from bot.slack import limits
 from bot.slack.grammar import MeetOptions, plain_text
-from bot.timefmt import duration_text, size_text, slack_date
 
 START_MEETING_CALLBACK_ID = "start_meeting_modal"
 TITLE_BLOCK_ID, TITLE_ACTION_ID = "title", "title_input"
@@ -46,9 +34,6 @@ EXPIRE_AFTER_USE_BLOCK_ID, EXPIRE_AFTER_USE_ACTION_ID = (
     "expire_after_use",
     "expire_after_use_checkbox",
 )
-HOME_START_MEETING_ACTION_ID = "home_start_meeting"
-MAX_HOME_ROOMS = 20  # two blocks each: with recordings, well inside a view's 100 blocks
-MAX_HOME_RECORDINGS = 10
 
 
 @dataclass(frozen=True)
@@ -244,105 +229,3 @@ def _thread(metadata: object) -> tuple[str, str] | None:
     except (ValueError, KeyError, TypeError):
         return None
     return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
-
-
-def home_view(
-    *, meetings: Sequence[Meeting], now: datetime, viewer_id: str | None = None
-) -> dict[str, Any]:
-    """The App Home tab of the person who created `meetings`.
-
-    Args:
-        meetings: the viewer's own meetings, in any order.
-        now: the current time.
-        viewer_id: when given, host links show only on meetings this user created.
-    """
-    rooms = sorted((m for m in meetings if is_joinable(m, now)), key=_room_order)
-    recordings = _recent_recordings(meetings)
-    blocks: list[Block] = [
-        header("Video meetings"),
-        {
-            "type": "actions",
-            "elements": [button("Start a meeting", HOME_START_MEETING_ACTION_ID, style="primary")],
-        },
-        context("Or type `/meet` in any channel · `/meet help` shows the options"),
-        {"type": "divider"},
-    ]
-    if not rooms and not recordings:
-        blocks.append(
-            section(
-                ":wave: No rooms yet. Start one above or with `/meet`: your live and upcoming"
-                " rooms, their host links and recordings will show up here."
-            )
-        )
-        return {"type": "home", "blocks": blocks}
-    blocks.append(header("Your live and upcoming rooms"))
-    for meeting in rooms[:MAX_HOME_ROOMS]:
-        blocks += _room_blocks(meeting, show_host=viewer_id in (None, meeting.creator_id))
-    if not rooms:
-        blocks.append(section("_Nothing live or upcoming right now._"))
-    elif len(rooms) > MAX_HOME_ROOMS:
-        blocks.append(context(f"and {len(rooms) - MAX_HOME_ROOMS} more"))
-    blocks += [{"type": "divider"}, header("Recent recordings")]
-    for meeting, recording_url, details in recordings[:MAX_HOME_RECORDINGS]:
-        open_button = link_button("Open", recording_url, RECORDING_ACTION_ID)
-        line = " · ".join(
-            [f"*{escape(clip(meeting.title, 200))}*", *details, f"<#{meeting.channel_id}>"]
-        )
-        blocks.append(
-            section(
-                line if open_button else f"{line}\n_Link too long to show here: see the thread._",
-                open_button,
-            )
-        )
-    if not recordings:
-        blocks.append(section("_No recordings yet._"))
-    return {"type": "home", "blocks": blocks}
-
-
-def _room_order(meeting: Meeting) -> tuple[int, float]:
-    rank = {MeetingStatus.LIVE: 0, MeetingStatus.OPEN: 1}.get(meeting.status, 2)
-    return rank, -(meeting.created_at.timestamp() if meeting.created_at else 0.0)
-
-
-def _room_blocks(meeting: Meeting, *, show_host: bool) -> list[Block]:
-    if meeting.status is MeetingStatus.LIVE:
-        status = f":large_green_circle: Live now · {len(meeting.present)} here"
-    elif meeting.status is MeetingStatus.OPEN:
-        status = ":white_circle: Open · nobody has joined yet"
-    else:
-        status = ":repeat: Ended · ready to use again"
-    if meeting.kind is RoomKind.LONG_TERM and meeting.expires_at:
-        lasts = f"Long-term room, available until {slack_date(meeting.expires_at)}"
-    else:
-        lasts = "Instant room"
-    text = f"*{escape(clip(meeting.title, 200))}*\n{status} · <#{meeting.channel_id}>\n{lasts}"
-    blocks = [section(text, link_button("Join", meeting.guest_url, JOIN_ACTION_ID))]
-    if show_host and meeting.host_url:
-        # A text link, not a button: it can be copied to hand to a co-host.
-        blocks.append(
-            context(
-                f":key: {link(meeting.host_url, 'Join as host')} (your host link: don't share it)"
-            )
-        )
-    return blocks
-
-
-def _recent_recordings(meetings: Sequence[Meeting]) -> list[tuple[Meeting, str, list[str]]]:
-    """Ready recordings, newest meeting first (RecordingInfo carries no time of its own)."""
-
-    def when(meeting: Meeting) -> float:
-        moment = meeting.ended_at or meeting.started_at or meeting.created_at
-        return moment.timestamp() if moment else 0.0
-
-    found: list[tuple[Meeting, str, list[str]]] = []
-    for meeting in sorted(meetings, key=when, reverse=True):
-        for recording in reversed(meeting.recordings):
-            if recording.status == "ready" and recording.url:
-                details = (
-                    [duration_text(recording.duration_seconds)]
-                    if recording.duration_seconds
-                    else []
-                )
-                details += [size_text(recording.size_bytes)] if recording.size_bytes else []
-                found.append((meeting, recording.url, details))
-    return found

@@ -21,8 +21,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
 from bot.errors import NotInChannel, SlackError
+from bot.ports import CallUser, Posted
 from bot.requests import Workspace
-from bot.service import CallUser, Posted
 
 log = logging.getLogger(__name__)
 
