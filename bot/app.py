@@ -169,7 +169,8 @@ async def close(components: Components, *, own_http: bool, own_redis: bool) -> N
     with contextlib.suppress(*RedisDown):
         await components.queue.disconnect()
     if own_redis:
-        await components.redis.aclose()
+        # A client handed a pool does not close it on aclose() (redis-py 8): say so.
+        await components.redis.aclose(close_connection_pool=True)
     if own_http:
         await components.http.close()
 

@@ -8,7 +8,7 @@ import logging
 import signal
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from saq import Worker
@@ -20,6 +20,9 @@ from bot.jobs import SHUTDOWN_GRACE, make_worker
 from bot.live import LiveCards
 from bot.reconcile import Reconciler, tick_forever
 from bot.tasks import job_functions, lifecycle_functions
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ async def serve(settings: Settings, role: Role) -> None:
             )
             if settings.slack_app_token:
                 tasks.append(
-                    asyncio.create_task(_socket_mode(components, settings.slack_app_token))
+                    asyncio.create_task(run_socket_mode(components, settings.slack_app_token))
                 )
         if role in (Role.ALL, Role.WORKER):
             worker = WorkerRole(components)
@@ -117,9 +120,39 @@ async def serve(settings: Settings, role: Role) -> None:
         await close(components, own_http=True, own_redis=True)
 
 
-async def _socket_mode(components: Components, app_token: str) -> None:
+async def run_socket_mode(components: Components, app_token: str) -> None:
+    """Socket Mode for the life of the web role (`serve` runs it as a task when SLACK_APP_TOKEN
+    is set): connected, and closed when the task is cancelled at shutdown."""
+    handler = await connect_socket_mode(components, app_token)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await close_socket_mode(handler)
+
+
+async def connect_socket_mode(components: Components, app_token: str) -> AsyncSocketModeHandler:
+    """Bolt's Socket Mode client for our app, connected: apps.connections.open with the app-level
+    token, then the WebSocket Slack delivers commands, interactions and events over.
+
+    Bolt retries a failing connect until it succeeds; cancelling this closes the client. The
+    caller closes the handler it gets with `close_socket_mode`.
+    """
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
     handler = AsyncSocketModeHandler(components.bolt, app_token)
-    await handler.connect_async()  # type: ignore[no-untyped-call]
-    await asyncio.Event().wait()
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+    except BaseException:
+        await close_socket_mode(handler)
+        raise
+    return handler
+
+
+async def close_socket_mode(handler: AsyncSocketModeHandler) -> None:
+    """Close the WebSocket and the client's own HTTP session, and wait for its tasks to end
+    (slack_sdk's close cancels them without waiting)."""
+    await handler.close_async()  # type: ignore[no-untyped-call]
+    client = handler.client
+    tasks = {client.message_receiver, client.current_session_monitor, client.message_processor}
+    if pending := {task for task in tasks if task is not None}:
+        await asyncio.wait(pending)

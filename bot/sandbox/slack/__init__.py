@@ -1,8 +1,10 @@
 """A fake Slack for tests and local runs: Web API server, its state, and signed request builders.
 
-create_fake_slack_app(state)  the aiohttp app (`/api/{method}`, `/response/{id}`)
+create_fake_slack_app(state)  the aiohttp app (`/api/{method}`, `/response/{id}`, `/socket/{id}`)
 FakeSlackState                channels, users, messages, recorded calls, wait_for(...)
 signing / payloads            what Slack POSTs to us: signed commands, shortcuts, events
+socket_api / socket_mode      Socket Mode: apps.connections.open, the WebSocket, and
+                              `state.sockets.send(...)` / `wait_for_ack(...)` for envelopes
 """
 
 from bot.sandbox.slack.app import STATE_KEY, create_fake_slack_app

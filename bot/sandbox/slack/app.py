@@ -1,4 +1,5 @@
-"""The fake Slack as an aiohttp app: `/api/{method}` (Web API) and `/response/{id}` (response_url).
+"""The fake Slack as an aiohttp app: `/api/{method}` (Web API), `/response/{id}` (response_url)
+and `/socket/{ticket}` (Socket Mode's WebSocket, see `socket_api`).
 
 Translation only: read params and credentials off the HTTP request, let `web_api` answer.
 Params merge the query string with a JSON or form body, as slack_sdk sends either; JSON-typed
@@ -15,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.slack.models import JSON
+from bot.sandbox.slack.socket_api import add_socket_routes
 from bot.sandbox.slack.state import FakeSlackState
 from bot.sandbox.slack.web_api import call_method
 
@@ -30,6 +32,7 @@ def create_fake_slack_app(state: FakeSlackState | None = None) -> web.Applicatio
     app[STATE_KEY] = state if state is not None else FakeSlackState()
     app.router.add_route("*", "/api/{method}", _web_api)
     app.router.add_post("/response/{response_id}", _response_url)
+    add_socket_routes(app, app[STATE_KEY])
     return app
 
 

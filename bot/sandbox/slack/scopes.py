@@ -15,6 +15,8 @@ from bot.slack.oauth import BOT_SCOPES as APP_BOT_SCOPES
 BOT_SCOPES: tuple[str, ...] = APP_BOT_SCOPES
 
 # Methods whose scope does not depend on the conversation; absent methods need none.
+# apps.connections.open needs the app-level `connections:write`, which app tokens carry, not a
+# bot scope: it is absent here (socket_api authenticates its token).
 METHOD_SCOPES: dict[str, str] = {
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",

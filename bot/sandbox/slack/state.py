@@ -23,6 +23,7 @@ from bot.sandbox.slack.models import (
     Workspace,
 )
 from bot.sandbox.slack.scopes import BOT_SCOPES
+from bot.sandbox.slack.socket_mode import SocketModeHub
 
 T = TypeVar("T")
 
@@ -75,6 +76,7 @@ class FakeSlackState:
         self.used_triggers: set[str] = set()
         self.expired_triggers: set[str] = set()
         self.response_posts: list[ResponseUrlPost] = []
+        self.sockets = SocketModeHub()
         self._rate_limits: dict[str, tuple[int, int]] = {}
         self._response_ids: set[str] = set()
         self._last_ts_micros = 0

@@ -1,7 +1,8 @@
 """The fake Web API's front desk: method table, rate limits, token check, recording.
 
 Order of checks mirrors Slack: unknown method (HTTP 404), rate limit (HTTP 429 + Retry-After),
-then authentication (not_authed, invalid_auth, token_revoked), scopes and the method. Every
+then authentication (not_authed, invalid_auth, token_revoked, not_allowed_token_type for an
+app-level token anywhere but apps.connections.open), scopes and the method. Every
 request is recorded on the state, answered or not; unknown methods also go to `unexpected`.
 """
 
@@ -10,7 +11,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from bot.sandbox.slack import chat_api, directory_api, history_api, install_api, surfaces_api
+from bot.sandbox.slack import (
+    chat_api,
+    directory_api,
+    history_api,
+    install_api,
+    socket_api,
+    surfaces_api,
+)
 from bot.sandbox.slack.api_base import ApiRequest, Handler, MethodError
 from bot.sandbox.slack.models import JSON, ApiCall, Workspace
 from bot.sandbox.slack.scopes import METHOD_SCOPES
@@ -24,6 +32,7 @@ METHODS: dict[str, Handler] = {
     **history_api.METHODS,
     **surfaces_api.METHODS,
     **install_api.METHODS,
+    **socket_api.METHODS,
 }
 
 
@@ -80,8 +89,12 @@ def _answer(
 def _authenticate(state: FakeSlackState, method: str, token: str | None) -> Workspace:
     if method in install_api.CLIENT_AUTH_METHODS:
         return state.workspace
+    if method in socket_api.APP_TOKEN_METHODS:
+        return socket_api.authenticate_app_token(state, token)
     if token is None:
         raise MethodError("not_authed")
+    if token.startswith("xapp-"):
+        raise MethodError("not_allowed_token_type")  # app-level tokens only open sockets
     if token in state.revoked_tokens:
         raise MethodError("token_revoked")
     workspace = state.workspace_for(token)
