@@ -41,9 +41,10 @@ SHUTDOWN_GRACE = 3  # seconds a stopping worker gives running jobs (they resume 
 # Little's law 200 /meet a second need over 100 at once; 32 capped a worker near 60 a second
 # (bench/ack.py). Each idle slot holds a Redis connection in its blocking dequeue.
 CONCURRENCY = 256
-COMPLETED_TTL = (
-    24 * 3600
-)  # keep finished jobs (and so their keys) a day: late duplicates are no-ops
+# Finished jobs are kept a day for inspection. saq refuses a second job with the same key only
+# while the first is incomplete; a later duplicate runs again, and the recorded steps (and the
+# idempotent event reducer) make that rerun change nothing.
+COMPLETED_TTL = 24 * 3600
 
 JobFunction = Callable[..., Awaitable[Any]]
 
@@ -89,7 +90,7 @@ class Jobs:
             raise Unavailable("job queue unreachable") from exc
 
     async def start_meeting(self, req: StartMeeting) -> bool:
-        """Queue a meeting start; False if one with this key is already queued or done."""
+        """Queue a meeting start; False if one with this key is already queued or running."""
         return await self._enqueue("start_meeting", f"meet:{req.key}", request=req.to_dict())
 
     async def refresh_home(self, ws: Workspace, user_id: str, *, opened: bool = False) -> None:
