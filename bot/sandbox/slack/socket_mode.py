@@ -8,16 +8,15 @@ one) and read the app's acknowledgement with `wait_for_ack`. Waiting is event-dr
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from aiohttp import web
 
+from bot.sandbox.slack.changes import Changes
 from bot.sandbox.slack.models import JSON
 
 T = TypeVar("T")
@@ -42,7 +41,7 @@ class SocketModeHub:
         self.envelopes: dict[str, JSON] = {}
         self.acks: dict[str, SocketAck] = {}
         self._tickets: set[str] = set()
-        self._changed = asyncio.Event()
+        self._changes = Changes()
 
     # -- used by the server ------------------------------------------------------------------
 
@@ -105,7 +104,9 @@ class SocketModeHub:
             raise ValueError(f"Slack sends no {type!r} envelopes; one of {sorted(ENVELOPE_TYPES)}")
         if accepts_response_payload is None:
             accepts_response_payload = type != "events_api"
-        socket = await self._wait(self._open_connection, timeout, lambda: "no open connection")
+        socket = await self._changes.wait(
+            self._open_connection, timeout, lambda: "Socket Mode: no open connection"
+        )
         envelope: JSON = {
             "envelope_id": str(uuid.uuid4()),
             "type": type,
@@ -124,14 +125,18 @@ class SocketModeHub:
         timeout: float = 5.0,  # noqa: ASYNC109 - as above
     ) -> JSON | None:
         """The payload the app acked `envelope_id` with (None for a bare ack), once it arrives."""
-        ack = await self._wait(
-            lambda: self.acks.get(envelope_id), timeout, lambda: f"acks for {sorted(self.acks)}"
+        ack = await self._changes.wait(
+            lambda: self.acks.get(envelope_id),
+            timeout,
+            lambda: f"Socket Mode: acks for {sorted(self.acks)}",
         )
         return ack.payload
 
     async def wait_connected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 - as above
         """Until the app holds an open connection."""
-        await self._wait(self._open_connection, timeout, lambda: "no open connection")
+        await self._changes.wait(
+            self._open_connection, timeout, lambda: "Socket Mode: no open connection"
+        )
 
     async def wait_disconnected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 - as above
         """Until every connection the app opened is closed (its handler has finished)."""
@@ -139,24 +144,14 @@ class SocketModeHub:
         def none_open() -> bool | None:
             return True if not self.connections else None
 
-        await self._wait(none_open, timeout, lambda: f"still open: {sorted(self.connections)}")
+        await self._changes.wait(
+            none_open, timeout, lambda: f"Socket Mode: still open: {sorted(self.connections)}"
+        )
 
     # -- internals ---------------------------------------------------------------------------
 
     def _open_connection(self) -> web.WebSocketResponse | None:
         return next((s for s in self.connections.values() if not s.closed), None)
 
-    async def _wait(
-        self, find: Callable[[], T | None], seconds: float, seen: Callable[[], str]
-    ) -> T:
-        try:
-            async with asyncio.timeout(seconds):
-                while (found := find()) is None:
-                    await self._changed.wait()
-                return found
-        except TimeoutError:
-            raise TimeoutError(f"Socket Mode: nothing within {seconds}s; {seen()}") from None
-
     def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self._changes.notify()

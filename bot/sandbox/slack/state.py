@@ -6,13 +6,13 @@ Tests arrange it (`add_channel`, `add_user`, `set_rate_limit`) and read it back 
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import secrets
 import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from bot.sandbox.slack.changes import Changes
 from bot.sandbox.slack.models import (
     JSON,
     ApiCall,
@@ -81,7 +81,7 @@ class FakeSlackState:
         self._response_ids: set[str] = set()
         self._last_ts_micros = 0
         self._ids = itertools.count(1)
-        self._changed = asyncio.Event()
+        self._changes = Changes()
         self.add_user(self.workspace.bot_user_id, self.workspace.bot_user_name, is_bot=True)
 
     # -- arranging ---------------------------------------------------------------------------
@@ -215,7 +215,9 @@ class FakeSlackState:
                 None,
             )
 
-        return await self._wait(find, timeout, lambda: f"{method}: {self.calls_to(method)}")
+        return await self._changes.wait(
+            find, timeout, lambda: f"seen {method}: {self.calls_to(method)}"
+        )
 
     async def wait_for_response(
         self,
@@ -229,18 +231,9 @@ class FakeSlackState:
             bodies = self.responses(response_id_or_url)
             return next((b for b in bodies if predicate is None or predicate(b)), None)
 
-        return await self._wait(find, timeout, lambda: str(self.responses(response_id_or_url)))
-
-    async def _wait(
-        self, find: Callable[[], T | None], seconds: float, seen: Callable[[], str]
-    ) -> T:
-        try:
-            async with asyncio.timeout(seconds):
-                while (found := find()) is None:
-                    await self._changed.wait()
-                return found
-        except TimeoutError:
-            raise TimeoutError(f"nothing matched within {seconds}s; seen {seen()}") from None
+        return await self._changes.wait(
+            find, timeout, lambda: f"seen {self.responses(response_id_or_url)}"
+        )
 
     # -- used by the server ------------------------------------------------------------------
 
@@ -285,8 +278,7 @@ class FakeSlackState:
         self._notify()
 
     def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self._changes.notify()
 
     def __repr__(self) -> str:
         return f"FakeSlackState(calls={len(self.calls)}, channels={list(self.channels)})"
