@@ -13,7 +13,7 @@ import jwt
 from aiohttp import web
 
 from bot.sandbox.meetings import validation as v
-from bot.sandbox.meetings.errors import bad_request, forbidden, invalid, not_found
+from bot.sandbox.meetings.errors import bad_request, forbidden, not_found
 from bot.sandbox.meetings.keys import STATE_KEY
 from bot.sandbox.meetings.pagination import paginate
 from bot.sandbox.meetings.state import INSTANT_IDLE, EmulatorState, Room
@@ -132,13 +132,7 @@ async def get_room(request: web.Request) -> web.Response:
 async def update_room(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
     room = find_room(state, request.match_info["room_id"])
-    body = await v.json_object(request)
-    v.only_keys(body, ("update_details",))
-    if "update_details" not in body:
-        raise invalid('"update_details" is required')
-    details = v.obj(body["update_details"], "update_details")
-    if not details:
-        raise invalid('"update_details" must have at least 1 key')
+    details = await v.update_details(request)
     v.only_keys(details, UPDATE_KEYS, "update_details.")
     if room.type == "instant":
         # The API calls instant rooms "temporary" in this message (update_room_type_error.json).

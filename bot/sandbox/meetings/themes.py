@@ -86,13 +86,7 @@ async def get_theme(request: web.Request) -> web.Response:
 async def update_theme(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
     theme = find_theme(state, request.match_info["theme_id"])
-    body = await v.json_object(request)
-    v.only_keys(body, ("update_details",))
-    if "update_details" not in body:
-        raise invalid('"update_details" is required')
-    details = v.obj(body["update_details"], "update_details")
-    if not details:
-        raise invalid('"update_details" must have at least 1 key')
+    details = await v.update_details(request)
     fields = _theme_fields(details, creating=False)
     _check_unique(state, fields, theme.theme_id)
     for name, value in fields.items():

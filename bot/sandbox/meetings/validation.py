@@ -43,6 +43,18 @@ async def json_object(request: web.Request) -> dict[str, Any]:
     return obj(body, "value")
 
 
+async def update_details(request: web.Request) -> dict[str, Any]:
+    """The non-empty `update_details` object every PATCH of the API wraps its changes in."""
+    body = await json_object(request)
+    only_keys(body, ("update_details",))
+    if "update_details" not in body:
+        raise invalid('"update_details" is required')
+    details = obj(body["update_details"], "update_details")
+    if not details:
+        raise invalid('"update_details" must have at least 1 key')
+    return details
+
+
 def obj(value: object, label: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid(f'"{label}" must be of type object')
