@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from bot.config import ConfigError, Settings, log_level, process_env
+from bot.config import ConfigError, Settings, log_level, process_env, wants_sandbox
 from bot.logs import configure as configure_logging
 
 
@@ -28,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(args.log_level)
     try:
+        if args.role == "all" and wants_sandbox(env):
+            # A fresh clone has no Slack app and no provider account: show the real bot in a
+            # browser against the bundled fakes instead (README, "Try it without Slack").
+            from bot.sandbox.demo import run_sandbox
+
+            asyncio.run(run_sandbox(env))
+            return 0
         settings = Settings.from_env(env)
     except ConfigError as exc:
         print(exc, file=sys.stderr)

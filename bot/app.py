@@ -29,13 +29,15 @@ from bot.metrics import Metrics
 from bot.providers import build_provider
 from bot.rooms import RoomProvider
 from bot.service import MeetingService
-from bot.slack import commands, events, shortcuts
+from bot.slack import actions, commands, events, events_route, request_guard, shortcuts
 from bot.slack.auth import InstallationAuth, SingleWorkspaceAuth
 from bot.slack.deps import ListenerDeps
 from bot.slack.installations import RedisInstallationStore
 from bot.slack.oauth import build_oauth_settings
 from bot.slack.oauth_state import RedisOAuthStateStore
 from bot.slack.web import SlackWeb
+from bot.standup_store import StandupStore
+from bot.standups import StandupService
 from bot.store import RedisDown, Store
 from bot.web import add_routes
 
@@ -61,6 +63,7 @@ class Components:
     bolt: AsyncApp
     metrics: Metrics
     clock: Clock
+    standups: StandupService
     single_auth: SingleWorkspaceAuth | None = None
 
 
@@ -144,10 +147,15 @@ async def build(
         public_url=settings.public_url,
         clock=clock,
     )
-    deps = ListenerDeps(jobs=jobs, clock=clock, open_view=slack.open_view)
+    request_guard.install(bolt, redis)
+    standups = StandupService(
+        meetings=service, store=StandupStore(redis, keys=store.keys), clock=clock
+    )
+    deps = ListenerDeps(jobs=jobs, clock=clock, open_view=slack.open_view, standups=standups)
     commands.register(bolt, deps)
     shortcuts.register(bolt, deps)
     events.register(bolt, deps, installations)
+    actions.register(bolt, deps)
     return Components(
         settings=settings,
         http=http,
@@ -161,6 +169,7 @@ async def build(
         bolt=bolt,
         metrics=metrics,
         clock=clock,
+        standups=standups,
         single_auth=single_auth,
     )
 
@@ -177,7 +186,7 @@ async def close(components: Components, *, own_http: bool, own_redis: bool) -> N
 
 def create_web_app(components: Components) -> web.Application:
     """The web role: Bolt's /slack/events (and OAuth routes) plus our own routes."""
-    app = components.bolt.web_app(path="/slack/events")
+    app = events_route.web_app(components.bolt)
     add_routes(app, components)
     return app
 

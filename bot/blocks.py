@@ -36,7 +36,8 @@ URL_MAX = 3000
 
 USAGE = (
     "Usage: `/meet [title] [@people…] [--record] [--until YYYY-MM-DD | --for 30d]"
-    " [--expire-after-use]` · `/meet help`"
+    " [--expire-after-use]` · `/meet standup every weekday 09:30` · `/meet schedules`"
+    " · `/meet help`"
 )
 HELP_TEXT = (
     "*Start a video meeting from any channel*\n"
@@ -45,6 +46,11 @@ HELP_TEXT = (
     "• `/meet Q4 planning --until 2026-12-31` — a long-term room until the end of that day (UTC)\n"
     "• `/meet Retro --for 2w --expire-after-use` — long-term for two weeks, closed after one use\n"
     "`--for` takes hours, days or weeks (`12h`, `30d`, `2w`); long-term rooms last at most a year.\n"
+    "*Standups* (in your Slack time zone, one room reused at every run)\n"
+    "• `/meet standup every weekday 09:30` · `every monday 14:00` · `every 2 weeks on friday"
+    " 16:00` · `daily 9:00` · `monthly on the last friday 17:00`; add a title, and `--here` to"
+    " notify the channel\n"
+    "• `/meet schedules` lists this channel's standups · `/meet cancel <id>` stops one\n"
     "Your host link comes by DM and stays in meetbot's *Home* tab. To meet in a thread,"
     ' use the "Meet about this" message shortcut.'
 )
@@ -143,6 +149,9 @@ def meeting_card(meeting: Meeting, *, now: datetime, call_id: str | None = None)
         blocks.append(section(_people(label, people, live=meeting.status is MeetingStatus.LIVE)))
     blocks.append(context(*_facts(meeting, now)))
     text = f"{title}: {_plain_state(meeting)}, started by <@{meeting.creator_id}>."
+    if meeting.banner:
+        blocks.insert(0, context(meeting.banner))
+        text = f"{meeting.banner} {text}"
     if joinable and meeting.guest_url:
         text += f" Join: {link(meeting.guest_url)}"
     return Message(text=text, blocks=blocks)

@@ -102,7 +102,7 @@ class CallbackRoute:
                 "room_event",
                 f"event:{meeting_id}:{event.identity}",
                 meeting_id=meeting_id,
-                payload=payload,
+                event=event.to_dict(),
                 received_at=self.clock().isoformat(),
             )
         except Unavailable:

@@ -79,6 +79,28 @@ def log_level(env: Mapping[str, str]) -> str:
     return env.get("LOG_LEVEL", "").strip().upper() or "INFO"
 
 
+# Any of these set means "run against real services": then every missing one is reported.
+CREDENTIAL_VARIABLES = (
+    "SLACK_SIGNING_SECRET",
+    "SLACK_BOT_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_APP_TOKEN",
+    "VONAGE_APPLICATION_ID",
+    "VONAGE_PRIVATE_KEY",
+    "VONAGE_PRIVATE_KEY_PATH",
+    "DAILY_API_KEY",
+    "DAILY_WEBHOOK_SECRET",
+)
+
+
+def wants_sandbox(env: Mapping[str, str]) -> bool:
+    """No Slack and no room-provider credential at all: a fresh clone, so `python -m bot` runs
+    the local sandbox (bot.sandbox.demo) instead of refusing to start. Partial credentials
+    are a mistake to report, never a reason to fall back to the sandbox."""
+    return not any(env.get(name, "").strip() for name in CREDENTIAL_VARIABLES)
+
+
 def _parse(env: Mapping[str, str]) -> Settings:
     problems: list[str] = []
 

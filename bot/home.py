@@ -33,7 +33,11 @@ MAX_HOME_RECORDINGS = 10
 
 
 def home_view(
-    *, meetings: Sequence[Meeting], now: datetime, viewer_id: str | None = None
+    *,
+    meetings: Sequence[Meeting],
+    now: datetime,
+    viewer_id: str | None = None,
+    standups: Sequence[Block] = (),
 ) -> dict[str, Any]:
     """The App Home tab of the person who created `meetings`.
 
@@ -41,6 +45,7 @@ def home_view(
         meetings: the viewer's own meetings, in any order.
         now: the current time.
         viewer_id: when given, host links show only on meetings this user created.
+        standups: the viewer's schedules, built by `bot.standup_blocks.home_blocks`.
     """
     rooms = sorted((m for m in meetings if is_joinable(m, now)), key=_room_order)
     recordings = _recent_recordings(meetings)
@@ -60,7 +65,7 @@ def home_view(
                 " rooms, their host links and recordings will show up here."
             )
         )
-        return {"type": "home", "blocks": blocks}
+        return {"type": "home", "blocks": [*blocks, *standups]}
     blocks.append(header("Your live and upcoming rooms"))
     for meeting in rooms[:MAX_HOME_ROOMS]:
         blocks += _room_blocks(meeting, show_host=viewer_id in (None, meeting.creator_id))
@@ -82,7 +87,7 @@ def home_view(
         )
     if not recordings:
         blocks.append(section("_No recordings yet._"))
-    return {"type": "home", "blocks": blocks}
+    return {"type": "home", "blocks": [*blocks, *standups]}
 
 
 def _room_order(meeting: Meeting) -> tuple[int, float]:

@@ -19,6 +19,12 @@ EVENT_DEDUP_TTL = 2 * DAY
 HOME_VIEWER_TTL = 30 * DAY
 # Slack's OAuth state is single-use and only needed while the user is on the consent page.
 OAUTH_STATE_TTL = 10 * 60
+# A signed Slack request is accepted while its timestamp is within 5 minutes of our clock, on
+# either side (slack_sdk's SignatureVerifier): its signature is remembered for those 10 minutes
+# plus one for clock skew, so a captured request cannot be replayed while it would verify.
+SLACK_REPLAY_TTL = 11 * 60
+# A standup occurrence's fired marker outlives any retry or duplicate of its job (steps live 7 days).
+STANDUP_FIRED_TTL = 7 * DAY
 
 
 @dataclass(frozen=True)
@@ -78,3 +84,31 @@ class Keys:
 
     def oauth_state(self, state: str) -> str:
         return f"{self.prefix}:oauth-state:{state}"
+
+    def slack_request(self, signature: str) -> str:
+        """A verified Slack request's signature, seen once (replay guard)."""
+        return f"{self.prefix}:slack-request:{signature}"
+
+    def schedule(self, schedule_id: str) -> str:
+        """A standup schedule's record (JSON, no TTL: it lives until cancelled)."""
+        return f"{self.prefix}:schedule:{schedule_id}"
+
+    def channel_schedules(self, team_id: str, channel_id: str) -> str:
+        """Set of the schedule ids posting in a channel (`/meet schedules`)."""
+        return f"{self.prefix}:channel:{team_id}:{channel_id}:schedules"
+
+    def user_schedules(self, team_id: str, user_id: str) -> str:
+        """Set of the schedule ids a user owns (App Home)."""
+        return f"{self.prefix}:user:{team_id}:{user_id}:schedules"
+
+    def standups_due(self) -> str:
+        """Sorted set: schedule id -> epoch of its next occurrence (or of a claim's lease end)."""
+        return f"{self.prefix}:standups:due"
+
+    def standups_claimed(self) -> str:
+        """Hash: schedule id -> epoch of the occurrence a scheduler claimed and has not advanced."""
+        return f"{self.prefix}:standups:claimed"
+
+    def standup_fired(self, schedule_id: str, due: int) -> str:
+        """Set NX by the job that fires an occurrence: a duplicate job finds it and stops."""
+        return f"{self.prefix}:standup-fired:{schedule_id}:{due}"

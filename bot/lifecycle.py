@@ -14,6 +14,7 @@ session takes over, the previous one's participants are dropped.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -52,6 +53,33 @@ def session_participants(meeting: Meeting) -> tuple[Participant, ...]:
     return tuple(
         p for p in meeting.participants if split_participant_key(p.id)[0] == meeting.session_id
     )
+
+
+class SessionNotKnownYet(Exception):
+    """A join or leave naming no session arrived before its session's start (retry later)."""
+
+
+def bind_session(meeting: Meeting, event: RoomEvent) -> RoomEvent:
+    """A join or leave without a session id, bound to the meeting's current session.
+
+    Daily's participant webhooks name the room but not the meeting (session) they belong to
+    (https://docs.daily.co/reference/rest-api/webhooks/events/participant-joined), and a room
+    has one session at a time, so the one we know is theirs; unless we know none yet, or the
+    person joined (`started_at`) after it ended: then their session's start is still on its way.
+
+    Raises:
+        SessionNotKnownYet: as above; the caller retries once the start has been applied.
+    """
+    if event.session_id or event.kind not in (
+        EventKind.PARTICIPANT_JOINED,
+        EventKind.PARTICIPANT_LEFT,
+    ):
+        return event
+    ended = meeting.ended_at
+    joined = event.started_at
+    if meeting.session_id is None or (ended and joined and joined > ended):
+        raise SessionNotKnownYet(f"{event.kind.value} before its session started")
+    return dataclasses.replace(event, session_id=meeting.session_id)
 
 
 def apply_event(

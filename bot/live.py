@@ -25,9 +25,8 @@ from bot import blocks
 from bot.calls import CallSync
 from bot.errors import SlackError
 from bot.jobs import Jobs
-from bot.lifecycle import apply_event
+from bot.lifecycle import apply_event, bind_session
 from bot.meeting import Meeting, RecordingInfo
-from bot.meetings.events import parse_callback
 from bot.requests import Workspace
 from bot.rooms import RoomEvent, RoomProvider
 from bot.service import MeetingService
@@ -66,10 +65,14 @@ class LiveCards:
         self.recheck_after = recheck_after
 
     async def handle_callback(
-        self, meeting_id: str, payload: dict[str, object], received_at: str | None
+        self, meeting_id: str, event: RoomEvent, received_at: str | None
     ) -> str:
-        """The `room_event` job: one callback body, already checked by the route."""
-        event = parse_callback(payload)
+        """The `room_event` job: one provider event, parsed and checked by its route.
+
+        Raises:
+            bot.lifecycle.SessionNotKnownYet: a join or leave that names no session (Daily's) came before
+                the start of its session; the job retries it once the start is applied.
+        """
         when = datetime.fromisoformat(received_at) if received_at else self.clock()
         return await self.apply(meeting_id, [event], received_at=when)
 
@@ -82,6 +85,8 @@ class LiveCards:
         also: Callable[[Meeting], Meeting] | None = None,
     ) -> str:
         """Apply events (and `also`, a further pure change) to the stored meeting, then follow up."""
+        # A session we know belongs to another meeting: one room's token opens no other record.
+        events = [e for e in events if not await self._foreign_session(meeting_id, e)]
         seen: list[Meeting] = []
 
         def change(meeting: Meeting) -> Meeting:
@@ -89,7 +94,8 @@ class LiveCards:
             for event in events:
                 if event.room_id and meeting.room_id and event.room_id != meeting.room_id:
                     continue  # a token opens one room's record only
-                meeting = apply_event(meeting, event, received_at=received_at)
+                bound = bind_session(meeting, event)
+                meeting = apply_event(meeting, bound, received_at=received_at)
             return also(meeting) if also is not None else meeting
 
         after = await self.store.update_meeting(meeting_id, change)
@@ -104,6 +110,12 @@ class LiveCards:
         if await self.announce_recordings(after) is None:
             await self.schedule_refresh(after.id)  # another job is announcing; the refresh retries
         return after.status.value if after != before else "unchanged"
+
+    async def _foreign_session(self, meeting_id: str, event: RoomEvent) -> bool:
+        if not event.session_id:
+            return False
+        owner = await self.store.meeting_id_for_session(event.session_id)
+        return owner is not None and owner != meeting_id
 
     async def schedule_refresh(self, meeting_id: str) -> None:
         bucket = int(self.clock().timestamp() // CARD_COALESCE_SECONDS)

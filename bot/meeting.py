@@ -75,6 +75,9 @@ class Meeting:
     participants: tuple[Participant, ...] = ()
     recordings: tuple[RecordingInfo, ...] = ()
     created_at: datetime | None = None
+    # mrkdwn shown above the card and in its notification text: a standup's `@here` and
+    # "late" marks (bot.standup_blocks). Kept on the record so every re-render keeps it.
+    banner: str | None = None
 
     def replace(self, **changes: Any) -> Meeting:
         return dataclasses.replace(self, **changes)

@@ -18,6 +18,17 @@ class Posted:
     ts: str
 
 
+@dataclass(frozen=True)
+class SlackUser:
+    """What users.info tells us about a person: their IANA time zone and whether they run the
+    workspace (admins and owners may cancel anyone's standup)."""
+
+    id: str
+    tz: str | None = None
+    is_admin: bool = False
+    is_owner: bool = False
+
+
 class SlackPort(Protocol):
     """What the service needs from Slack. Implemented over slack_sdk in `bot.slack.web`."""
 
@@ -58,6 +69,8 @@ class SlackPort(Protocol):
     ) -> None: ...
 
     async def publish_home(self, ws: Workspace, user_id: str, view: dict[str, Any]) -> None: ...
+
+    async def user_info(self, ws: Workspace, user_id: str) -> SlackUser: ...
 
     # Slack Calls API (https://api.slack.com/apis/calls); `CallUser` is an external user:
     # {"external_id": ..., "display_name": ...}.

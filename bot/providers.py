@@ -8,6 +8,8 @@ from datetime import datetime
 import aiohttp
 
 from bot.config import ConfigError, ProviderName, Settings
+from bot.daily.client import DailyClient
+from bot.daily.provider import DailyProvider
 from bot.meetings.client import MeetingsClient
 from bot.meetings.provider import MeetingsProvider
 from bot.rooms import RoomProvider
@@ -18,4 +20,8 @@ def build_provider(
 ) -> RoomProvider:
     if settings.room_provider is ProviderName.MEETINGS:
         return MeetingsProvider(MeetingsClient.from_settings(http, settings, clock=clock))
-    raise ConfigError(["ROOM_PROVIDER=daily: the Daily provider is not available in this version"])
+    if settings.daily_api_key is None:  # Settings refuses this already; kept for other callers
+        raise ConfigError(["DAILY_API_KEY: required for the Daily provider"])
+    client = DailyClient(http, base_url=settings.daily_api_url, api_key=settings.daily_api_key)
+    # Room names are keyed with the API key: unguessable, and stable across restarts.
+    return DailyProvider(client, name_key=settings.daily_api_key.encode(), clock=clock)

@@ -6,6 +6,7 @@ never pass Slack or aiohttp objects downward.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -59,3 +60,31 @@ class StartMeeting:
         expires = data.get("expires_at")
         data["expires_at"] = datetime.fromisoformat(expires) if expires else None
         return cls(**data)
+
+
+@dataclass(frozen=True)
+class CreateStandup:
+    """Schedule a standup; the worker looks up the creator's time zone (users.info) first."""
+
+    key: str  # the Slack trigger_id (or view id): a retried job finds the schedule it made
+    workspace: Workspace
+    user_id: str
+    channel_id: str
+    title: str
+    rule: str  # RRULE body from bot.schedule.parse_schedule
+    description: str
+    here: bool = False
+    response_url: str | None = None
+
+    @property
+    def schedule_id(self) -> str:
+        """Short enough to type in `/meet cancel <id>`: 8 base-32 characters (40 bits)."""
+        digest = hashlib.sha256(self.key.encode()).digest()
+        return base64.b32encode(digest).decode()[:8].lower()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CreateStandup:
+        return cls(**{**data, "workspace": Workspace(**data["workspace"])})

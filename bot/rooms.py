@@ -6,10 +6,10 @@ one; provider-specific shapes (HAL links, Daily's room properties) stay below th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class RoomKind(StrEnum):
@@ -117,3 +117,25 @@ class RoomEvent:
     recording_id: str | None = None
     recording_url: str | None = field(default=None, repr=False)
     duration_seconds: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for the `room_event` job: the route parses, the worker only applies."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or value is False:
+                continue
+            if isinstance(value, datetime):
+                value = value.isoformat()
+            out[f.name] = value.value if isinstance(value, EventKind) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RoomEvent:
+        """The inverse of `to_dict`. Raises ValueError on an unknown kind or a bad time."""
+        values = dict(data)
+        values["kind"] = EventKind(values["kind"])
+        for name in ("started_at", "ended_at"):
+            if values.get(name) is not None:
+                values[name] = datetime.fromisoformat(values[name])
+        return cls(**values)

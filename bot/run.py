@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,8 @@ from bot.config import Settings
 from bot.jobs import SHUTDOWN_GRACE, make_worker
 from bot.live import LiveCards
 from bot.reconcile import Reconciler, tick_forever
+from bot.standup_scheduler import StandupScheduler
+from bot.standup_tasks import standup_functions
 from bot.tasks import job_functions, lifecycle_functions
 
 if TYPE_CHECKING:
@@ -48,16 +52,24 @@ def lifecycle_for(components: Components) -> tuple[LiveCards, Reconciler]:
 
 def worker_for(components: Components, *, shutdown_grace: int = SHUTDOWN_GRACE) -> Worker[Any]:
     live, reconciler = lifecycle_for(components)
-    functions = {**job_functions(components.service), **lifecycle_functions(live, reconciler)}
+    functions = {
+        **job_functions(components.service, components.standups.store),
+        **lifecycle_functions(live, reconciler),
+        **standup_functions(components.standups),
+    }
     return make_worker(components.queue, functions, shutdown_grace=shutdown_grace)
 
 
 class WorkerRole:
-    """The saq worker plus the reconcile ticker: what `--role worker` runs, and the tests' bot."""
+    """The saq worker, the reconcile ticker and the standup scheduler: what `--role worker`
+    runs, and the tests' bot."""
 
     def __init__(self, components: Components, *, shutdown_grace: int = SHUTDOWN_GRACE) -> None:
         self.components = components
         self.worker = worker_for(components, shutdown_grace=shutdown_grace)
+        self.scheduler = StandupScheduler(
+            components.standups.store, components.jobs, components.clock
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -65,6 +77,7 @@ class WorkerRole:
         self._tasks = [
             asyncio.create_task(self.worker.start()),
             asyncio.create_task(tick_forever(c.jobs, c.settings.reconcile_interval, c.clock)),
+            asyncio.create_task(self.scheduler.run_forever()),
         ]
 
     async def stop(self) -> None:
@@ -77,7 +90,16 @@ class WorkerRole:
         self._tasks = []
 
 
-async def serve(settings: Settings, role: Role) -> None:
+@dataclass(frozen=True)
+class WebExtras:
+    """What a caller adds to the web role: the local sandbox (bot.sandbox.demo) mounts its page
+    on the bot's own app and prints its URL once the port is bound."""
+
+    attach: Callable[[web.Application, Components], None]
+    listening: Callable[[], None]
+
+
+async def serve(settings: Settings, role: Role, *, extras: WebExtras | None = None) -> None:
     components = await build(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -91,12 +113,17 @@ async def serve(settings: Settings, role: Role) -> None:
         if role in (Role.ALL, Role.WEB):
             if components.single_auth is not None:
                 await components.single_auth.warm_up(components.bolt.client)
-            runner = web.AppRunner(create_web_app(components), access_log=None)
+            app = create_web_app(components)
+            if extras is not None:
+                extras.attach(app, components)
+            runner = web.AppRunner(app, access_log=None)
             await runner.setup()
             await web.TCPSite(runner, "0.0.0.0", settings.port).start()  # noqa: S104 - a server
             log.info(
                 "web role listening on :%d (public URL %s)", settings.port, settings.public_url
             )
+            if extras is not None:
+                extras.listening()
             if settings.slack_app_token:
                 tasks.append(
                     asyncio.create_task(run_socket_mode(components, settings.slack_app_token))

@@ -92,7 +92,14 @@ class MeetingService:
         return meeting
 
     async def _record(self, req: StartMeeting) -> Meeting:
-        meeting = Meeting(
+        meeting = self.new_meeting(req)
+        # Saved before the room exists: a retry must reuse the token the room may carry.
+        await self.store.save_meeting(meeting)
+        return meeting
+
+    def new_meeting(self, req: StartMeeting) -> Meeting:
+        """The record `start_meeting` begins from; a standup saves it first with its own room."""
+        return Meeting(
             id=req.meeting_id,
             team_id=req.workspace.team_id,
             enterprise_id=req.workspace.enterprise_id,
@@ -108,9 +115,6 @@ class MeetingService:
             callback_token=secrets.token_urlsafe(24),
             created_at=self.clock(),
         )
-        # Saved before the room exists: a retry must reuse the token the room may carry.
-        await self.store.save_meeting(meeting)
-        return meeting
 
     async def _room(self, req: StartMeeting, meeting: Meeting, steps: JobSteps) -> Meeting:
         if meeting.room_id is not None:

@@ -12,17 +12,23 @@ from typing import Any
 
 from saq import Job
 
+from bot import standup_blocks
 from bot.home import home_view
 from bot.jobs import JobFunction
 from bot.live import LiveCards
+from bot.meetings.events import parse_callback
 from bot.reconcile import Reconciler
 from bot.requests import StartMeeting, Workspace
+from bot.rooms import RoomEvent
 from bot.service import MeetingService, is_permanent
+from bot.standup_store import StandupStore
 
 log = logging.getLogger(__name__)
 
 
-def job_functions(service: MeetingService) -> dict[str, JobFunction]:
+def job_functions(
+    service: MeetingService, schedules: StandupStore | None = None
+) -> dict[str, JobFunction]:
     async def start_meeting(ctx: dict[str, Any], *, request: dict[str, Any]) -> str:
         req = StartMeeting.from_dict(request)
         job: Job = ctx["job"]
@@ -45,9 +51,15 @@ def job_functions(service: MeetingService) -> dict[str, JobFunction]:
     ) -> None:
         ws = Workspace(team_id=team_id, enterprise_id=enterprise_id)
         meetings = await service.store.user_meetings(team_id, user_id)
-        await service.slack.publish_home(
-            ws, user_id, home_view(meetings=meetings, now=service.clock(), viewer_id=user_id)
+        mine = await schedules.user_schedules(team_id, user_id) if schedules else []
+        next_due = await schedules.next_due([s.id for s in mine]) if schedules else {}
+        view = home_view(
+            meetings=meetings,
+            now=service.clock(),
+            viewer_id=user_id,
+            standups=standup_blocks.home_blocks(mine, next_due),
         )
+        await service.slack.publish_home(ws, user_id, view)
         await service.store.mark_home_viewer(team_id, user_id)
 
     return {"start_meeting": start_meeting, "refresh_home": refresh_home}
@@ -60,11 +72,17 @@ def lifecycle_functions(live: LiveCards, reconciler: Reconciler) -> dict[str, Jo
         ctx: dict[str, Any],
         *,
         meeting_id: str,
-        payload: dict[str, Any],
+        event: dict[str, Any] | None = None,
+        payload: dict[str, Any] | None = None,
         received_at: str | None = None,
     ) -> str:
         try:
-            return await live.handle_callback(meeting_id, payload, received_at)
+            # `event` is a normalised RoomEvent (every route since issue 9); `payload` a raw
+            # Meetings body, from jobs queued by an older version still in Redis.
+            parsed = (
+                RoomEvent.from_dict(event) if event is not None else parse_callback(payload or {})
+            )
+            return await live.handle_callback(meeting_id, parsed, received_at)
         except Exception as exc:
             if isinstance(exc, ValueError) or is_permanent(exc):
                 log.warning("room event for meeting %s dropped: %s", meeting_id, type(exc).__name__)

@@ -1,4 +1,5 @@
-"""Our own routes beside Bolt's: health, readiness, metrics, Meetings callbacks (DESIGN §3)."""
+"""Our own routes beside Bolt's: health, readiness, metrics, Meetings and Daily callbacks
+(DESIGN §3)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot import callbacks
+from bot import callbacks, callbacks_daily
 
 if TYPE_CHECKING:
     from bot.app import Components
@@ -50,4 +51,12 @@ def add_routes(app: web.Application, components: Components) -> None:
         jobs=components.jobs,
         metrics=components.metrics,
         clock=components.clock,
+    )
+    callbacks_daily.register(
+        app,
+        store=components.store,
+        jobs=components.jobs,
+        metrics=components.metrics,
+        clock=components.clock,
+        secret=components.settings.daily_webhook_secret,
     )

@@ -17,6 +17,8 @@ pytest_plugins = [
     "tests.plugins.meetings",
     "tests.plugins.slack",
     "tests.plugins.bot",
+    "tests.plugins.daily",
+    "tests.plugins.providers",
 ]
 
 # Tests own one DB of the Redis at REDIS_URL (make test starts one if none answers) and flush

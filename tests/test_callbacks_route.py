@@ -62,7 +62,8 @@ async def test_a_callback_is_stored_as_a_job_before_the_204(
     key = f"event:{meeting.id}:{parse_callback(JOINED).identity}"
     job = await bot_no_worker.components.queue.job(key)
     assert job is not None and job.function == "room_event" and job.kwargs is not None
-    assert job.kwargs["meeting_id"] == meeting.id and job.kwargs["payload"] == JOINED
+    assert job.kwargs["meeting_id"] == meeting.id
+    assert job.kwargs["event"] == parse_callback(JOINED).to_dict()
 
 
 async def test_a_duplicate_delivery_is_one_job(bot_no_worker: RunningBot, meeting: Meeting) -> None:

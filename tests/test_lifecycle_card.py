@@ -14,6 +14,7 @@ from bot.meetings.events import parse_callback
 from bot.sandbox.slack.models import ApiCall
 from bot.sandbox.slack.signing import new_trigger_id
 from tests.plugins.bot import GENERAL, RunningBot
+from tests.plugins.providers import ProviderBot
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,22 @@ async def start(bot: RunningBot, text: str = "", channel: str = GENERAL) -> Card
     return Card(channel, str(posted.response["ts"]), room.id, meeting_id, url)
 
 
+async def start_on(bot: ProviderBot, text: str = "") -> Card:
+    """`start` on whichever provider the bot runs (Daily rooms have no callback URL)."""
+    trigger_id = new_trigger_id()
+    await bot.command(text, trigger_id=trigger_id)
+    job = await bot.components.queue.job(f"meet:{trigger_id}")
+    assert job is not None
+    await job.refresh(until_complete=15)
+    posted = await bot.slack.state.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=10
+    )
+    room = bot.rooms.only_room()
+    meeting_id = await bot.components.store.meeting_id_for_room(room.id)
+    assert meeting_id is not None
+    return Card(GENERAL, str(posted.response["ts"]), room.id, meeting_id, "")
+
+
 def card_text(call: ApiCall) -> str:
     return json.dumps(call.params.get("blocks", []))
 
@@ -64,10 +81,11 @@ def join_button(blocks: list[dict[str, Any]]) -> bool:
 
 
 async def test_the_card_goes_live_shows_who_is_there_and_ends_with_duration_and_attendees(
-    bot: RunningBot,
+    provider_bot: ProviderBot,
 ) -> None:
-    card = await start(bot, "Design review")
-    control = bot.emulator.control
+    bot = provider_bot
+    card = await start_on(bot, "Design review")
+    control = bot.rooms
     session = await control.start_session(card.room_id)
     live = await card_update(bot, card, lambda t: "Live" in t)
     assert "<!date^" in json.dumps(live["blocks"]), "live since HH:MM in the reader's zone"
@@ -80,7 +98,7 @@ async def test_the_card_goes_live_shows_who_is_there_and_ends_with_duration_and_
     await control.leave(session, li)
     await card_update(bot, card, lambda t: "Here now (1)" in t)
     await control.leave(session, ana)
-    bot.emulator.clock.advance(minutes=30)
+    control.advance(minutes=30)
     await control.end_session(session)
     ended = await card_update(bot, card, lambda t: "Ended" in t)
     text = json.dumps(ended["blocks"])
@@ -91,12 +109,15 @@ async def test_the_card_goes_live_shows_who_is_there_and_ends_with_duration_and_
     assert "Ended" in json.dumps(message.blocks)
 
 
-async def test_a_long_term_room_keeps_its_join_button_after_the_session(bot: RunningBot) -> None:
-    card = await start(bot, "Q4 planning --for 30d")
-    session = await bot.emulator.control.start_session(card.room_id)
+async def test_a_long_term_room_keeps_its_join_button_after_the_session(
+    provider_bot: ProviderBot,
+) -> None:
+    bot = provider_bot
+    card = await start_on(bot, "Q4 planning --for 30d")
+    session = await bot.rooms.start_session(card.room_id)
     await card_update(bot, card, lambda t: "Live" in t)
-    bot.emulator.clock.advance(minutes=5)
-    await bot.emulator.control.end_session(session)
+    bot.rooms.advance(minutes=5)
+    await bot.rooms.end_session(session)
     ended = await card_update(bot, card, lambda t: "Ended" in t)
     assert "lasted 5 min" in json.dumps(ended["blocks"])
     assert join_button(ended["blocks"])
@@ -109,23 +130,25 @@ async def test_an_expired_room_says_so_and_loses_its_join_button(bot: RunningBot
     assert not join_button(expired["blocks"])
 
 
-async def test_a_recording_shows_a_badge_while_it_runs(bot: RunningBot) -> None:
-    card = await start(bot, "Recorded")
-    session = await bot.emulator.control.start_session(card.room_id)
-    await bot.emulator.control.join(session, "Ana", is_host=True)
-    await bot.emulator.control.start_recording(session)
+async def test_a_recording_shows_a_badge_while_it_runs(provider_bot: ProviderBot) -> None:
+    bot = provider_bot
+    card = await start_on(bot, "Recorded --record")
+    session = await bot.rooms.start_session(card.room_id)
+    await bot.rooms.join(session, "Ana", is_host=True)
+    await bot.rooms.start_recording(session)
     await card_update(bot, card, lambda t: "Recording" in t and "Here now (1)" in t)
 
 
 async def test_fifty_joins_in_a_burst_cost_a_few_updates_and_all_fifty_are_counted(
-    bot: RunningBot,
+    provider_bot: ProviderBot,
 ) -> None:
-    card = await start(bot, "All hands")
-    session = await bot.emulator.control.start_session(card.room_id)
+    bot = provider_bot
+    card = await start_on(bot, "All hands")
+    session = await bot.rooms.start_session(card.room_id)
     await card_update(bot, card, lambda t: "Live" in t)
     before = len(bot.slack.state.calls_to("chat.update"))
     for i in range(50):
-        await bot.emulator.control.join(session, f"Person {i:02d}")
+        await bot.rooms.join(session, f"Person {i:02d}")
     final = await card_update(bot, card, lambda t: "Here now (50)" in t)
     assert "and 30 more" in json.dumps(final["blocks"]), "the list is capped at 20 names"
     updates = len(bot.slack.state.calls_to("chat.update")) - before

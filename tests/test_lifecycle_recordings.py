@@ -7,7 +7,15 @@ import json
 from bot.sandbox.slack.models import ApiCall
 from bot.sandbox.slack.payloads import app_home_opened_event
 from tests.plugins.bot import CREATOR, RunningBot
-from tests.test_lifecycle_card import Card, card_update, post_callback, processed, start
+from tests.plugins.providers import ProviderBot
+from tests.test_lifecycle_card import (
+    Card,
+    card_update,
+    post_callback,
+    processed,
+    start,
+    start_on,
+)
 
 
 async def recorded_session(bot: RunningBot, card: Card) -> tuple[str, str]:
@@ -95,3 +103,24 @@ async def test_every_callback_delivered_twice_still_gives_one_true_card(bot: Run
     assert "lasted 12 min" in shown and "Attended (2)" in shown
     await thread_reply(bot, card)
     assert len(bot.slack.state.thread(card.channel, card.ts)) == 1
+
+
+async def test_on_either_provider_a_ready_recording_reaches_the_thread(
+    provider_bot: ProviderBot,
+) -> None:
+    bot = provider_bot
+    card = await start_on(bot, "Retro --record")
+    session = await bot.rooms.start_session(card.room_id)
+    await bot.rooms.join(session, "Ana", is_host=True)
+    recording = await bot.rooms.start_recording(session)
+    await card_update(bot, card, lambda t: "Recording" in t)
+    bot.rooms.advance(minutes=9)
+    await bot.rooms.end_session(session)
+    link = await bot.rooms.recording_ready(recording)
+
+    reply = await thread_reply(bot, card)
+    shown = json.dumps(reply.params)
+    assert "9 min" in shown, "the duration"
+    assert " B" in shown or "KB" in shown, "the size, read off the download link"
+    assert json.dumps(link)[1:-1] in shown, "the link itself"
+    await card_update(bot, card, lambda t: "1 recording in the thread" in t)

@@ -6,6 +6,7 @@ import json
 
 from bot.sandbox.slack.models import ApiCall
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
+from tests.plugins.providers import ProviderBot
 
 
 def _dump(call: ApiCall) -> str:
@@ -29,48 +30,63 @@ async def _dm_call(bot: RunningBot, user: str) -> ApiCall:
 
 
 async def test_meet_posts_the_guest_link_to_the_channel_and_dms_the_host_link(
-    bot: RunningBot,
+    provider_bot: ProviderBot,
 ) -> None:
+    bot = provider_bot
     reply = await bot.command("")
     assert reply.status == 200
 
     card = await _card_call(bot)
     host_dm = await _dm_call(bot, CREATOR)
+    room = bot.rooms.only_room()
+    assert room.guest_secret in _dump(card)
+    assert room.host_secret not in _dump(card), "the host link must never reach the channel"
+    assert room.host_secret in _dump(host_dm)
+    assert "Join" in _dump(card)
+
+
+async def test_a_meetings_room_is_named_after_the_channel_and_calls_back_here(
+    bot: RunningBot,
+) -> None:
+    await bot.command("")
+    await _card_call(bot)
     (room,) = bot.emulator.state.rooms.values()
-    guest_url = f"/{room.meeting_code}"
     assert room.display_name == "#general meeting"
     assert room.type == "instant"
-    assert guest_url in _dump(card)
-    assert room.participant_token not in _dump(card), "the host link must never reach the channel"
-    assert room.participant_token in _dump(host_dm)
-    assert "Join" in _dump(card)
     # Every room carries callback URLs pointing back at this bot, one token per room.
     assert room.callback_urls is not None
     urls = set(room.callback_urls.values())
     assert len(urls) == 1 and urls.pop().startswith(f"{bot.url}/callbacks/meetings/")
 
 
-async def test_title_mentions_and_record_flag(bot: RunningBot) -> None:
+async def test_title_mentions_and_record_flag(provider_bot: ProviderBot) -> None:
+    bot = provider_bot
     bot.slack.state.add_user("U0LI", "li")
     await bot.command("Design review <@U0LI|li> --record")
 
     card = await _card_call(bot)
     invite = await _dm_call(bot, "U0LI")
-    (room,) = bot.emulator.state.rooms.values()
-    assert room.display_name == "Design review"
-    assert room.recording_options["auto_record"] is True
+    room = bot.rooms.only_room()
+    assert room.record
     assert "Design review" in _dump(card)
-    assert f"/{room.meeting_code}" in _dump(invite)
-    assert room.participant_token not in _dump(invite), "invitees get the guest link only"
+    assert room.guest_secret in _dump(invite)
+    assert room.host_secret not in _dump(invite), "invitees get the guest link only"
 
 
-async def test_long_term_room_for_thirty_days(bot: RunningBot) -> None:
+async def test_long_term_room_for_thirty_days(provider_bot: ProviderBot) -> None:
+    await provider_bot.command("Q4 planning --for 30d")
+    await _card_call(provider_bot)
+    room = provider_bot.rooms.only_room()
+    assert room.expires_at is not None
+    assert 29 <= (room.expires_at - room.created_at).days <= 30
+
+
+async def test_a_meetings_long_term_room_can_expire_after_use(bot: RunningBot) -> None:
     await bot.command("Q4 planning --for 30d --expire-after-use")
     await _card_call(bot)
     (room,) = bot.emulator.state.rooms.values()
     assert room.type == "long_term"
     assert room.expire_after_use is True
-    assert 29 <= (room.expires_at - room.created_at).days <= 30
 
 
 async def test_mistakes_get_a_private_answer_with_the_usage_line(bot_no_worker: RunningBot) -> None:

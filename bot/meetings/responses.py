@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -32,13 +32,26 @@ _CAP_WORDS = re.compile(r"maximum|limit|exceed", re.IGNORECASE)
 _XML_TAG = r"<{0}>(.*?)</{0}>"
 
 
+Describe = Callable[[bytes], tuple[str | None, str | None, tuple[FieldError, ...]]]
+
+
 def check_response(
-    method: str, url: str, status: int, headers: Mapping[str, str], body: bytes
+    method: str,
+    url: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    describe: Describe | None = None,
 ) -> None:
-    """Return if `status` is a success, else raise the matching `ProviderError` subclass."""
+    """Return if `status` is a success, else raise the matching `ProviderError` subclass.
+
+    `describe` reads (name, message, field errors) from an error body: the Meetings API's by
+    default; the Daily client passes its own (`bot.daily.responses`), the mapping is shared.
+    """
     if status < 400:
         return
-    name, message, field_errors = _describe(body)
+    name, message, field_errors = (describe or _describe)(body)
     text = (message or f"HTTP {status}")[:MAX_MESSAGE]
     error_class = _class_for(status, method, url, text)
     if error_class is ValidationError:

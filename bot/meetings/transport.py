@@ -31,6 +31,7 @@ log = logging.getLogger("bot.meetings")
 Sleep = Callable[[float], Awaitable[None]]
 RetryDecision = Callable[[ProviderError, int], "float | None"]
 Exchange = tuple[int, "CIMultiDictProxy[str]", bytes]
+CheckResponse = Callable[[str, str, int, "CIMultiDictProxy[str]", bytes], None]
 
 
 class TokenSource(Protocol):
@@ -51,13 +52,19 @@ class Transport:
         retry: RetryDecision,
         sleep: Sleep,
         timeout: aiohttp.ClientTimeout,
+        check: CheckResponse = check_response,
+        label: str = "Meetings",
     ) -> None:
+        """`check` maps an answer to the error tree and `label` names the API in logs and
+        messages: the Daily client shares this transport with its own (`bot.daily.client`)."""
         self._session = session
         self.base_url = base_url.rstrip("/")
         self._auth = auth
         self._retry = retry
         self._sleep = sleep
         self._timeout = timeout
+        self._check = check
+        self._label = label
 
     async def call(
         self,
@@ -109,13 +116,15 @@ class Transport:
                     json=json,
                     headers={"Authorization": f"Bearer {token}"},
                 )
-                check_response(method, shown, status, headers, body)
-                return _decode(method, shown, status, body, read)
+                self._check(method, shown, status, headers, body)
+                return _decode(method, shown, status, body, read, self._label)
             except ProviderAuthError:
                 if refreshed:
                     raise
                 refreshed, attempt = True, attempt - 1  # a refresh does not use up a retry
-                log.info("meetings: %s %s got 401, refreshing the JWT once", method, path)
+                log.info(
+                    "%s: %s %s got 401, refreshing credentials once", self._label, method, path
+                )
                 await self._auth.refresh(token)
             except ProviderError as exc:
                 await self._wait_or_raise(exc, attempt, path)
@@ -127,7 +136,7 @@ class Transport:
             attempt += 1
             try:
                 status, headers, body = await self._exchange("POST", url, url, data=form())
-                check_response("POST", url, status, headers, body)
+                self._check("POST", url, status, headers, body)
                 return
             except ProviderError as exc:
                 await self._wait_or_raise(exc, attempt, urlsplit(url).path)
@@ -137,7 +146,8 @@ class Transport:
         if delay is None:
             raise exc
         log.warning(
-            "meetings: %s %s failed (%s, status %s), retry %d in %.2fs",
+            "%s: %s %s failed (%s, status %s), retry %d in %.2fs",
+            self._label,
             exc.method,
             path,
             type(exc).__name__,
@@ -202,11 +212,13 @@ def _json(body: bytes) -> object:
     return jsonlib.loads(body) if body.strip() else None
 
 
-def _decode(method: str, url: str, status: int, body: bytes, read: Callable[[bytes], T]) -> T:
+def _decode(
+    method: str, url: str, status: int, body: bytes, read: Callable[[bytes], T], label: str
+) -> T:
     try:
         return read(body)
     except (ValueError, TypeError, KeyError) as e:
         # Processed (2xx) but unreadable: as ambiguous as a 5xx for whoever sent it.
         raise ProviderServerError(
-            f"unexpected response from the Meetings API: {e}", method=method, url=url, status=status
+            f"unexpected response from the {label} API: {e}", method=method, url=url, status=status
         ) from e

@@ -9,8 +9,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot import blocks
 from bot.errors import Unavailable, UsageError, user_message
 from bot.requests import StartMeeting
+from bot.slack import standup_commands
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.slack.grammar import HelpRequest, parse_meet
+from bot.slack.standup_grammar import parse_standup_command
 
 # Slack's channel_name for conversations that have no name of their own.
 _UNNAMED = {"directmessage", "privategroup", "mpdm"}
@@ -25,6 +27,14 @@ def default_title(channel_name: str) -> str:
 def register(app: AsyncApp, deps: ListenerDeps) -> None:
     @app.command("/meet")
     async def meet(ack: AsyncAck, command: dict[str, Any], body: dict[str, Any]) -> None:
+        try:
+            standup = parse_standup_command(command.get("text", ""))
+        except UsageError as exc:
+            await _ack_message(ack, blocks.ephemeral_error(user_message(exc)))
+            return
+        if standup is not None:
+            await standup_commands.handle(standup, ack, command, body, deps)
+            return
         try:
             parsed = parse_meet(command.get("text", ""), now=deps.clock())
         except UsageError as exc:

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.jobs import Jobs
 from bot.requests import Workspace
+from bot.standups import StandupService
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class ListenerDeps:
     jobs: Jobs
     clock: Callable[[], datetime]
     open_view: OpenView
+    standups: StandupService | None = None  # /meet standup|schedules|cancel, App Home buttons
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     def after_ack(self, work: Coroutine[Any, Any, None]) -> None:

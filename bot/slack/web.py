@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
 from bot.errors import NotInChannel, SlackError
-from bot.ports import CallUser, Posted
+from bot.ports import CallUser, Posted, SlackUser
 from bot.requests import Workspace
 
 log = logging.getLogger(__name__)
@@ -167,6 +167,15 @@ class SlackWeb:
 
     async def publish_home(self, ws: Workspace, user_id: str, view: dict[str, Any]) -> None:
         await self._call(ws, "views.publish", user_id=user_id, view=view)
+
+    async def user_info(self, ws: Workspace, user_id: str) -> SlackUser:
+        user = (await self._call(ws, "users.info", user=user_id)).get("user") or {}
+        return SlackUser(
+            id=user_id,
+            tz=user.get("tz") or None,
+            is_admin=bool(user.get("is_admin")),
+            is_owner=bool(user.get("is_owner")),
+        )
 
     async def open_view(self, ws: Workspace, trigger_id: str, view: dict[str, Any]) -> None:
         await self._call(ws, "views.open", trigger_id=trigger_id, view=view)

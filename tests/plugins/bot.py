@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -15,8 +16,9 @@ from aiohttp.test_utils import unused_port
 from pytest_aiohttp import AiohttpServer
 from saq import Worker
 
-from bot.app import Components, build, close, create_web_app
+from bot.app import Components, build, close, create_web_app, utc_now
 from bot.config import Settings
+from bot.providers import build_provider
 from bot.run import WorkerRole
 from bot.sandbox.slack.signing import (
     event_callback_body,
@@ -121,12 +123,19 @@ def bot_env(
 
 
 @pytest.fixture
+def bot_clock() -> Callable[[], datetime]:
+    """The bot's clock (Components.clock); a test module overrides this fixture to steer time."""
+    return utc_now
+
+
+@pytest.fixture
 async def bot_no_worker(
     aiohttp_server: AiohttpServer,
     emulator: EmulatorHandle,
     slack_api: FakeSlack,
     redis_url: str,
     redis: Any,
+    bot_clock: Callable[[], datetime],
 ) -> AsyncIterator[RunningBot]:
     """The web role alone (a test starts the worker when it wants one)."""
     slack_api.state.add_channel(GENERAL, "general")
@@ -134,7 +143,10 @@ async def bot_no_worker(
     port = unused_port()
     settings = Settings.from_env(bot_env(emulator, slack_api, redis_url, port))
     async with aiohttp.ClientSession() as http:
-        components = await build(settings, http=http)
+        # The emulator checks JWTs against the wall clock, so the provider mints with it even
+        # when a test steers the bot's own clock.
+        provider = build_provider(settings, http=http, clock=utc_now)
+        components = await build(settings, http=http, provider=provider, clock=bot_clock)
         await aiohttp_server(create_web_app(components), port=port)
         running = RunningBot(f"http://127.0.0.1:{port}", components, slack_api, emulator, http)
         try:

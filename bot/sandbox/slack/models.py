@@ -92,6 +92,8 @@ class User:
     team_id: str = "T0FAKE001"
     is_bot: bool = False
     deleted: bool = False
+    is_admin: bool = False
+    is_owner: bool = False
 
     def to_api(self, now: datetime | None = None) -> JSON:
         now = now or datetime.now(UTC)
@@ -115,8 +117,8 @@ class User:
             "tz_label": local.tzname() or self.tz,
             "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
             "profile": profile,
-            "is_admin": False,
-            "is_owner": False,
+            "is_admin": self.is_admin,
+            "is_owner": self.is_owner,
             "is_bot": self.is_bot,
             "is_app_user": False,
             "updated": CREATED,

@@ -1,8 +1,8 @@
 """Slack's interaction payloads and event bodies as dicts, shaped like docs.slack.dev's examples.
 
-Shortcuts (global `shortcut`, message `message_action`) and `view_submission` go through
-`signing.interactive_body`; events (`app_home_opened`, `app_uninstalled`, `tokens_revoked`)
-through `signing.event_callback_body`. Defaults match the fake workspace's ids.
+Shortcuts (global `shortcut`, message `message_action`), `block_actions` and `view_submission`
+go through `signing.interactive_body`; events (`app_home_opened`, `app_uninstalled`,
+`tokens_revoked`) through `signing.event_callback_body`. Defaults match the fake workspace's ids.
 """
 
 from __future__ import annotations
@@ -163,6 +163,38 @@ def view_submission_payload(
         "response_urls": response_urls or [],
         **context,
     }
+
+
+def block_actions_payload(
+    action: JSON,
+    *,
+    container: JSON,
+    user_id: str = "U0ALICE",
+    user_name: str = "alice",
+    channel: JSON | None = None,
+    message: JSON | None = None,
+    view: JSON | None = None,
+    response_url: str | None = None,
+    team_id: str = _DEFAULT.team_id,
+    team_domain: str = _DEFAULT.team_domain,
+    trigger_id: str | None = None,
+) -> JSON:
+    """A click on an interactive element (`action`: action_id, block_id, type, value...).
+
+    `container` says where it was: `{"type": "message", "message_ts", "channel_id",
+    "is_ephemeral"}` (then `channel`, `message` and `response_url` come along) or
+    `{"type": "view", "view_id"}` (then `view`), as the block_actions payload reference shows.
+    """
+    payload: JSON = {
+        "type": "block_actions",
+        "trigger_id": trigger_id or new_trigger_id(),
+        "container": container,
+        "actions": [{"action_ts": _action_ts(), **action}],
+        **_context(user_id, user_name, team_id, team_domain, None, None, False),
+    }
+    optional = {"channel": channel, "message": message, "view": view, "response_url": response_url}
+    payload.update({key: value for key, value in optional.items() if value is not None})
+    return payload
 
 
 def app_home_opened_event(

@@ -82,6 +82,7 @@ class FakeSlackState:
         self._last_ts_micros = 0
         self._ids = itertools.count(1)
         self._changes = Changes()
+        self._version = 0
         self.add_user(self.workspace.bot_user_id, self.workspace.bot_user_name, is_bot=True)
 
     # -- arranging ---------------------------------------------------------------------------
@@ -103,6 +104,8 @@ class FakeSlackState:
         real_name: str = "",
         display_name: str = "",
         is_bot: bool = False,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> User:
         user = User(
             id=id,
@@ -112,6 +115,8 @@ class FakeSlackState:
             display_name=display_name,
             team_id=self.workspace.team_id,
             is_bot=is_bot,
+            is_admin=is_admin,
+            is_owner=is_owner,
         )
         self.users[id] = user
         return user
@@ -277,7 +282,28 @@ class FakeSlackState:
         self.response_posts.append(post)
         self._notify()
 
+    # -- following changes (the local sandbox page) --------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """Grows with every change a reader could see: recorded calls, response_url posts and
+        `touch()`; a follower remembers the last one it showed."""
+        return self._version
+
+    def touch(self) -> None:
+        """Something outside the Web API changed what a reader sees (the sandbox's own notes)."""
+        self._notify()
+
+    async def changed_since(self, version: int, timeout: float) -> int:  # noqa: ASYNC109 - as above
+        """The current version once it is past `version`; TimeoutError after `timeout` seconds."""
+        return await self._changes.wait(
+            lambda: self._version if self._version > version else None,
+            timeout,
+            lambda: f"no change since version {version}",
+        )
+
     def _notify(self) -> None:
+        self._version += 1
         self._changes.notify()
 
     def __repr__(self) -> str:

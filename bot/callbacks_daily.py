@@ -1,0 +1,127 @@
+"""`POST /callbacks/daily`: a signed Daily webhook in, the same durable `room_event` job out.
+
+Daily sends every room's events of the domain to one URL (DESIGN §3), signed with the webhook's
+HMAC secret (`bot.daily.webhooks.verify`). Answers:
+
+- 401, nothing else done: a body with a missing, wrong or stale (> 5 min) signature.
+- 200: the event is stored as a job; also for an event type we do not follow, for a room
+  meetbot did not create (other rooms of the domain send webhooks too), and for Daily's
+  unsigned verification request when the webhook is created (a body with no `type`).
+  Daily wants a *200* quickly, and counts anything else as a failure: three of them and the
+  webhook is turned off for every room (https://docs.daily.co/reference/rest-api/webhooks,
+  "state", "failedCount"), so an unknown room is not worth a 404.
+- 400: a signed body that is not a documented event; 413 past 64 KB; 503 when Redis is down
+  (with `retryType: exponential` Daily delivers it again).
+
+Never logs the body, the signature or the secret.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from aiohttp import web
+
+from bot.callbacks import MAX_BODY, _error, _read_capped
+from bot.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, parse_webhook, verify
+from bot.errors import Unavailable
+from bot.jobs import Jobs
+from bot.metrics import Metrics
+from bot.store import RedisDown, Store
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/callbacks/daily"
+
+
+def register(
+    app: web.Application,
+    *,
+    store: Store,
+    jobs: Jobs,
+    metrics: Metrics,
+    clock: Callable[[], datetime],
+    secret: bytes | None,
+) -> None:
+    app.router.add_post(ROUTE, DailyWebhookRoute(store, jobs, metrics, clock, secret).handle)
+
+
+def _is_verification(body: bytes) -> bool:
+    """Daily's webhook-creation check: an unsigned test body that reports no event."""
+    if not body.strip():
+        return True
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "type" not in data
+
+
+class DailyWebhookRoute:
+    def __init__(
+        self,
+        store: Store,
+        jobs: Jobs,
+        metrics: Metrics,
+        clock: Callable[[], datetime],
+        secret: bytes | None,
+    ) -> None:
+        self.store = store
+        self.jobs = jobs
+        self.metrics = metrics
+        self.clock = clock
+        self.secret = secret
+
+    async def handle(self, request: web.Request) -> web.Response:
+        response = await self._answer(request)
+        self.metrics.callbacks.labels(str(response.status)).inc()
+        return response
+
+    async def _answer(self, request: web.Request) -> web.Response:
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return _error(413, f"body over {MAX_BODY} bytes")
+        body = await _read_capped(request)
+        if body is None:
+            return _error(413, f"body over {MAX_BODY} bytes")
+        signature = request.headers.get(SIGNATURE_HEADER)
+        timestamp = request.headers.get(TIMESTAMP_HEADER)
+        if signature is None and timestamp is None and _is_verification(body):
+            return web.Response(status=200)
+        now = self.clock().timestamp()
+        if not verify(self.secret, body, timestamp, signature, now=now):
+            return _error(401, "missing, invalid or stale webhook signature")
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return _error(400, "body is not JSON")
+        if not isinstance(data, dict):
+            return _error(400, "body is not a JSON object")
+        if "type" not in data:
+            return web.Response(status=200)  # a signed test delivery
+        try:
+            event = parse_webhook(data)
+        except ValueError as exc:
+            log.info("daily: refused webhook: %s", exc)
+            return _error(400, str(exc))
+        if event is None or event.room_id is None:
+            return web.Response(status=200)  # a type we do not follow
+        try:
+            meeting_id = await self.store.meeting_id_for_room(event.room_id)
+        except RedisDown:
+            return _error(503, "temporarily unavailable")
+        if meeting_id is None:
+            return web.Response(status=200)  # a room of the domain meetbot did not create
+        try:
+            await self.jobs.enqueue(
+                "room_event",
+                f"event:{meeting_id}:{event.identity}",
+                meeting_id=meeting_id,
+                event=event.to_dict(),
+                received_at=self.clock().isoformat(),
+            )
+        except Unavailable:
+            return _error(503, "temporarily unavailable")
+        return web.Response(status=200)

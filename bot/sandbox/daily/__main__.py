@@ -1,0 +1,73 @@
+"""Run the Daily emulator standalone: `python -m bot.sandbox.daily --port 8801`.
+
+Prints the environment lines that point meetbot at it (a fresh API key and webhook secret
+unless given). Webhooks go to `--webhook-url`, by default meetbot's own
+`http://127.0.0.1:3000/callbacks/daily`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import secrets
+import signal
+
+from aiohttp import web
+
+from bot.sandbox.daily.app import create_daily_emulator
+from bot.sandbox.daily.keys import API_PREFIX
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot.sandbox.daily", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8801, help="0 picks a free port")
+    parser.add_argument("--api-key", default=None, help="default: a new random key")
+    parser.add_argument("--webhook-secret", default=None, help="base64; default: a new one")
+    parser.add_argument("--webhook-url", default="http://127.0.0.1:3000/callbacks/daily")
+    return parser.parse_args(argv)
+
+
+def env_lines(api_url: str, api_key: str, secret_b64: str) -> list[str]:
+    return [
+        "ROOM_PROVIDER=daily",
+        f"DAILY_API_URL={api_url}",
+        f"DAILY_API_KEY={api_key}",
+        f"DAILY_WEBHOOK_SECRET={secret_b64}",
+    ]
+
+
+async def serve(args: argparse.Namespace) -> None:
+    api_key = args.api_key or secrets.token_hex(32)
+    secret_b64 = args.webhook_secret or base64.b64encode(secrets.token_bytes(32)).decode()
+    app = create_daily_emulator(
+        api_key=api_key,
+        webhook_secret=base64.b64decode(secret_b64),
+        webhook_url=args.webhook_url or None,
+    )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, args.host, args.port).start()
+    port = runner.addresses[0][1]
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host  # noqa: S104 - display only
+    for line in env_lines(f"http://{host}:{port}{API_PREFIX}", api_key, secret_b64):
+        print(line, flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> None:
+    asyncio.run(serve(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()

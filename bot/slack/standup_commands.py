@@ -1,0 +1,83 @@
+"""`/meet standup|schedules|cancel`: answered from Redis, or enqueued; no Slack call before the ack.
+
+Creating needs the creator's time zone (users.info), and a cancel by someone other than the
+owner needs to know whether they are a workspace admin: both go to the worker, which answers
+through the command's response_url.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+
+from bot import blocks, standup_blocks
+from bot.errors import Unavailable
+from bot.requests import CreateStandup
+from bot.slack.deps import ListenerDeps, workspace_of
+from bot.slack.standup_grammar import CancelSchedule, ListSchedules, StandupCommand
+from bot.store import RedisDown
+
+
+def default_title(channel_name: str) -> str:
+    if not channel_name or channel_name in ("directmessage", "privategroup", "mpdm"):
+        return "Standup"
+    return f"#{channel_name} standup"
+
+
+async def handle(
+    parsed: StandupCommand,
+    ack: AsyncAck,
+    command: dict[str, Any],
+    body: dict[str, Any],
+    deps: ListenerDeps,
+) -> None:
+    try:
+        message = await _answer(parsed, command, body, deps)
+    except (Unavailable, *RedisDown):
+        message = blocks.unavailable_message()
+    await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+
+
+async def _answer(
+    parsed: StandupCommand, command: dict[str, Any], body: dict[str, Any], deps: ListenerDeps
+) -> blocks.Message:
+    assert deps.standups is not None, "standups are wired in bot.app.build"
+    ws, user_id = workspace_of(body), command["user_id"]
+    store = deps.standups.store
+    if isinstance(parsed, ListSchedules):
+        schedules = await store.channel_schedules(ws.team_id, command["channel_id"])
+        next_due = await store.next_due([s.id for s in schedules])
+        return standup_blocks.schedules_list(schedules, next_due)
+    if isinstance(parsed, CancelSchedule):
+        schedule = await store.get(parsed.schedule_id)
+        if schedule is None or schedule.team_id != ws.team_id:
+            return standup_blocks.unknown_schedule(parsed.schedule_id)
+        if schedule.owner_id == user_id:
+            await deps.standups.cancel(schedule)
+            return standup_blocks.cancelled(schedule)
+        await deps.jobs.enqueue(
+            "cancel_standup",
+            f"standup-cancel:{command['trigger_id']}",
+            team_id=ws.team_id,
+            enterprise_id=ws.enterprise_id,
+            schedule_id=schedule.id,
+            user_id=user_id,
+            response_url=command.get("response_url"),
+        )
+        return standup_blocks.cancel_checking(schedule)
+    request = CreateStandup(
+        key=command["trigger_id"],
+        workspace=ws,
+        user_id=user_id,
+        channel_id=command["channel_id"],
+        title=parsed.title or default_title(command.get("channel_name", "")),
+        rule=parsed.recurrence.rule,
+        description=parsed.recurrence.description,
+        here=parsed.here,
+        response_url=command.get("response_url"),
+    )
+    await deps.jobs.enqueue(
+        "create_standup", f"standup-create:{request.key}", request=request.to_dict()
+    )
+    return standup_blocks.scheduling_ack(request.title, request.description)

@@ -1,0 +1,81 @@
+"""Fixtures for the Daily emulator: a live emulator per test, and a client pointed at it.
+
+`daily` serves `create_daily_emulator` on a free port and yields a `DailyHandle` (URLs, key,
+webhook secret, state, control client, settable clock). `daily_client` is a `DailyClient`
+on it whose retry waits are recorded instead of slept.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import aiohttp
+import pytest
+from pytest_aiohttp import AiohttpServer
+
+from bot.daily.client import DailyClient
+from bot.meetings.retry import RetryPolicy
+from bot.sandbox.daily import API_PREFIX, STATE_KEY, DailyControl, DailyState
+from bot.sandbox.daily.app import create_daily_emulator
+from bot.sandbox.meetings import MutableClock
+from tests.plugins.meetings import RecordedSleeps
+
+
+@dataclass(frozen=True)
+class DailyHandle:
+    base_url: str  # what DAILY_API_URL would be: http://127.0.0.1:PORT/v1
+    root_url: str
+    api_key: str = field(repr=False)
+    webhook_secret: bytes = field(repr=False)
+    state: DailyState = field(repr=False)
+    control: DailyControl = field(repr=False)
+    clock: MutableClock = field(repr=False)
+
+    @property
+    def webhook_secret_b64(self) -> str:
+        return base64.b64encode(self.webhook_secret).decode()
+
+
+@asynccontextmanager
+async def running_daily(aiohttp_server: AiohttpServer) -> AsyncIterator[DailyHandle]:
+    """A Daily emulator on a free port (also used by `provider_bot`, which cannot ask for the
+    `daily` fixture from inside its own async setup)."""
+    clock = MutableClock()
+    api_key, secret = secrets.token_hex(16), secrets.token_bytes(32)
+    app = create_daily_emulator(api_key=api_key, webhook_secret=secret, clock=clock)
+    server = await aiohttp_server(app, port=0)
+    root = str(server.make_url("")).rstrip("/")
+    async with aiohttp.ClientSession() as session:
+        yield DailyHandle(
+            base_url=root + API_PREFIX,
+            root_url=root,
+            api_key=api_key,
+            webhook_secret=secret,
+            state=app[STATE_KEY],
+            control=DailyControl(session, root),
+            clock=clock,
+        )
+
+
+@pytest.fixture
+async def daily(aiohttp_server: AiohttpServer) -> AsyncIterator[DailyHandle]:
+    async with running_daily(aiohttp_server) as handle:
+        yield handle
+
+
+@pytest.fixture
+async def daily_client(
+    daily: DailyHandle, recorded_sleeps: RecordedSleeps
+) -> AsyncIterator[DailyClient]:
+    async with aiohttp.ClientSession() as session:
+        yield DailyClient(
+            session,
+            base_url=daily.base_url,
+            api_key=daily.api_key,
+            retry=RetryPolicy(random=lambda: 0.5),
+            sleep=recorded_sleeps,
+        )

@@ -1,0 +1,46 @@
+"""`python -m bot` with no credentials, as a person runs it after cloning: the sandbox.
+
+Not a fixture plugin: tests enter `running_sandbox(redis_url)` themselves, so only the tests
+that need the whole process pay for starting it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+
+from aiohttp.test_utils import unused_port
+
+STARTUP_SECONDS = 30
+
+
+@contextlib.asynccontextmanager
+async def running_sandbox(redis_url: str) -> AsyncIterator[str]:
+    """Start `python -m bot` with an environment holding no credential at all and yield the
+    one line it prints (the page's URL); SIGTERM it afterwards and check it exited cleanly."""
+    port = unused_port()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 - only a fallback for HOME
+        "PORT": str(port),
+        "REDIS_URL": redis_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    try:
+        line = await asyncio.wait_for(process.stdout.readline(), STARTUP_SECONDS)
+        assert line, f"python -m bot exited with {await process.wait()} before printing a URL"
+        yield line.decode().strip()
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), 15)
+    rest = await process.stdout.read()
+    assert code == 0, f"python -m bot exited with {code}"
+    assert not rest.strip(), f"the sandbox printed more than its URL: {rest!r}"

@@ -1,0 +1,112 @@
+"""A person tries meetbot without Slack: the sandbox page in a real (headless) Chromium.
+
+`python -m bot` runs with no credentials at all, exactly as after cloning; the browser only
+does what a person does (types, clicks, reads). Debian's /usr/bin/chromium drives it (`make
+test` installs it); nothing is downloaded. The last screenshot is docs/sandbox.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from tests.plugins.sandbox import running_sandbox
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "sandbox.png"
+UPDATES_MS = 15_000  # card updates are coalesced (one chat.update per card every 2 s)
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="no /usr/bin/chromium: `make test` installs it (apt-get install chromium) as root",
+)
+
+
+async def test_meet_demo_from_the_page_to_the_recording_in_the_thread(
+    redis_url: str, redis: object
+) -> None:
+    expect.set_options(timeout=UPDATES_MS)
+    async with running_sandbox(redis_url) as url, async_playwright() as playwright:
+        # Chromium's own sandbox needs user namespaces, which root in a container lacks.
+        args = ["--no-sandbox"] if os.geteuid() == 0 else []
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            page = await browser.new_page(viewport={"width": 1360, "height": 820})
+            await page.goto(url)
+            await run_the_story(page)
+            await page.screenshot(path=str(SCREENSHOT))
+        finally:
+            await browser.close()
+
+
+async def run_the_story(page: Page) -> None:
+    messages = page.locator("#messages")
+    await expect(page.locator("#pane-title")).to_have_text("# general")
+    await page.fill("#composer-input", "/meet Demo")
+    await page.press("#composer-input", "Enter")
+
+    ack = messages.locator(".message.ephemeral")
+    await expect(ack).to_contain_text("Starting Demo")
+    await expect(ack).to_contain_text("Only visible to you")
+    card = messages.locator("> .message.from-bot:not(.ephemeral)").filter(has_text="Demo")
+    join = card.get_by_role("link", name="Join", exact=True)
+    await expect(join).to_have_attribute("href", re.compile(r"^https://meetings\.vonage\.com/\d+$"))
+
+    await page.click("#open-dm")
+    host_link = messages.locator("a[href*='participant_token']").first
+    await expect(host_link).to_be_visible()
+    await expect(messages).to_contain_text("You're the host of Demo")
+    await page.click("[data-channel='C0GENERAL']")
+    await expect(card).to_be_visible()
+    assert "participant_token" not in await messages.inner_html(), "no host link in #general"
+
+    room = page.locator(".room").filter(has_text="Demo")
+    await room.get_by_role("button", name="Join as host").click()
+    await expect(card).to_contain_text("Live")
+    await room.get_by_role("button", name="Record", exact=True).click()
+    await expect(card).to_contain_text("Recording")
+    await room.get_by_role("button", name="End session").click()
+    await expect(card).to_contain_text("Ended")
+    await expect(card).to_contain_text("lasted less than a minute")
+    await expect(card.get_by_role("link", name="Join", exact=True)).to_have_count(0)
+
+    await room.get_by_role("button", name="Recording ready").click()
+    thread = card.locator(".replies")
+    await expect(thread).to_contain_text("The recording of Demo is ready")
+    recording = thread.get_by_role("link", name="Open recording")
+    await expect(recording).to_have_attribute("href", re.compile(r"/_storage/recordings/"))
+
+
+async def test_the_shortcut_modal_and_app_home_in_the_browser(
+    redis_url: str, redis: object
+) -> None:
+    expect.set_options(timeout=UPDATES_MS)
+    async with running_sandbox(redis_url) as url, async_playwright() as playwright:
+        args = ["--no-sandbox"] if os.geteuid() == 0 else []
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            page = await browser.new_page(viewport={"width": 1360, "height": 820})
+            await page.goto(url)
+            await expect(page.locator("#pane-title")).to_have_text("# general")
+            await page.click("#global-shortcut")
+            modal = page.locator("#modal")
+            await expect(modal.locator("h2")).to_have_text("Start a meeting")
+            await modal.get_by_role("button", name="Start").click()
+            await expect(modal).to_contain_text("Give the meeting a title.")
+
+            await modal.get_by_label("Title").fill("Roadmap")
+            await modal.get_by_label("Post the card in").select_option("C0DESIGN")
+            await modal.get_by_role("button", name="Start").click()
+            await expect(page.locator("#modal-backdrop")).to_be_hidden()
+            await page.click("[data-channel='C0DESIGN']")
+            await expect(page.locator("#messages")).to_contain_text("Roadmap")
+
+            await page.click("#open-home")
+            await expect(page.locator("#messages")).to_contain_text("Roadmap")
+            await expect(page.locator("#messages a[href*='participant_token']")).to_have_count(1)
+        finally:
+            await browser.close()
