@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/daily_create.py
 	$(BIN)/python bench/ack.py
 	$(BIN)/python bench/callbacks.py
+	$(BIN)/python bench/standups.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -24,6 +24,7 @@ from bot.errors import Unavailable
 from bot.jobs import Jobs
 from bot.meetings.events import parse_callback
 from bot.metrics import Metrics
+from bot.rooms import RoomEvent
 from bot.store import RedisDown, Store
 
 log = logging.getLogger(__name__)
@@ -97,17 +98,7 @@ class CallbackRoute:
         except ValueError as exc:
             log.info("meeting %s: refused callback: %s", meeting_id, exc)
             return _error(400, str(exc))
-        try:
-            await self.jobs.enqueue(
-                "room_event",
-                f"event:{meeting_id}:{event.identity}",
-                meeting_id=meeting_id,
-                event=event.to_dict(),
-                received_at=self.clock().isoformat(),
-            )
-        except Unavailable:
-            return _error(503, "temporarily unavailable")
-        return web.Response(status=204)
+        return await enqueue_event(self.jobs, meeting_id, event, self.clock, ok=204)
 
     async def _meeting_for(self, token: str) -> str | None:
         if not _TOKEN.fullmatch(token):
@@ -122,6 +113,24 @@ class CallbackRoute:
                 self._known.clear()  # crude, but a burst refills it with one GET per room
             self._known[token] = (meeting_id, now + KNOWN_TOKENS_TTL)
         return meeting_id
+
+
+async def enqueue_event(
+    jobs: Jobs, meeting_id: str, event: RoomEvent, clock: Callable[[], datetime], *, ok: int
+) -> web.Response:
+    """Store the event as a `room_event` job keyed by its identity (a duplicate delivery while
+    the first is queued is dropped at the queue); `ok` once stored, 503 if Redis is down."""
+    try:
+        await jobs.enqueue(
+            "room_event",
+            f"event:{meeting_id}:{event.identity}",
+            meeting_id=meeting_id,
+            event=event.to_dict(),
+            received_at=clock().isoformat(),
+        )
+    except Unavailable:
+        return _error(503, "temporarily unavailable")
+    return web.Response(status=ok)
 
 
 async def _read_capped(request: web.Request) -> bytes | None:

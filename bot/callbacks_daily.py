@@ -25,9 +25,8 @@ from datetime import datetime
 
 from aiohttp import web
 
-from bot.callbacks import MAX_BODY, _error, _read_capped
+from bot.callbacks import MAX_BODY, _error, _read_capped, enqueue_event
 from bot.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, parse_webhook, verify
-from bot.errors import Unavailable
 from bot.jobs import Jobs
 from bot.metrics import Metrics
 from bot.store import RedisDown, Store
@@ -114,14 +113,4 @@ class DailyWebhookRoute:
             return _error(503, "temporarily unavailable")
         if meeting_id is None:
             return web.Response(status=200)  # a room of the domain meetbot did not create
-        try:
-            await self.jobs.enqueue(
-                "room_event",
-                f"event:{meeting_id}:{event.identity}",
-                meeting_id=meeting_id,
-                event=event.to_dict(),
-                received_at=self.clock().isoformat(),
-            )
-        except Unavailable:
-            return _error(503, "temporarily unavailable")
-        return web.Response(status=200)
+        return await enqueue_event(self.jobs, meeting_id, event, self.clock, ok=200)

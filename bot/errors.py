@@ -4,7 +4,8 @@
     ├── UsageError               bad input from a user; carries the message and usage line
     ├── Unavailable              our own store (Redis) cannot be reached
     ├── SlackError               a Slack Web API call failed (`error` is Slack's code)
-    │   └── NotInChannel             the bot is not a member of the conversation
+    │   ├── NotInChannel             the bot is not a member of the conversation
+    │   └── SlackUnavailable         Slack answered 5xx: maybe done, retried
     └── ProviderError            a room provider call failed (method, url, status)
         ├── ProviderAuthError        401: credentials rejected
         ├── NotFoundError            404: room, recording, theme or session unknown
@@ -55,6 +56,11 @@ class SlackError(MeetbotError):
 
 class NotInChannel(SlackError):
     pass
+
+
+class SlackUnavailable(SlackError):
+    """Slack answered 5xx: the call may or may not have taken effect; retry (the job does),
+    and look for a post before repeating it (`MeetingService._post_once`)."""
 
 
 class ProviderError(MeetbotError):

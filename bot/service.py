@@ -21,6 +21,7 @@ from bot.errors import (
     ProviderAuthError,
     ProviderError,
     SlackError,
+    SlackUnavailable,
     UsageError,
     user_message,
 )
@@ -43,7 +44,7 @@ def is_permanent(exc: BaseException) -> bool:
         return True
     if isinstance(exc, ProviderError) and exc.status is not None:
         return 400 <= exc.status < 500 and exc.status != 429
-    return isinstance(exc, SlackError) and not isinstance(exc, NotInChannel)
+    return isinstance(exc, SlackError) and not isinstance(exc, NotInChannel | SlackUnavailable)
 
 
 class MeetingService:
@@ -83,6 +84,8 @@ class MeetingService:
                 await self._post_once(
                     steps, f"invite:{user_id}", req.workspace, user_id, blocks.invite_dm(meeting)
                 )
+            except SlackUnavailable:
+                raise  # Slack's trouble, not the invitee's: the job retries
             except SlackError as exc:
                 # One unreachable invitee must not fail the meeting for everyone else.
                 log.warning("invite DM to %s failed: %s", user_id, exc.error)
@@ -121,9 +124,10 @@ class MeetingService:
             return meeting
         assert meeting.callback_token is not None
         room = None
-        if meeting.kind is RoomKind.LONG_TERM and "room:attempt" in steps:
-            # An earlier attempt may have created the room before failing ambiguously
-            # (timeout, 500/502/504): a second long-term room would outlive us, so look first.
+        if "room:attempt" in steps:
+            # An earlier attempt may have created the room before failing ambiguously (timeout,
+            # 500/502/504, a worker killed mid-request): look first. A second long-term room
+            # would outlive us; a second instant one counts against the account's room cap.
             room = await self.provider.find_room(meeting.id)
         if room is None:
             await steps.record("room:attempt", self.clock().isoformat())
@@ -231,6 +235,8 @@ class MeetingService:
         await steps.record(f"{step}:attempt", str(self.clock().timestamp() - 1))
         try:
             posted = await self.slack.post(ws, channel, message, thread_ts=thread_ts, marker=marker)
+        except SlackUnavailable:
+            raise  # maybe posted: the retry looks for it (the attempt stays recorded)
         except SlackError:
             # Slack answered and refused: nothing was posted, so there is nothing to look for.
             await steps.forget(f"{step}:attempt")

@@ -62,7 +62,9 @@ JSON_LEAF = (
 )
 ANY_JSON = st.recursive(
     JSON_LEAF,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 _OPS = ["keep"] * 6 + ["drop", "replace", "mutate", "mutate"]

@@ -22,7 +22,7 @@ def started(room: str, event_id: str = "ev-1") -> dict[str, Any]:
 
 def secret(bot: ProviderBot) -> bytes:
     assert isinstance(bot.rooms, DailyRooms)
-    return bot.rooms.handle.webhook_secret
+    return bot.rooms.daily.webhook_secret
 
 
 async def post(

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.errors import UsageError
 from bot.rooms import RoomKind
 from bot.slack import limits
 from bot.slack.grammar import USAGE, HelpRequest, MeetOptions, parse_meet
+from tests.fuzzing import fuzz_settings
 
 NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # a DST switch night in Europe, for good measure
-FAST = settings(
-    derandomize=True,
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+FAST = fuzz_settings(300)
 
 # Pieces Slack can send (should_escape: true) and people type, to build texts that get deep
 # into the grammar rather than stopping at the first unknown word.
@@ -34,8 +30,8 @@ PIECES = st.sampled_from(
         "--expire-after-use",
         "--help",
         "help",
-        "—record",
-        "–for",
+        "\u2014record",
+        "\u2013for",
         "--until=2026-04-30",
         "--for=30d",
         "--bogus",
@@ -111,7 +107,7 @@ def test_texts_made_of_flags_mentions_and_dates_are_requests_or_usage_errors(tex
     check(text)
 
 
-@settings(derandomize=True, max_examples=50, deadline=None)
+@fuzz_settings(50)
 @given(st.integers(min_value=1, max_value=20_000))
 def test_long_texts_are_refused_or_clipped_not_crashed(size: int) -> None:
     check("x" * size)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.sandbox.slack.signing import signed_headers
 from tests.fuzzing import (
     INTERACTIVE,
     RAW_BODIES,
@@ -23,7 +24,6 @@ from tests.fuzzing import (
     slash_commands,
     url_verification_bodies,
 )
-from bot.sandbox.slack.signing import signed_headers
 from tests.plugins.bot import SIGNING_SECRET, RunningBot, SlackReply
 
 
@@ -107,3 +107,21 @@ async def test_arbitrary_bytes(
     errors: pytest.LogCaptureFixture, bot_no_worker: RunningBot, body: bytes
 ) -> None:
     check(await post(bot_no_worker, body), errors)
+
+
+async def test_found_by_fuzzing_a_title_with_the_word_payload_is_a_meeting(
+    bot_no_worker: RunningBot,
+) -> None:
+    # Bolt's own parser took any form body containing "payload" for an interaction.
+    reply = await bot_no_worker.command("payload review")
+    assert reply.status == 200 and reply.body is not None
+    assert reply.body["response_type"] == "ephemeral"
+    assert await bot_no_worker.components.queue.count("queued") == 1
+
+
+async def test_found_by_fuzzing_an_unparseable_body_is_400_even_unsigned(
+    bot_no_worker: RunningBot,
+) -> None:
+    for body in (b"payload=", b"payload=5", b'{"event": null, "type": "event_callback"}', b"\xff"):
+        async with bot_no_worker.http.post(f"{bot_no_worker.url}/slack/events", data=body) as resp:
+            assert resp.status == 400, body

@@ -22,6 +22,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.slack import payload_guard
+
 PATH = "/slack/events"
 
 
@@ -45,17 +47,24 @@ class SlackEventsServer(AsyncSlackAppServer):
     async def handle_post_requests(self, request: web.Request) -> web.Response:
         if request.path != self.path:
             return web.Response(status=404)
-        raw = await request.text()  # over client_max_size (1 MiB): aiohttp answers 413
+        data = await request.read()  # over client_max_size (1 MiB): aiohttp answers 413
         bolt_request = AsyncBoltRequest(
             body="",
             query=request.query_string,
             headers=request.headers,  # type: ignore[arg-type]  # as Bolt's own adapter does
         )
-        body = parse_slack_body(raw, bolt_request.content_type)
-        if body is None:
+        try:
+            raw = data.decode()
+            body = parse_slack_body(raw, bolt_request.content_type)
+            if body is None:
+                raise ValueError("not a JSON object")
+            # Bolt reads team, user, enterprise out of the body before verifying anything.
+            context = build_async_context(AsyncBoltContext({}), body)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
             return web.json_response({"error": "malformed request body"}, status=400)
-        bolt_request.raw_body, bolt_request.body = raw, body
-        bolt_request.context = build_async_context(AsyncBoltContext({}), body)
+        if (problem := payload_guard.problem(body)) is not None:
+            return web.json_response({"error": problem}, status=400)
+        bolt_request.raw_body, bolt_request.body, bolt_request.context = raw, body, context
         return await to_aiohttp_response(await self.bolt_app.async_dispatch(bolt_request))
 
 

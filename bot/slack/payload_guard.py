@@ -3,19 +3,19 @@
 Slack always sends a slash command's user, channel and trigger_id, an interaction's user and
 team, an event's envelope; our listeners rely on them. Only Slack can sign a request, so a
 malformed one means a Slack bug or a leaked signing secret. Either way it deserves a clear
-400 naming what is missing rather than a listener's KeyError and Bolt's 500 (found by
-tests/test_fuzz_slack.py). Runs as a Bolt global middleware, after signature verification.
+400 naming what is missing rather than a KeyError in Bolt's own middleware or a listener, and
+a 500 (found by tests/test_fuzz_slack.py). Checked by `bot.slack.events_route` before Bolt
+runs, since Bolt's authorization middleware already reads the event type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
-
 _COMMAND_FIELDS = ("command", "user_id", "channel_id", "team_id", "trigger_id")
+# Events our listeners act on, and what each always carries (docs.slack.dev event reference).
+_EVENT_FIELDS = {"app_home_opened": ("user",)}
 _INTERACTIONS = {"shortcut", "message_action", "view_submission", "block_actions"}
 
 
@@ -33,7 +33,7 @@ def problem(body: Mapping[str, Any]) -> str | None:
         missing = [name for name in _COMMAND_FIELDS if not _is_text(body.get(name))]
         return f"slash command without {', '.join(missing)}" if missing else None
     kind = body.get("type")
-    if kind in _INTERACTIONS:
+    if isinstance(kind, str) and kind in _INTERACTIONS:
         if not _is_text(_id_of(body.get("user"))):
             return f"{kind} without a user id"
         team = body.get("team")
@@ -46,17 +46,13 @@ def problem(body: Mapping[str, Any]) -> str | None:
         if kind == "message_action" and not isinstance(body.get("channel"), Mapping):
             return "message_action without a channel"
         return None
-    if kind == "event_callback" and not isinstance(body.get("event"), Mapping):
-        return "event_callback without an event"
+    if "event" in body and not isinstance(body["event"], Mapping):
+        return "a malformed event"  # Bolt reads body["event"]["type"] whatever the payload
+    if kind == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, Mapping) or not isinstance(event.get("type"), str):
+            return "event_callback without an event type"
+        missing = [f for f in _EVENT_FIELDS.get(event["type"], ()) if not _is_text(event.get(f))]
+        if missing:
+            return f"{event['type']} event without {', '.join(missing)}"
     return None
-
-
-async def middleware(
-    req: AsyncBoltRequest,
-    resp: BoltResponse,
-    next: Callable[[], Awaitable[BoltResponse]],  # Bolt passes arguments by these names
-) -> BoltResponse:
-    why = problem(req.body) if isinstance(req.body, Mapping) else "unreadable payload"
-    if why is None:
-        return await next()
-    return BoltResponse(status=400, body={"error": why})

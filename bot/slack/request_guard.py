@@ -23,7 +23,6 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.keys import SLACK_REPLAY_TTL, Keys
-from bot.slack import payload_guard
 from bot.store import RedisDown
 
 log = logging.getLogger(__name__)
@@ -85,10 +84,8 @@ class WithholdBodies(logging.Filter):
 
 
 def install(bolt: AsyncApp, redis: aioredis.Redis) -> None:
-    """Guard `bolt` against replays and malformed payloads (`payload_guard`), and keep request
-    bodies out of its verification log."""
+    """Guard `bolt` against replays and keep request bodies out of its verification log."""
     bolt.use(ReplayGuard(redis).middleware)
-    bolt.use(payload_guard.middleware)
     logger = logging.getLogger(BOLT_VERIFICATION_LOGGER)
     if not any(isinstance(f, WithholdBodies) for f in logger.filters):
         logger.addFilter(WithholdBodies())

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
-from bot.errors import NotInChannel, SlackError
+from bot.errors import NotInChannel, SlackError, SlackUnavailable
 from bot.ports import CallUser, Posted, SlackUser
 from bot.requests import Workspace
 
@@ -73,6 +73,8 @@ class SlackWeb:
             response = await client.api_call(method, json=params)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
+            if exc.response.status_code >= 500:
+                raise SlackUnavailable(method, error) from exc
             if method == "chat.postMessage" and error in _NOT_IN_CHANNEL:
                 raise NotInChannel(method, error) from exc
             raise SlackError(method, error) from exc

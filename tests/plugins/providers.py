@@ -57,15 +57,40 @@ class RoomsUnderTest(Protocol):
     def advance(self, *, minutes: float) -> None: ...
 
 
-class MeetingsRooms:
+class _ControlRooms:
+    """Both emulators' control clients share these method names and meanings."""
+
+    def __init__(self, handle: EmulatorHandle | DailyHandle) -> None:
+        self.handle = handle
+
+    async def start_session(self, room_id: str) -> str:
+        return await self.handle.control.start_session(room_id)
+
+    async def join(self, session: str, name: str, *, is_host: bool = False) -> str:
+        return await self.handle.control.join(session, name, is_host=is_host)
+
+    async def leave(self, session: str, participant: str) -> None:
+        await self.handle.control.leave(session, participant)
+
+    async def end_session(self, session: str) -> None:
+        await self.handle.control.end_session(session)
+
+    async def start_recording(self, session: str) -> str:
+        return await self.handle.control.start_recording(session)
+
+    def advance(self, *, minutes: float) -> None:
+        self.handle.clock.advance(minutes=minutes)
+
+
+class MeetingsRooms(_ControlRooms):
     name = "meetings"
 
     def __init__(self, handle: EmulatorHandle) -> None:
-        self.handle = handle
-        self.control = handle.control
+        super().__init__(handle)
+        self.meetings = handle
 
     def only_room(self) -> RoomFacts:
-        (room,) = self.handle.state.rooms.values()
+        (room,) = self.meetings.state.rooms.values()
         return RoomFacts(
             id=room.id,
             guest_secret=f"/{room.meeting_code}",
@@ -75,37 +100,19 @@ class MeetingsRooms:
             created_at=room.created_at,
         )
 
-    async def start_session(self, room_id: str) -> str:
-        return await self.control.start_session(room_id)
-
-    async def join(self, session: str, name: str, *, is_host: bool = False) -> str:
-        return await self.control.join(session, name, is_host=is_host)
-
-    async def leave(self, session: str, participant: str) -> None:
-        await self.control.leave(session, participant)
-
-    async def end_session(self, session: str) -> None:
-        await self.control.end_session(session)
-
-    async def start_recording(self, session: str) -> str:
-        return await self.control.start_recording(session)
-
     async def recording_ready(self, recording_id: str) -> str:
-        return await self.control.upload_recording(recording_id)
-
-    def advance(self, *, minutes: float) -> None:
-        self.handle.clock.advance(minutes=minutes)
+        return await self.meetings.control.upload_recording(recording_id)
 
 
-class DailyRooms:
+class DailyRooms(_ControlRooms):
     name = "daily"
 
     def __init__(self, handle: DailyHandle) -> None:
-        self.handle = handle
-        self.control = handle.control
+        super().__init__(handle)
+        self.daily = handle
 
     def only_room(self) -> RoomFacts:
-        state = self.handle.state
+        state = self.daily.state
         (room,) = state.rooms.values()
         tokens = {t: p for t, p in state.tokens.items() if p.get("room_name") == room.name}
         guest = next(t for t, p in tokens.items() if not p.get("is_owner"))
@@ -121,27 +128,9 @@ class DailyRooms:
             created_at=room.created_at,
         )
 
-    async def start_session(self, room_id: str) -> str:
-        return await self.control.start_session(room_id)
-
-    async def join(self, session: str, name: str, *, is_host: bool = False) -> str:
-        return await self.control.join(session, name, is_host=is_host)
-
-    async def leave(self, session: str, participant: str) -> None:
-        await self.control.leave(session, participant)
-
-    async def end_session(self, session: str) -> None:
-        await self.control.end_session(session)
-
-    async def start_recording(self, session: str) -> str:
-        return await self.control.start_recording(session)
-
     async def recording_ready(self, recording_id: str) -> str:
-        await self.control.recording_ready(recording_id)
+        await self.daily.control.recording_ready(recording_id)
         return f"/_storage/{recording_id}.mp4"
-
-    def advance(self, *, minutes: float) -> None:
-        self.handle.clock.advance(minutes=minutes)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from bot.sandbox.slack.changes import Changes
+from bot.sandbox.slack.faults import ServerErrors
 from bot.sandbox.slack.models import (
     JSON,
     ApiCall,
@@ -78,6 +79,7 @@ class FakeSlackState:
         self.response_posts: list[ResponseUrlPost] = []
         self.sockets = SocketModeHub()
         self._rate_limits: dict[str, tuple[int, int]] = {}
+        self.server_errors = ServerErrors()  # 5xx answers (bot.sandbox.slack.faults)
         self._response_ids: set[str] = set()
         self._last_ts_micros = 0
         self._ids = itertools.count(1)

@@ -75,6 +75,8 @@ def _answer(
     if (retry_after := state.take_rate_limit(method)) is not None:
         # docs.slack.dev/apis/web-api/rate-limits: HTTP 429 with Retry-After in seconds.
         return Answer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+    if (status := state.server_errors.take(method)) is not None:
+        return Answer(status, {"ok": False, "error": "internal_error"})
     try:
         workspace = _authenticate(state, method, token)
         client_id, client_secret = client_auth or (None, None)
