@@ -35,7 +35,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from bench._load import user_id
 from bot.app import connect_redis, utc_now
-from bot.jobs import Jobs, make_queue
+from bot.jobs import Jobs
+from bot.queue import make_queue
 from bot.requests import StartMeeting, Workspace
 from bot.sandbox.meetings.__main__ import env_lines, load_or_create_key
 from bot.sandbox.meetings.app import create_emulator_app

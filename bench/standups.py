@@ -32,7 +32,8 @@ if __package__ in (None, ""):  # `python bench/standups.py`: make `bench` import
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._procs import Processes, pct
 from bot.app import connect_redis, utc_now
-from bot.jobs import CONCURRENCY, Jobs, make_queue, make_worker
+from bot.jobs import CONCURRENCY, Jobs, make_worker
+from bot.queue import make_queue
 from bot.standup_scheduler import TICK, StandupScheduler
 from bot.standup_store import Schedule, StandupStore
 from bot.store import Store

@@ -24,9 +24,10 @@ from slack_bolt.authorization.async_authorize import AsyncCallableAuthorize
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings, SlackMode
-from bot.jobs import CONCURRENCY, Jobs, MeetbotQueue, make_queue
+from bot.jobs import CONCURRENCY, Jobs
 from bot.metrics import Metrics
 from bot.providers import build_provider
+from bot.queue import MeetbotQueue, make_queue
 from bot.rooms import RoomProvider
 from bot.service import MeetingService
 from bot.slack import actions, commands, events, events_route, request_guard, shortcuts

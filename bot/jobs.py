@@ -3,7 +3,8 @@
 Why saq, tuned: a job's key is its idempotency key (saq refuses a second job with a live
 key), and jobs survive a dead worker. saq's stock recovery is slow (a 60 s sweep lock), so
 jobs carry a short heartbeat that a keep-alive task refreshes while they run, and the sweep
-runs every second: a job whose worker died is retried by another within ~6 s (DESIGN §2).
+runs every second (`bot.queue`): a job whose worker died is retried by another within ~6 s
+(DESIGN §2).
 """
 
 from __future__ import annotations
@@ -16,22 +17,19 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-import redis.asyncio as aioredis
 from saq import Job, Queue, Worker
-from saq.queue.redis import RedisQueue
 from saq.types import PartialTimersDict
 
 from bot.errors import Unavailable
 from bot.logs import protect_saq_logs
+from bot.queue import SWEEP_EVERY
 from bot.requests import StartMeeting, Workspace
 from bot.store import RedisDown, Store
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "meetbot"
 HEARTBEAT = 4  # seconds without a touch before a running job counts as abandoned
 KEEPALIVE = 1.0  # how often a running job touches itself
-SWEEP_EVERY = 1  # seconds between sweeps (also the sweep lock, so one sweeper at a time)
 JOB_TIMEOUT = 300  # a job stuck this long is aborted and retried
 RETRIES = 8
 RETRY_DELAY = 1.0
@@ -47,18 +45,6 @@ CONCURRENCY = 256
 COMPLETED_TTL = 24 * 3600
 
 JobFunction = Callable[..., Awaitable[Any]]
-
-
-class MeetbotQueue(RedisQueue):
-    """saq's Redis queue with a sweep that does not wait 5 s on a job whose worker is gone."""
-
-    async def sweep(self, lock: int = SWEEP_EVERY, abort: float = 0.2) -> list[str]:
-        return await super().sweep(lock=lock, abort=abort)
-
-
-def make_queue(redis: aioredis.Redis) -> MeetbotQueue:
-    """The queue on its own client (saq holds connections in blocking dequeues)."""
-    return MeetbotQueue(redis, name=QUEUE_NAME)
 
 
 class Jobs:

@@ -28,7 +28,7 @@ from bot.errors import (
 from bot.meeting import Meeting
 from bot.ports import FollowUps, SlackPort
 from bot.requests import StartMeeting, Workspace
-from bot.rooms import RoomKind, RoomProvider, RoomRequest
+from bot.rooms import RoomProvider, RoomRequest
 from bot.store import JobSteps, Store
 
 log = logging.getLogger(__name__)

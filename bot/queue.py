@@ -1,0 +1,110 @@
+"""saq's Redis queue with a sweep that recovers dead workers' jobs fast and never a live one's.
+
+saq's stock sweep holds a 60 s lock and then aborts and retries every job on the active list
+whose status is not ACTIVE. A worker moves a job onto that list (BLMOVE) and only marks it
+ACTIVE a GET and a SET later; under load that gap reaches hundreds of milliseconds, and a
+sweep landing in it ran the job twice (bench/standups.py: 112 of 10,000 occurrences). Here a
+job seen on the active list but not ACTIVE is only a suspect: it is swept once it has stayed so
+for `DEQUEUE_GRACE` seconds, which only a worker that died between the two steps leaves behind.
+Suspects are kept in Redis beside saq's own keys, so whichever worker sweeps next knows them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis.asyncio as aioredis
+from saq import Job
+from saq.job import Status
+from saq.queue.redis import RedisQueue
+from saq.utils import now
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "meetbot"
+SWEEP_EVERY = 1  # seconds between sweeps (also the sweep lock, so one sweeper at a time)
+# A dequeued job is marked ACTIVE within milliseconds by a live worker; one still not ACTIVE
+# after this long belongs to a worker that died in between. Recovery stays within DESIGN's 10 s.
+DEQUEUE_GRACE = 4.0
+
+# The active list, taken only by the one process holding the sweep lock (as saq's own script).
+_LIST_ACTIVE_UNDER_LOCK = """
+local id_jobs = {}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    redis.call('SETEX', KEYS[1], ARGV[1], 1)
+    for i, v in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+        id_jobs[i] = {v, redis.call('GET', v)}
+    end
+end
+return id_jobs
+"""
+
+
+class MeetbotQueue(RedisQueue):
+    def __init__(
+        self, redis: aioredis.Redis, *, name: str = QUEUE_NAME, grace: float = DEQUEUE_GRACE
+    ) -> None:
+        super().__init__(redis, name=name)
+        self.grace_ms = int(grace * 1000)
+        self._suspects = self.namespace("sweep_suspects")
+        self._list_active = self.redis.register_script(_LIST_ACTIVE_UNDER_LOCK)
+
+    async def sweep(self, lock: int = SWEEP_EVERY, abort: float = 0.2) -> list[str]:
+        id_jobs: list[tuple[bytes, bytes | None]] = await self._list_active(
+            keys=[self._sweep, self._active], args=[lock], client=self.redis
+        )
+        if not id_jobs:
+            return []  # another process holds the lock, or nothing is running
+        seen_since = {
+            job_id: int(ms) for job_id, ms in (await self.redis.hgetall(self._suspects)).items()
+        }
+        current = now()
+        suspects: dict[bytes, int] = {}
+        swept: list[str] = []
+        for job_id, job_bytes in id_jobs:
+            job = self.deserialize(job_bytes)
+            if job is None:
+                await self._forget_missing(job_id)
+            elif job.status not in (Status.ACTIVE, Status.ABORTING):
+                since = seen_since.get(job_id, current)
+                if current - since < self.grace_ms:
+                    suspects[job_id] = since
+                    continue
+                await self._recover(job, abort)
+            elif job.stuck:  # a running job whose heartbeat stopped: its worker is gone
+                await self._recover(job, abort)
+            else:
+                continue
+            swept.append(job_id.decode())
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(self._suspects)
+            if suspects:
+                pipe.hset(self._suspects, mapping=suspects)  # type: ignore[arg-type]
+            await pipe.execute()
+        return swept
+
+    async def _recover(self, job: Job, abort: float) -> None:
+        """What saq's sweep does with a job it gives up on: abort, then retry or fail it."""
+        log.info("sweeping job %s (%s)", job.key, job.status)
+        await self.abort(job, error=self.swept_error_message)
+        try:
+            await job.refresh(abort)
+        except TimeoutError:
+            log.info("could not abort job %s", job.key)
+        if job.retryable:
+            await self.retry(job, error=self.swept_error_message)
+        else:
+            await self.finish(job, Status.ABORTED, error=self.swept_error_message)
+
+    async def _forget_missing(self, job_id: bytes) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.lrem(self._active, 0, job_id)  # type: ignore[arg-type]  # bytes work
+            pipe.zrem(self._incomplete, job_id)
+            await pipe.execute()
+        log.info("sweeping missing job %s", job_id.decode())
+
+
+def make_queue(redis: aioredis.Redis, **options: Any) -> MeetbotQueue:
+    """The queue on its own client (saq holds connections in blocking dequeues)."""
+    return MeetbotQueue(redis, **options)
