@@ -41,6 +41,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/daily_create.py
 	$(BIN)/python bench/ack.py
 	$(BIN)/python bench/callbacks.py
+	$(BIN)/python bench/faults.py kills
+	$(BIN)/python bench/faults.py redis
+	$(BIN)/python bench/faults.py upstream
+	$(BIN)/python bench/fuzz.py
 	$(BIN)/python bench/standups.py
 
 clean:

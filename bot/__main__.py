@@ -1,4 +1,5 @@
-"""Command line: `python -m bot [--role all|web|worker]` and `python -m bot meetings ...`."""
+"""Command line: `python -m bot [--role all|web|worker] [--provider meetings|daily]` and
+`python -m bot meetings ...`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import asyncio
 import sys
 
-from bot.config import ConfigError, Settings, log_level, process_env, wants_sandbox
+from bot.config import ConfigError, ProviderName, Settings, log_level, process_env, wants_sandbox
 from bot.logs import configure as configure_logging
 
 
@@ -17,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.meetings.cli import main as meetings_main
 
         return int(meetings_main(argv[1:], env))
+    if argv[:1] == ["daily"]:
+        from bot.daily.cli import main as daily_main
+
+        return daily_main(argv[1:], env)
     parser = argparse.ArgumentParser(prog="python -m bot", description="Run meetbot.")
     parser.add_argument(
         "--role",
@@ -24,16 +29,29 @@ def main(argv: list[str] | None = None) -> int:
         default="all",
         help="all (default): web and worker in one process; web or worker to scale them apart",
     )
+    parser.add_argument(
+        "--provider",
+        choices=[p.value for p in ProviderName],
+        default=None,
+        help="the sandbox's emulated provider (no credentials set); default: ROOM_PROVIDER "
+        "or meetings",
+    )
     parser.add_argument("--log-level", default=log_level(env), help="default: LOG_LEVEL or INFO")
     args = parser.parse_args(argv)
+    sandbox = args.role == "all" and wants_sandbox(env)
+    if args.provider is not None and not sandbox:
+        parser.error(
+            "--provider picks the sandbox's emulator, which runs only with no credential set "
+            "and --role all; with credentials, ROOM_PROVIDER picks the provider"
+        )
     configure_logging(args.log_level)
     try:
-        if args.role == "all" and wants_sandbox(env):
+        if sandbox:
             # A fresh clone has no Slack app and no provider account: show the real bot in a
             # browser against the bundled fakes instead (README, "Try it without Slack").
-            from bot.sandbox.demo import run_sandbox
+            from bot.sandbox.demo import choose_provider, run_sandbox
 
-            asyncio.run(run_sandbox(env))
+            asyncio.run(run_sandbox(env, choose_provider(args.provider, env)))
             return 0
         settings = Settings.from_env(env)
     except ConfigError as exc:

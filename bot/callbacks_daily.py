@@ -3,10 +3,12 @@
 Daily sends every room's events of the domain to one URL (DESIGN §3), signed with the webhook's
 HMAC secret (`bot.daily.webhooks.verify`). Answers:
 
-- 401, nothing else done: a body with a missing, wrong or stale (> 5 min) signature.
+- 401, nothing else done: a body with a missing, wrong or stale (> 5 min) signature, and
+  every event while DAILY_WEBHOOK_SECRET is unset (the bot warns at startup).
 - 200: the event is stored as a job; also for an event type we do not follow, for a room
   meetbot did not create (other rooms of the domain send webhooks too), and for Daily's
-  unsigned verification request when the webhook is created (a body with no `type`).
+  verification request when the webhook is made or updated (`{"test": "test"}`, or any body
+  with no `type`), signed or not: it must pass before the secret can be known.
   Daily wants a *200* quickly, and counts anything else as a failure: three of them and the
   webhook is turned off for every room (https://docs.daily.co/reference/rest-api/webhooks,
   "state", "failedCount"), so an unknown room is not worth a 404.
@@ -85,10 +87,12 @@ class DailyWebhookRoute:
         body = await _read_capped(request)
         if body is None:
             return _error(413, f"body over {MAX_BODY} bytes")
+        if _is_verification(body):
+            # Carries no event and changes nothing, so it needs no signature: Daily sends it
+            # when the webhook is made, before anyone could have set the secret it returns.
+            return web.Response(status=200)
         signature = request.headers.get(SIGNATURE_HEADER)
         timestamp = request.headers.get(TIMESTAMP_HEADER)
-        if signature is None and timestamp is None and _is_verification(body):
-            return web.Response(status=200)
         now = self.clock().timestamp()
         if not verify(self.secret, body, timestamp, signature, now=now):
             return _error(401, "missing, invalid or stale webhook signature")
@@ -98,8 +102,6 @@ class DailyWebhookRoute:
             return _error(400, "body is not JSON")
         if not isinstance(data, dict):
             return _error(400, "body is not a JSON object")
-        if "type" not in data:
-            return web.Response(status=200)  # a signed test delivery
         try:
             event = parse_webhook(data)
         except ValueError as exc:

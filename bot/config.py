@@ -186,6 +186,8 @@ def _parse(env: Mapping[str, str]) -> Settings:
     else:
         if daily_key is None:
             problems.append("DAILY_API_KEY: required for the Daily provider")
+        # Optional: without it rooms work and /callbacks/daily refuses every event (a startup
+        # warning says so); `python -m bot daily webhook` makes the webhook and prints it.
         daily_secret = _base64("DAILY_WEBHOOK_SECRET", get("DAILY_WEBHOOK_SECRET"), problems)
 
     meetings_url = url("MEETINGS_API_URL", DEFAULT_MEETINGS_API_URL).rstrip("/")
@@ -264,10 +266,49 @@ def _encryption_key(raw: str | None, problems: list[str]) -> bytes | None:
 
 def _base64(name: str, raw: str | None, problems: list[str]) -> bytes | None:
     if raw is None:
-        problems.append(f"{name}: required for the Daily provider (base64 HMAC secret)")
         return None
     try:
-        return base64.b64decode(raw, validate=True)
+        decoded = base64.b64decode(raw, validate=True)
     except binascii.Error:
-        problems.append(f"{name}: expected base64")
+        decoded = b""
+    if not decoded:  # an HMAC under an empty key is one anybody can compute
+        problems.append(
+            f"{name}: expected the webhook's base64 secret (python -m bot daily webhook)"
+        )
         return None
+    return decoded
+
+
+@dataclass(frozen=True)
+class DailyAdminSettings:
+    """What `python -m bot daily ...` needs: the Daily variables and PUBLIC_URL, not Slack's."""
+
+    daily_api_key: str = field(repr=False)
+    daily_api_url: str
+    public_url: str
+    daily_webhook_secret: bytes | None = field(repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DailyAdminSettings:
+        """Raises ConfigError listing every missing or malformed variable."""
+        problems: list[str] = []
+        key = env.get("DAILY_API_KEY", "").strip()
+        if not key:
+            problems.append("DAILY_API_KEY: required (Daily dashboard > Developers)")
+        secret = _base64(
+            "DAILY_WEBHOOK_SECRET", env.get("DAILY_WEBHOOK_SECRET", "").strip() or None, problems
+        )
+        api_url = _http_url(env, "DAILY_API_URL", DEFAULT_DAILY_API_URL, problems)
+        port = env.get("PORT", "").strip() or "3000"
+        public_url = _http_url(env, "PUBLIC_URL", f"http://127.0.0.1:{port}", problems)
+        if problems:
+            raise ConfigError(problems)
+        return cls(key, api_url.rstrip("/"), public_url.rstrip("/"), secret)
+
+
+def _http_url(env: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
+    value = env.get(name, "").strip() or default
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        problems.append(f"{name}: expected an http(s) URL, got {value!r}")
+    return value

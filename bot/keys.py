@@ -23,7 +23,7 @@ OAUTH_STATE_TTL = 10 * 60
 # either side (slack_sdk's SignatureVerifier): its signature is remembered for those 10 minutes
 # plus one for clock skew, so a captured request cannot be replayed while it would verify.
 SLACK_REPLAY_TTL = 11 * 60
-# A standup occurrence's fired marker outlives any retry or duplicate of its job (steps live 7 days).
+# A standup occurrence's fired marker outlives any retry or take-over of its run (steps live 7 days).
 STANDUP_FIRED_TTL = 7 * DAY
 
 
@@ -110,5 +110,5 @@ class Keys:
         return f"{self.prefix}:standups:claimed"
 
     def standup_fired(self, schedule_id: str, due: int) -> str:
-        """Set NX by the job that fires an occurrence: a duplicate job finds it and stops."""
+        """The claim that began an occurrence (`StandupStore.mark_fired`): a stale one stops."""
         return f"{self.prefix}:standup-fired:{schedule_id}:{due}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -10,9 +11,12 @@ import aiohttp
 from bot.config import ConfigError, ProviderName, Settings
 from bot.daily.client import DailyClient
 from bot.daily.provider import DailyProvider
+from bot.daily.webhooks import UPDATES_OFF_WARNING
 from bot.meetings.client import MeetingsClient
 from bot.meetings.provider import MeetingsProvider
 from bot.rooms import RoomProvider
+
+log = logging.getLogger(__name__)
 
 
 def build_provider(
@@ -22,6 +26,8 @@ def build_provider(
         return MeetingsProvider(MeetingsClient.from_settings(http, settings, clock=clock))
     if settings.daily_api_key is None:  # Settings refuses this already; kept for other callers
         raise ConfigError(["DAILY_API_KEY: required for the Daily provider"])
+    if settings.daily_webhook_secret is None:
+        log.warning(UPDATES_OFF_WARNING)
     client = DailyClient(http, base_url=settings.daily_api_url, api_key=settings.daily_api_key)
     # Room names are keyed with the API key: unguessable, and stable across restarts.
     return DailyProvider(client, name_key=settings.daily_api_key.encode(), clock=clock)

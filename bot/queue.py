@@ -85,9 +85,18 @@ class MeetbotQueue(RedisQueue):
         return swept
 
     async def _recover(self, job: Job, abort: float) -> None:
-        """What saq's sweep does with a job it gives up on: abort, then retry or fail it."""
+        """What saq's sweep does with a job it gives up on: abort, then retry or fail it.
+
+        saq's `abort` also takes the job off the active list, so a Redis error before the retry
+        (a pooled connection that died with a restarted Redis) left it on no list at all, lost
+        (bench/faults.py redis). Here the abort only marks it ABORTING, which tells a live
+        worker to cancel it; the retry moves it off the active list, atomically, and until then
+        the next sweep still finds it (an ABORTING job whose heartbeat stopped is `stuck`).
+        """
         log.info("sweeping job %s (%s)", job.key, job.status)
-        await self.abort(job, error=self.swept_error_message)
+        job.status, job.error = Status.ABORTING, self.swept_error_message
+        await self.redis.set(job.id, self.serialize(job))
+        await self.notify(job)
         try:
             await job.refresh(abort)
         except TimeoutError:

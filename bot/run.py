@@ -22,7 +22,7 @@ from bot.jobs import SHUTDOWN_GRACE, make_worker
 from bot.live import LiveCards
 from bot.reconcile import Reconciler, tick_forever
 from bot.standup_scheduler import StandupScheduler
-from bot.standup_tasks import standup_functions
+from bot.standup_tasks import StandupFirer, standup_functions
 from bot.tasks import job_functions, lifecycle_functions
 
 if TYPE_CHECKING:
@@ -68,8 +68,9 @@ class WorkerRole:
         self.components = components
         self.worker = worker_for(components, shutdown_grace=shutdown_grace)
         self.scheduler = StandupScheduler(
-            components.standups.store, components.jobs, components.clock
+            components.standups.store, StandupFirer(components.standups), components.clock
         )
+        self.shutdown_grace = shutdown_grace
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -82,6 +83,7 @@ class WorkerRole:
 
     async def stop(self) -> None:
         if self._tasks:
+            await self.scheduler.stop(self.shutdown_grace)
             await self.worker.stop()
         for task in self._tasks:
             task.cancel()
@@ -99,7 +101,18 @@ class WebExtras:
     listening: Callable[[], None]
 
 
-async def serve(settings: Settings, role: Role, *, extras: WebExtras | None = None) -> None:
+# Every interface: a deployed bot is reached by Slack and the provider. The local sandbox
+# passes 127.0.0.1, since its page signs requests for the bot.
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - a server
+
+
+async def serve(
+    settings: Settings,
+    role: Role,
+    *,
+    extras: WebExtras | None = None,
+    host: str = ALL_INTERFACES,
+) -> None:
     components = await build(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -118,9 +131,12 @@ async def serve(settings: Settings, role: Role, *, extras: WebExtras | None = No
                 extras.attach(app, components)
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
-            await web.TCPSite(runner, "0.0.0.0", settings.port).start()  # noqa: S104 - a server
+            await web.TCPSite(runner, host, settings.port).start()
             log.info(
-                "web role listening on :%d (public URL %s)", settings.port, settings.public_url
+                "web role listening on %s:%d (public URL %s)",
+                host,
+                settings.port,
+                settings.public_url,
             )
             if extras is not None:
                 extras.listening()

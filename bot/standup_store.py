@@ -1,10 +1,13 @@
 """Standup schedules in Redis: the record, its indexes, and the due set the schedulers share.
 
-Exactly once, with any number of schedulers: `claim_due` atomically takes due schedules and
-pushes their score to a lease end, remembering the occurrence in a hash; `advance` sets the
-next occurrence and forgets the claim. A scheduler that dies between the two leaves a lease
-that runs out, and the next claim takes the same occurrence again (the job key and the
-per-occurrence fired key, `Keys.standup_fired`, keep that from posting twice).
+Exactly once, with any number of schedulers: `claim_due` atomically takes a batch of due
+occurrences (one round trip), pushing each score to a lease end and naming the claim with a
+token in the claimed hash; `settle` renews those leases, puts failed ones off to a retry time,
+or advances finished ones to their next occurrence, again a batch per round trip and only for
+the claim that still holds them. A scheduler that dies leaves leases that run out, and the
+next claim takes the same occurrences over; `mark_fired` lets only the current claim begin an
+occurrence, and the occurrence's recorded steps (bot.service) make a take-over resume the
+run rather than repeat it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
 from bot.keys import STANDUP_FIRED_TTL, Keys
+from bot.standup_scripts import CLAIM, MARK_FIRED, SETTLE
 
 
 @dataclass(frozen=True)
@@ -64,50 +68,35 @@ class Schedule:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-# KEYS: due zset, claimed hash. ARGV: now, limit, lease end, schedule key prefix.
-# Returns [id, occurrence epoch, record JSON or false, ...] for each schedule it claimed.
-_CLAIM = """
-local due = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
-local out = {}
-for i = 1, #due, 2 do
-  local id, score = due[i], due[i + 1]
-  local occurrence = redis.call('hget', KEYS[2], id)
-  if not occurrence then
-    occurrence = string.format('%d', tonumber(score))
-    redis.call('hset', KEYS[2], id, occurrence)
-  end
-  redis.call('zadd', KEYS[1], ARGV[3], id)
-  out[#out + 1] = id
-  out[#out + 1] = occurrence
-  out[#out + 1] = redis.call('get', ARGV[4] .. id)
-end
-return out
-"""
-
-# KEYS: due zset, claimed hash. ARGV: id, occurrence, next epoch ('' = the rule has ended).
-# Only the claim of that occurrence advances (a cancel or a re-claim meanwhile wins).
-_ADVANCE = """
-if redis.call('hget', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('hdel', KEYS[2], ARGV[1])
-if ARGV[3] == '' then redis.call('zrem', KEYS[1], ARGV[1])
-else redis.call('zadd', KEYS[1], ARGV[3], ARGV[1]) end
-return 1
-"""
-
-
 @dataclass(frozen=True)
 class Claimed:
+    """One occurrence a scheduler holds: `token` names this claim, `attempt` counts the claims
+    of this occurrence so far (above 1: a retry, or a take-over from a dead scheduler)."""
+
     schedule_id: str
     due: int  # epoch seconds of the occurrence
     schedule: Schedule | None  # None: cancelled since it was due
+    token: str = ""
+    attempt: int = 1
+
+
+@dataclass(frozen=True)
+class Settle:
+    """What becomes of a claim: advanced to `score` (None: the rule has ended), or, with
+    `hold`, kept and due again at `score` (a renewed lease, a retry time)."""
+
+    claim: Claimed
+    score: float | None
+    hold: bool = False
 
 
 class StandupStore:
     def __init__(self, redis: aioredis.Redis, *, keys: Keys | None = None) -> None:
         self.redis = redis
         self.keys = keys or Keys()
-        self._claim = redis.register_script(_CLAIM)
-        self._advance = redis.register_script(_ADVANCE)
+        self._claim = redis.register_script(CLAIM)
+        self._settle = redis.register_script(SETTLE)
+        self._mark_fired = redis.register_script(MARK_FIRED)
 
     async def get(self, schedule_id: str) -> Schedule | None:
         raw = await self.redis.get(self.keys.schedule(schedule_id))
@@ -199,42 +188,56 @@ class StandupStore:
         found: dict[str, int] = {}
         for schedule_id, score, held in zip(schedule_ids, scores, claimed, strict=True):
             if held is not None:
-                found[schedule_id] = int(float(held))
+                found[schedule_id] = int(float(_text(held).split()[0]))
             elif score is not None:
                 found[schedule_id] = int(score)
         return found
 
-    async def claim_due(self, now: datetime, *, limit: int, lease: float) -> list[Claimed]:
-        """Take up to `limit` due schedules for `lease` seconds (atomic across schedulers)."""
+    async def claim_due(
+        self, now: datetime, *, limit: int, lease: float, token: str
+    ) -> tuple[list[Claimed], float | None]:
+        """Take up to `limit` due occurrences for `lease` seconds, atomically across schedulers,
+        in one round trip; also the earliest score left (when to look next), None if empty."""
         at = now.timestamp()
-        raw = await self._claim(
+        raw, first = await self._claim(
             keys=[self.keys.standups_due(), self.keys.standups_claimed()],
-            args=[at, limit, at + lease, self.keys.schedule("")],
+            args=[at, limit, at + lease, self.keys.schedule(""), token],
         )
-        return [
+        claimed = [
             Claimed(
-                _text(raw[i]),
-                int(float(raw[i + 1])),
-                Schedule.from_json(raw[i + 2]) if raw[i + 2] else None,
+                schedule_id=_text(raw[i]),
+                due=int(float(raw[i + 1])),
+                schedule=Schedule.from_json(raw[i + 3]) if raw[i + 3] else None,
+                token=token,
+                attempt=int(raw[i + 2]),
             )
-            for i in range(0, len(raw), 3)
+            for i in range(0, len(raw), 4)
         ]
+        return claimed, float(first) if first else None
 
-    async def advance(self, schedule_id: str, due: int, next_due: datetime | None) -> bool:
-        """Move a claimed schedule on to `next_due` (None: its rule has ended)."""
-        nxt = "" if next_due is None else str(int(next_due.timestamp()))
-        done = await self._advance(
-            keys=[self.keys.standups_due(), self.keys.standups_claimed()],
-            args=[schedule_id, str(due), nxt],
+    async def settle(self, settles: list[Settle]) -> set[str]:
+        """Advance or hold many claims in one round trip; the schedule ids of those another
+        scheduler has taken over meanwhile (the caller must stop working on them)."""
+        if not settles:
+            return set()
+        args: list[str | float] = []
+        for s in settles:
+            score = "" if s.score is None else repr(s.score)
+            op = "h" if s.hold else "a"
+            args += [op, s.claim.schedule_id, str(s.claim.due), s.claim.token, score]
+        taken = await self._settle(
+            keys=[self.keys.standups_due(), self.keys.standups_claimed()], args=args
         )
-        return bool(done)
+        return {_text(t) for t in taken}
 
     async def mark_fired(self, schedule_id: str, due: int, owner: str) -> bool:
-        """Set NX the occurrence's fired key: True for its first job (and that job's retries)."""
-        key = self.keys.standup_fired(schedule_id, due)
-        if await self.redis.set(key, owner, nx=True, ex=STANDUP_FIRED_TTL):
-            return True
-        return _text(await self.redis.get(key) or b"") == owner
+        """Mark the occurrence as begun by the claim `owner`: True for the first claim to begin
+        it, and for a claim that took it over from a dead one (it holds the current claim)."""
+        done = await self._mark_fired(
+            keys=[self.keys.standup_fired(schedule_id, due), self.keys.standups_claimed()],
+            args=[owner, schedule_id, str(due), STANDUP_FIRED_TTL],
+        )
+        return bool(done)
 
 
 def _text(value: object) -> str:

@@ -1,8 +1,8 @@
-"""Standup job bodies: thin adapters from a saq job to `StandupService`.
+"""Standup work as the worker runs it: saq job bodies (create, cancel) and the `Firer` the
+standup scheduler fires occurrences with, thin adapters to `StandupService`.
 
-As for `start_meeting` (bot.tasks): a permanent failure is told to the owner once and not
-retried; anything else is raised so saq retries it, and the owner hears only when the last
-attempt fails.
+Occurrences are not saq jobs (bot.standup_scheduler says why); the scheduler retries a failed
+one and calls `give_up` once when it will not be posted, so the owner hears of it once.
 """
 
 from __future__ import annotations
@@ -10,14 +10,29 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from saq import Job
-
 from bot.jobs import JobFunction
 from bot.requests import CreateStandup, Workspace
-from bot.service import is_permanent
+from bot.standup_store import Claimed
 from bot.standups import StandupService
 
 log = logging.getLogger(__name__)
+
+
+class StandupFirer:
+    """Fires an occurrence through `StandupService.fire`, as the claim that holds it."""
+
+    def __init__(self, standups: StandupService) -> None:
+        self.standups = standups
+
+    async def fire(self, claim: Claimed, late_seconds: float) -> str:
+        return await self.standups.fire(
+            claim.schedule_id, claim.due, owner=claim.token, late_seconds=late_seconds
+        )
+
+    async def give_up(self, claim: Claimed, exc: BaseException) -> None:
+        if claim.schedule is not None:
+            req = self.standups.occurrence_request(claim.schedule, claim.due)
+            await self.standups.meetings.notify_failure(req, exc)
 
 
 def standup_functions(standups: StandupService) -> dict[str, JobFunction]:
@@ -25,25 +40,6 @@ def standup_functions(standups: StandupService) -> dict[str, JobFunction]:
         req = CreateStandup.from_dict(request)
         schedule = await standups.create(req)
         return schedule.id if schedule is not None else "refused"
-
-    async def fire_standup(
-        ctx: dict[str, Any], *, schedule_id: str, due: int, late_seconds: float = 0.0
-    ) -> str:
-        job: Job = ctx["job"]
-        # The same job retried keeps `queued`; a later duplicate of the key gets a new one.
-        owner = f"{job.key}:{job.queued}"
-        try:
-            return await standups.fire(schedule_id, due, owner=owner, late_seconds=late_seconds)
-        except Exception as exc:
-            if is_permanent(exc) or job.attempts >= job.retries:
-                log.warning("standup %s at %s failed (%s)", schedule_id, due, type(exc).__name__)
-                schedule = await standups.store.get(schedule_id)
-                if schedule is not None:
-                    req = standups.occurrence_request(schedule, due)
-                    await standups.meetings.notify_failure(req, exc)
-                if is_permanent(exc):
-                    return "failed"
-            raise
 
     async def cancel_standup(
         ctx: dict[str, Any],
@@ -59,6 +55,5 @@ def standup_functions(standups: StandupService) -> dict[str, JobFunction]:
 
     return {
         "create_standup": create_standup,
-        "fire_standup": fire_standup,
         "cancel_standup": cancel_standup,
     }

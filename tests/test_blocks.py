@@ -31,6 +31,8 @@ _ELEMENT_TYPES = {
     "checkboxes",
     "radio_buttons",
     "datepicker",
+    "timepicker",
+    "static_select",
     "plain_text_input",
     "conversations_select",
     "multi_users_select",

@@ -95,11 +95,12 @@ def test_private_key_from_a_file(rsa_keypair: KeyPair, tmp_path: Path) -> None:
         Settings.from_env(env | {"VONAGE_PRIVATE_KEY_PATH": str(tmp_path / "missing.key")})
 
 
-def test_daily_provider_needs_its_key_and_secret() -> None:
+def test_daily_provider_needs_its_key_not_its_webhook_secret() -> None:
     env = {"SLACK_SIGNING_SECRET": "x", "SLACK_BOT_TOKEN": "xoxb-1", "ROOM_PROVIDER": "daily"}
     with pytest.raises(ConfigError) as info:
         Settings.from_env(env)
-    assert "DAILY_API_KEY" in str(info.value) and "DAILY_WEBHOOK_SECRET" in str(info.value)
+    # The secret comes later, from `python -m bot daily webhook` (README, Using Daily).
+    assert "DAILY_API_KEY" in str(info.value) and "DAILY_WEBHOOK_SECRET" not in str(info.value)
 
 
 def test_log_level_defaults_to_info() -> None:

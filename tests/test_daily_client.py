@@ -7,35 +7,26 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
-from aiohttp import web
-from pytest_aiohttp import AiohttpServer
 
 from bot.daily.client import DailyClient
 from bot.daily.provider import DailyProvider
-from bot.errors import NotFoundError, ProviderAuthError, RateLimitedError
-from bot.meetings.retry import RetryPolicy
+from bot.errors import NotFoundError, ProviderAuthError
 from bot.rooms import RoomKind, RoomRequest
 from tests.plugins.daily import DailyHandle
-from tests.plugins.meetings import RecordedSleeps
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-@pytest.fixture
-def provider(daily_client: DailyClient) -> DailyProvider:
-    return DailyProvider(daily_client, name_key=b"key", clock=now)
-
-
 async def test_a_room_is_private_and_its_host_link_alone_carries_an_owner_token(
-    provider: DailyProvider, daily: DailyHandle
+    daily_provider: DailyProvider, daily: DailyHandle
 ) -> None:
     until = now() + timedelta(days=30)
     request = RoomRequest(
         "Q4", kind=RoomKind.LONG_TERM, expires_at=until, record=True, metadata="m-1"
     )
-    room = await provider.create_room(request)
+    room = await daily_provider.create_room(request)
     (made,) = daily.state.rooms.values()
     assert (made.privacy, made.enable_recording, made.eject_at_room_exp) == (
         "private",
@@ -54,70 +45,38 @@ async def test_a_room_is_private_and_its_host_link_alone_carries_an_owner_token(
 
 
 async def test_creating_again_after_an_ambiguous_failure_adopts_the_same_room(
-    provider: DailyProvider, daily: DailyHandle
+    daily_provider: DailyProvider, daily: DailyHandle
 ) -> None:
-    first = await provider.create_room(RoomRequest("Standup", metadata="meeting-7"))
-    again = await provider.create_room(RoomRequest("Standup", metadata="meeting-7"))
+    first = await daily_provider.create_room(RoomRequest("Standup", metadata="meeting-7"))
+    again = await daily_provider.create_room(RoomRequest("Standup", metadata="meeting-7"))
     assert first.id == again.id and len(daily.state.rooms) == 1
-    found = await provider.find_room("meeting-7")
+    found = await daily_provider.find_room("meeting-7")
     assert found is not None and found.id == first.id
-    assert await provider.find_room("meeting-8") is None
+    assert await daily_provider.find_room("meeting-8") is None
 
 
 async def test_a_finished_recording_has_its_download_link(
-    provider: DailyProvider, daily: DailyHandle
+    daily_provider: DailyProvider, daily: DailyHandle
 ) -> None:
-    room = await provider.create_room(RoomRequest("Rec", record=True, metadata="m-2"))
+    room = await daily_provider.create_room(RoomRequest("Rec", record=True, metadata="m-2"))
     session = await daily.control.start_session(room.id, webhook=False)
     recording_id = await daily.control.start_recording(session, webhook=False)
-    assert not (await provider.get_recording(recording_id)).ready
+    assert not (await daily_provider.get_recording(recording_id)).ready
     daily.clock.advance(minutes=9)
     await daily.control.end_session(session, webhook=False)
     await daily.control.recording_ready(recording_id, webhook=False)
-    recording = await provider.get_recording(recording_id)
+    recording = await daily_provider.get_recording(recording_id)
     assert recording.ready and recording.session_id == session
     assert recording.duration_seconds == 540
-    assert [r.id for r in await provider.session_recordings(session)] == [recording_id]
+    assert [r.id for r in await daily_provider.session_recordings(session)] == [recording_id]
 
 
 async def test_unknown_ids_and_a_wrong_key_raise_the_error_tree(
-    provider: DailyProvider, daily: DailyHandle
+    daily_provider: DailyProvider, daily: DailyHandle
 ) -> None:
     with pytest.raises(NotFoundError):
-        await provider.get_room("mb-nope")
+        await daily_provider.get_room("mb-nope")
     async with aiohttp.ClientSession() as session:
         wrong = DailyClient(session, base_url=daily.base_url, api_key="wrong")
         with pytest.raises(ProviderAuthError):
             await wrong.get_room("mb-nope")
-
-
-async def test_429_is_waited_out_as_retry_after_says(
-    aiohttp_server: AiohttpServer, recorded_sleeps: RecordedSleeps
-) -> None:
-    answers = [429, 429, 200]
-
-    async def rooms(request: web.Request) -> web.Response:
-        status = answers.pop(0)
-        if status == 429:
-            body = {"error": "rate-limit-error", "info": "slow down"}
-            return web.json_response(body, status=429, headers={"Retry-After": "2"})
-        room = {"id": "1", "name": "r", "url": "https://x.daily.co/r", "config": {}}
-        return web.json_response(room)
-
-    app = web.Application()
-    app.router.add_get("/v1/rooms/r", rooms)
-    server = await aiohttp_server(app)
-    async with aiohttp.ClientSession() as session:
-        client = DailyClient(
-            session,
-            base_url=str(server.make_url("/v1")),
-            api_key="k",
-            retry=RetryPolicy(max_attempts=3),
-            sleep=recorded_sleeps,
-        )
-        assert (await client.get_room("r")).name == "r"
-        assert recorded_sleeps.delays == [2.0, 2.0]
-        answers[:] = [429, 429, 429]
-        with pytest.raises(RateLimitedError) as caught:
-            await client.get_room("r")
-        assert caught.value.message == "slow down"

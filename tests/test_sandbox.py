@@ -10,42 +10,27 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
 from pytest_aiohttp import AiohttpServer
 
-from bot.config import ConfigError, Settings, wants_sandbox
+from bot.__main__ import main
+from bot.config import ConfigError, ProviderName, Settings, wants_sandbox
+from bot.sandbox.demo import choose_provider
 from bot.sandbox.demo.relay import Relay
-from bot.sandbox.demo.rooms import RoomControls
+from bot.sandbox.demo.rooms_meetings import MeetingsRooms
 from bot.sandbox.demo.routes import Sandbox, create_sandbox_app
 from bot.sandbox.demo.transcript import Transcript
 from bot.sandbox.demo.workspace import DESIGN, GENERAL, escape_mentions, seed_workspace
 from tests.plugins.bot import SIGNING_SECRET, RunningBot
-from tests.plugins.sandbox import running_sandbox
+from tests.plugins.sandbox import Page, running_sandbox
 
 ALICE = "U0ALICE"
-
-
-@dataclass
-class Page:
-    """The sandbox's HTTP API as the page uses it."""
-
-    url: str
-    http: aiohttp.ClientSession
-    sandbox: Sandbox
-
-    async def post(self, path: str, body: Any) -> tuple[int, dict[str, Any]]:
-        async with self.http.post(f"{self.url}/api/{path}", json=body) as response:
-            return response.status, await response.json()
-
-    async def state(self) -> dict[str, Any]:
-        async with self.http.get(f"{self.url}/api/state") as response:
-            return dict(await response.json())
 
 
 def sandbox_for(bot: RunningBot, secret: str = SIGNING_SECRET) -> Sandbox:
@@ -58,8 +43,8 @@ def sandbox_for(bot: RunningBot, secret: str = SIGNING_SECRET) -> Sandbox:
         state=state,
         transcript=transcript,
     )
-    rooms = RoomControls(bot.emulator.control, bot.emulator.state, state)
-    return Sandbox(state, bot.emulator.state, relay, rooms, transcript)
+    rooms = MeetingsRooms(bot.emulator.control, bot.emulator.state, state)
+    return Sandbox(state, relay, rooms, transcript)
 
 
 @pytest.fixture
@@ -153,27 +138,6 @@ async def test_the_shortcut_opens_the_modal_and_its_submission_posts_the_card(
     assert "Roadmap" in texts(state["messages"][DESIGN]), "the bot joined #design by itself"
 
 
-async def test_room_controls_act_through_the_emulator_and_the_card_follows(
-    page: Page, bot: RunningBot
-) -> None:
-    await page.post("command", {"user": ALICE, "channel": GENERAL, "text": "/meet Demo"})
-    card = await bot.slack.state.wait_for(
-        "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=10
-    )
-    room = (await page.state())["rooms"][0]
-    status, body = await page.post(f"rooms/{room['id']}/end", {"user": ALICE})
-    assert status == 400 and "join it first" in body["error"]
-    status, _ = await page.post(f"rooms/{room['id']}/join-host", {"user": ALICE})
-    assert status == 201 or status == 200
-    await bot.slack.state.wait_for(
-        "chat.update",
-        lambda c: c.params.get("ts") == card.response["ts"] and "Here now (1)" in str(c.params),
-        timeout=10,
-    )
-    state = await page.state()
-    assert state["rooms"][0]["session"]["participants"][0]["name"] == "Alice Example"
-
-
 async def test_bad_input_gets_a_4xx_with_the_reason(page: Page) -> None:
     status, body = await page.post(
         "command", {"user": "U0NOBODY", "channel": GENERAL, "text": "/meet"}
@@ -218,10 +182,12 @@ async def test_partial_credentials_still_stop_python_m_bot_with_the_list() -> No
     assert b"SLACK_SIGNING_SECRET" in stderr and b"VONAGE_APPLICATION_ID" in stderr
 
 
+@pytest.mark.parametrize("provider", ["meetings", "daily"])
 async def test_python_m_bot_with_an_empty_environment_serves_the_sandbox(
-    redis_url: str, redis: object
+    provider: str, redis_url: str, redis: object
 ) -> None:
-    async with running_sandbox(redis_url) as url, aiohttp.ClientSession() as http:
+    args = () if provider == "meetings" else ("--provider", provider)  # meetings by default
+    async with running_sandbox(redis_url, *args) as url, aiohttp.ClientSession() as http:
         assert url.startswith("http://127.0.0.1:") and url.endswith("/sandbox")
         async with http.get(url) as response:
             assert response.status == 200
@@ -229,7 +195,44 @@ async def test_python_m_bot_with_an_empty_environment_serves_the_sandbox(
         root = url.removesuffix("/sandbox")
         async with http.get(f"{root}/readyz") as response:
             assert response.status == 200
+        async with http.get(f"{url}/api/state") as response:
+            assert (await response.json())["provider"]["name"] == provider, "shown on the page"
         async with http.post(
             f"{url}/api/command", json={"user": ALICE, "channel": GENERAL, "text": "/meet Hi"}
         ) as response:
             assert (await response.json())["bot"]["status"] == 200
+        port = int(root.rsplit(":", 1)[1])
+        assert not _answers("127.0.0.2", port), "the sandbox bot listens on 127.0.0.1 only"
+
+
+def _answers(host: str, port: int) -> bool:
+    """Whether anything accepts a TCP connection there."""
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_another_local_address_reaches_a_server_bound_to_every_interface() -> None:
+    """What makes the 127.0.0.2 check above mean something: all of 127/8 is this machine, so a
+    server bound to every interface (as `bot.run.serve` binds by default) answers there."""
+    with socket.create_server(("0.0.0.0", 0)) as server:  # noqa: S104 - the point of the test
+        assert _answers("127.0.0.2", server.getsockname()[1])
+
+
+def test_the_provider_is_the_flag_else_room_provider_else_meetings() -> None:
+    assert choose_provider(None, {}) is ProviderName.MEETINGS
+    assert choose_provider(None, {"ROOM_PROVIDER": "daily"}) is ProviderName.DAILY
+    assert choose_provider("meetings", {"ROOM_PROVIDER": "daily"}) is ProviderName.MEETINGS
+    with pytest.raises(ConfigError, match="ROOM_PROVIDER: expected 'meetings' or 'daily'"):
+        choose_provider(None, {"ROOM_PROVIDER": "zoom"})
+
+
+def test_provider_flag_outside_the_sandbox_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--role", "web", "--provider", "daily"])
+    assert exited.value.code == 2
+    assert "ROOM_PROVIDER picks the provider" in capsys.readouterr().err

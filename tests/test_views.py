@@ -48,6 +48,8 @@ def _initial(element: dict[str, Any]) -> Any:
         "checkboxes": bool(element.get("initial_options")),
         "radio_buttons": element.get("initial_option", {}).get("value"),
         "datepicker": element.get("initial_date"),
+        "timepicker": element.get("initial_time"),
+        "static_select": element.get("initial_option", {}).get("value"),
     }[element["type"]]
 
 
@@ -62,8 +64,10 @@ def _state(element: dict[str, Any], answer: Any) -> dict[str, Any]:
         state["selected_users"] = list(answer)
     elif kind == "checkboxes":
         state["selected_options"] = element["options"][:1] if answer else []
-    elif kind == "radio_buttons":
+    elif kind in ("radio_buttons", "static_select"):
         state["selected_option"] = next(o for o in element["options"] if o["value"] == answer)
+    elif kind == "timepicker":
+        state["selected_time"] = answer
     else:
         state["selected_date"] = answer
     return state
@@ -89,6 +93,9 @@ def test_the_blank_modal_posts_in_the_current_conversation_by_default() -> None:
         "room_kind",
         "expires_on",
         "expire_after_use",
+        "repeat",
+        "repeat_time",
+        "repeat_here",
     ]
 
 

@@ -1,4 +1,4 @@
-"""`DailyClient`: the async Daily REST API client (rooms, meeting tokens, recordings).
+"""`DailyClient`: the async Daily REST API client (rooms, meeting tokens, recordings, webhooks).
 
 It shares the Meetings client's transport (`bot.meetings.transport`): one exception boundary,
 `check_response` with Daily's error bodies, and the same retry policy (`bot.meetings.retry`):
@@ -14,11 +14,18 @@ repeated create harmless by choosing the room's name itself.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiohttp
 
-from bot.daily.models import AccessLink, DailyRecording, DailyRoom, token_from_json
+from bot.daily.models import (
+    AccessLink,
+    DailyRecording,
+    DailyRoom,
+    DailyWebhook,
+    token_from_json,
+)
 from bot.daily.responses import check_daily
 from bot.errors import ProviderAuthError
 from bot.meetings.paths import segment
@@ -144,3 +151,37 @@ class DailyClient:
         return await self._http.call(
             "GET", "/recordings", params=params, parse=DailyRecording.list_from_json
         )
+
+    # Webhooks: https://docs.daily.co/reference/rest-api/webhooks (set up by `python -m bot
+    # daily webhook`; Daily first POSTs a test body to `url` and refuses unless it gets a 200).
+
+    async def list_webhooks(self) -> list[DailyWebhook]:
+        return await self._http.call("GET", "/webhooks", parse=DailyWebhook.list_from_json)
+
+    async def create_webhook(
+        self, url: str, *, event_types: Sequence[str], hmac: str | None = None
+    ) -> DailyWebhook:
+        """POST /webhooks; without `hmac` (base64) Daily provisions a secret and returns it."""
+        body = _webhook_body(url, event_types, hmac)
+        return await self._http.call("POST", "/webhooks", json=body, parse=DailyWebhook.from_json)
+
+    async def update_webhook(
+        self, uuid: str, url: str, *, event_types: Sequence[str], hmac: str | None = None
+    ) -> DailyWebhook:
+        """POST /webhooks/{uuid}: also turns a webhook Daily switched off (FAILED) back on."""
+        path = f"/webhooks/{segment('uuid', uuid)}"
+        body = _webhook_body(url, event_types, hmac)
+        return await self._http.call("POST", path, json=body, parse=DailyWebhook.from_json)
+
+
+def _webhook_body(url: str, event_types: Sequence[str], hmac: str | None) -> dict[str, object]:
+    # "exponential" retries a failed delivery with backoff instead of counting it towards the
+    # circuit breaker at once; our route answers 503 while Redis is down, and wants it again.
+    body: dict[str, object] = {
+        "url": url,
+        "retryType": "exponential",
+        "eventTypes": list(event_types),
+    }
+    if hmac is not None:
+        body["hmac"] = hmac
+    return body

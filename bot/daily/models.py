@@ -4,7 +4,8 @@ Shapes from Daily's reference (https://docs.daily.co/reference/rest-api): the ro
 (`id`, `name`, `privacy`, `url`, `created_at`, `config` holding only non-default properties
 such as `exp` and `enable_recording`), `POST /meeting-tokens` -> `{"token"}`, the recording
 object (`id`, `room_name`, `start_ts`, `status` finished|in-progress|canceled, `duration`,
-`mtgSessionId`) and `GET /recordings/{id}/access-link` -> `{"download_link", "expires"}`.
+`mtgSessionId`), `GET /recordings/{id}/access-link` -> `{"download_link", "expires"}` and the
+webhook object (`uuid`, `url`, `hmac`, `eventTypes`, `retryType`, `state`, `failedCount`).
 Times Daily sends as unix seconds become aware UTC datetimes here.
 """
 
@@ -99,3 +100,44 @@ class AccessLink:
     def from_json(cls, value: object) -> AccessLink:
         data = as_object(value, "access link")
         return cls(req_str(data, "download_link"), opt_unix(data, "expires"))
+
+
+# Daily documents `state` both as "ACTIVE" | "FAILED" and as a number (FAILED 0, ACTIVE 1,
+# STOPPED 2); either reads as the word.
+_WEBHOOK_STATES = {0: "FAILED", 1: "ACTIVE", 2: "STOPPED"}
+
+
+@dataclass(frozen=True)
+class DailyWebhook:
+    """The domain's webhook (https://docs.daily.co/reference/rest-api/webhooks)."""
+
+    uuid: str
+    url: str
+    hmac: str | None = field(default=None, repr=False)  # base64 signing secret: never log it
+    event_types: tuple[str, ...] = ()
+    retry_type: str | None = None
+    state: str | None = None
+    failed_count: int | None = None
+
+    @classmethod
+    def from_json(cls, value: object) -> DailyWebhook:
+        data = as_object(value, "webhook")
+        events = data.get("eventTypes")
+        state = data.get("state")
+        failed = opt_float(data, "failedCount")
+        return cls(
+            uuid=req_str(data, "uuid"),
+            url=req_str(data, "url"),
+            hmac=opt_str(data, "hmac"),
+            event_types=tuple(str(e) for e in events) if isinstance(events, list) else (),
+            retry_type=opt_str(data, "retryType"),
+            state=_WEBHOOK_STATES.get(state) if isinstance(state, int) else opt_str(data, "state"),
+            failed_count=None if failed is None else int(failed),
+        )
+
+    @classmethod
+    def list_from_json(cls, value: object) -> list[DailyWebhook]:
+        """`GET /webhooks` answers a bare array of webhooks."""
+        if not isinstance(value, list):
+            raise ValueError("webhooks: expected a JSON array")
+        return [cls.from_json(item) for item in value]

@@ -35,6 +35,12 @@ from bot.meetings.parse import JsonObject, as_object, opt_bool, opt_float, opt_s
 from bot.rooms import EventKind, RoomEvent
 
 MAX_SKEW_SECONDS = 300
+UPDATES_OFF_WARNING = (
+    "DAILY_WEBHOOK_SECRET is not set: rooms work, but /callbacks/daily refuses every Daily "
+    "event, so cards do not go live and recordings are not posted. To turn live updates on, "
+    "run `python -m bot daily webhook` while this bot is reachable at PUBLIC_URL, then set "
+    "the DAILY_WEBHOOK_SECRET it prints and restart."
+)
 SIGNATURE_HEADER = "X-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Webhook-Timestamp"
 

@@ -2,7 +2,8 @@
 
 The modal is the form twin of `/meet`: a submission becomes the same `MeetOptions`, checked
 against the same limits (`bot.slack.limits`), and each problem is mapped onto its block for
-`response_action: errors`.
+`response_action: errors`. With a repeat (`bot.slack.modal_repeat`) it is the twin of
+`/meet standup` instead, and becomes the same `StandupOptions`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from bot.blocks import (
 from bot.rooms import RoomKind
 from bot.slack import limits
 from bot.slack.grammar import MeetOptions, plain_text
+from bot.slack.modal_repeat import parse_repeat, repeat_blocks, wants_repeat
+from bot.slack.standup_grammar import StandupOptions
 
 START_MEETING_CALLBACK_ID = "start_meeting_modal"
 TITLE_BLOCK_ID, TITLE_ACTION_ID = "title", "title_input"
@@ -35,12 +38,28 @@ EXPIRE_AFTER_USE_BLOCK_ID, EXPIRE_AFTER_USE_ACTION_ID = (
     "expire_after_use_checkbox",
 )
 
+# What a one-off field says when it is filled in beside a repeat.
+_NOT_FOR_REPEATS = {
+    INVITEES_BLOCK_ID: "A repeating meeting's card goes to the whole channel: clear the invitees.",
+    RECORD_BLOCK_ID: "Recording is for one-off meetings: untick it to repeat.",
+    EXPIRES_BLOCK_ID: "A repeating meeting's room lasts as long as it repeats: clear the date.",
+    EXPIRE_AFTER_USE_BLOCK_ID: "A repeating meeting reuses its room: untick this.",
+}
+
 
 @dataclass(frozen=True)
 class StartFromModal:
     options: MeetOptions
     channel_id: str
     thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class StandupFromModal:
+    """A submission with a repeat: schedule it as `/meet standup` would."""
+
+    options: StandupOptions
+    channel_id: str
 
 
 def _option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
@@ -142,6 +161,11 @@ def start_meeting_modal(
             optional=True,
         ),
     ]
+    if thread is None:
+        # No Repeat under "Meet about this": a schedule posts each run as a new channel
+        # message (Schedule has no thread), so the runs would not follow the message the
+        # modal was opened on, and a series buried in one thread is one nobody sees.
+        blocks += repeat_blocks()
     return {
         "type": "modal",
         "callback_id": START_MEETING_CALLBACK_ID,
@@ -159,8 +183,9 @@ def _checkbox(action_id: str, text: str) -> Block:
 
 def parse_start_meeting_submission(
     view: Mapping[str, Any], *, now: datetime
-) -> StartFromModal | dict[str, str]:
-    """Read a submitted modal back: the meeting to start, or Slack's {block_id: message} errors."""
+) -> StartFromModal | StandupFromModal | dict[str, str]:
+    """Read a submitted modal back: the meeting to start or the standup to schedule, or
+    Slack's {block_id: message} errors."""
     values: Mapping[str, Any] = (view.get("state") or {}).get("values") or {}
 
     def field(block_id: str, action_id: str) -> Mapping[str, Any]:
@@ -183,13 +208,26 @@ def parse_start_meeting_submission(
     )
     if problem := limits.invitees_problem(len(invitees)):
         errors[INVITEES_BLOCK_ID] = problem
+    repeating = thread is None and wants_repeat(field)
+    repeat = None if thread else parse_repeat(field, errors)
     kind = (field(KIND_BLOCK_ID, KIND_ACTION_ID).get("selected_option") or {}).get("value")
     day = field(EXPIRES_BLOCK_ID, EXPIRES_ACTION_ID).get("selected_date")
     after_use = bool(
         field(EXPIRE_AFTER_USE_BLOCK_ID, EXPIRE_AFTER_USE_ACTION_ID).get("selected_options")
     )
+    record = bool(field(RECORD_BLOCK_ID, RECORD_ACTION_ID).get("selected_options"))
     expires_at = None
-    if kind == RoomKind.LONG_TERM.value:
+    if repeating:
+        # Room: Long-term is fine (a standup's room is one); the rest a schedule cannot carry.
+        given = {
+            INVITEES_BLOCK_ID: bool(invitees),
+            RECORD_BLOCK_ID: record,
+            EXPIRES_BLOCK_ID: bool(day),
+            EXPIRE_AFTER_USE_BLOCK_ID: after_use,
+        }
+        for block_id in (block_id for block_id, is_set in given.items() if is_set):
+            errors.setdefault(block_id, _NOT_FOR_REPEATS[block_id])
+    elif kind == RoomKind.LONG_TERM.value:
         try:
             expires_at = limits.end_of_day_utc(date.fromisoformat(day)) if day else None
         except ValueError:
@@ -209,10 +247,13 @@ def parse_start_meeting_submission(
             )
     if errors:
         return errors
+    if repeat is not None:
+        standup = StandupOptions(title=title, recurrence=repeat.recurrence, here=repeat.here)
+        return StandupFromModal(options=standup, channel_id=str(channel_id))
     options = MeetOptions(
         title=title,
         invitees=invitees,
-        record=bool(field(RECORD_BLOCK_ID, RECORD_ACTION_ID).get("selected_options")),
+        record=record,
         kind=RoomKind.INSTANT if expires_at is None else RoomKind.LONG_TERM,
         expires_at=expires_at,
         expire_after_use=after_use,

@@ -2,7 +2,8 @@
 
 `daily` serves `create_daily_emulator` on a free port and yields a `DailyHandle` (URLs, key,
 webhook secret, state, control client, settable clock). `daily_client` is a `DailyClient`
-on it whose retry waits are recorded instead of slept.
+on it whose retry waits are recorded instead of slept; `daily_provider` the provider over it
+(room names keyed with b"key").
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
 from pytest_aiohttp import AiohttpServer
 
 from bot.daily.client import DailyClient
+from bot.daily.provider import DailyProvider
 from bot.meetings.retry import RetryPolicy
 from bot.sandbox.daily import API_PREFIX, STATE_KEY, DailyControl, DailyState
 from bot.sandbox.daily.app import create_daily_emulator
@@ -79,3 +82,8 @@ async def daily_client(
             retry=RetryPolicy(random=lambda: 0.5),
             sleep=recorded_sleeps,
         )
+
+
+@pytest.fixture
+def daily_provider(daily_client: DailyClient) -> DailyProvider:
+    return DailyProvider(daily_client, name_key=b"key", clock=lambda: datetime.now(UTC))

@@ -188,7 +188,7 @@ async def _running(
 ) -> AsyncIterator[ProviderBot]:
     async with aiohttp.ClientSession() as http:
         components = await build(Settings.from_env(env), http=http)
-        await aiohttp_server(create_web_app(components), port=port)
+        server = await aiohttp_server(create_web_app(components), port=port)
         running = ProviderBot(
             f"http://127.0.0.1:{port}", components, slack_api, emulator, http, rooms=rooms
         )
@@ -197,4 +197,5 @@ async def _running(
             yield running
         finally:
             await running.stop_worker()
+            await server.close()  # frees the port: a test may restart the bot on it
             await close(components, own_http=False, own_redis=True)

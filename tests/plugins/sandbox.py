@@ -1,7 +1,8 @@
 """`python -m bot` with no credentials, as a person runs it after cloning: the sandbox.
 
 Not a fixture plugin: tests enter `running_sandbox(redis_url)` themselves, so only the tests
-that need the whole process pay for starting it.
+that need the whole process pay for starting it. `Page` is the sandbox's HTTP API as the page
+uses it, for tests that mount the sandbox's routes beside an in-process bot.
 """
 
 from __future__ import annotations
@@ -12,16 +13,38 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
 from aiohttp.test_utils import unused_port
+
+from bot.sandbox.demo.routes import Sandbox
 
 STARTUP_SECONDS = 30
 
 
+@dataclass
+class Page:
+    """The sandbox's HTTP API as the page uses it."""
+
+    url: str
+    http: aiohttp.ClientSession
+    sandbox: Sandbox
+
+    async def post(self, path: str, body: Any) -> tuple[int, dict[str, Any]]:
+        async with self.http.post(f"{self.url}/api/{path}", json=body) as response:
+            return response.status, await response.json()
+
+    async def state(self) -> dict[str, Any]:
+        async with self.http.get(f"{self.url}/api/state") as response:
+            return dict(await response.json())
+
+
 @contextlib.asynccontextmanager
-async def running_sandbox(redis_url: str) -> AsyncIterator[str]:
-    """Start `python -m bot` with an environment holding no credential at all and yield the
-    one line it prints (the page's URL); SIGTERM it afterwards and check it exited cleanly."""
+async def running_sandbox(redis_url: str, *args: str) -> AsyncIterator[str]:
+    """Start `python -m bot [args]` with an environment holding no credential at all and yield
+    the one line it prints (the page's URL); SIGTERM it afterwards and check it exited cleanly."""
     port = unused_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -30,7 +53,7 @@ async def running_sandbox(redis_url: str) -> AsyncIterator[str]:
         "REDIS_URL": redis_url,
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=env, stdout=asyncio.subprocess.PIPE
+        sys.executable, "-m", "bot", *args, env=env, stdout=asyncio.subprocess.PIPE
     )
     assert process.stdout is not None
     try:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pytest_aiohttp import AiohttpServer
 
+from bot.sandbox.slack.models import ApiCall
 from bot.sandbox.slack.signing import new_trigger_id
 from tests.plugins.bot import GENERAL, RunningBot
 from tests.plugins.emulator import EmulatorHandle
@@ -64,11 +65,11 @@ async def test_every_card_ends_within_the_sweep_interval(bot: RunningBot) -> Non
     last_event = loop.time()
 
     for _, ts in started:
-        await state.wait_for(
-            "chat.update",
-            lambda c, ts=ts: c.ok and c.params.get("ts") == ts and "Ended" in json.dumps(c.params),
-            timeout=4 * INTERVAL + 10,
-        )
+
+        def ended(call: ApiCall, ts: str = ts) -> bool:
+            return call.ok and call.params.get("ts") == ts and "Ended" in json.dumps(call.params)
+
+        await state.wait_for("chat.update", ended, timeout=4 * INTERVAL + 10)
     settled_in = loop.time() - last_event
     for _, ts in started:
         assert "Ended" in json.dumps(state.message(GENERAL, ts).blocks), "as people see it now"

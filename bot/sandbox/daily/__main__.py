@@ -10,14 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import contextlib
 import secrets
-import signal
-
-from aiohttp import web
 
 from bot.sandbox.daily.app import create_daily_emulator
 from bot.sandbox.daily.keys import API_PREFIX
+from bot.sandbox.serve import serve_until_stopped
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,22 +44,12 @@ async def serve(args: argparse.Namespace) -> None:
         webhook_secret=base64.b64decode(secret_b64),
         webhook_url=args.webhook_url or None,
     )
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, args.host, args.port).start()
-    port = runner.addresses[0][1]
-    host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host  # noqa: S104 - display only
-    for line in env_lines(f"http://{host}:{port}{API_PREFIX}", api_key, secret_b64):
-        print(line, flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
+    await serve_until_stopped(
+        app,
+        host=args.host,
+        port=args.port,
+        announce=lambda root: env_lines(root + API_PREFIX, api_key, secret_b64),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

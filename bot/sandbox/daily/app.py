@@ -1,6 +1,7 @@
 """Composition root of the Daily emulator: state, middlewares and every route.
 
-    /v1/...          the REST operations meetbot uses (api.py), behind a bearer-key check
+    /v1/...          the REST operations meetbot uses (api.py, webhooks_api.py), behind
+                     injected faults (bot.sandbox.faults) and a bearer-key check
     /_control/...    drives rooms like people would and fires signed webhooks (control_api.py)
     /_storage/...    the recordings' download links
 
@@ -18,11 +19,13 @@ import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from bot.sandbox import faults
 from bot.sandbox.daily.api import add_api_routes
 from bot.sandbox.daily.control_api import add_control_routes
 from bot.sandbox.daily.keys import API_PREFIX, HTTP_KEY, STATE_KEY
 from bot.sandbox.daily.state import DailyState
 from bot.sandbox.daily.views import DailyApiError
+from bot.sandbox.daily.webhooks_api import add_webhook_routes
 from bot.sandbox.meetings.clock import Clock, system_clock
 
 
@@ -54,6 +57,23 @@ def auth_middleware(api_key: str) -> Middleware:
     return check_key
 
 
+# Daily's error kinds for the statuses a fault may answer with.
+_FAULT_ERRORS = {
+    400: "invalid-request-error",
+    401: "authentication-error",
+    404: "not-found",
+    429: "rate-limit-error",
+}
+
+
+def fault_response(fault: faults.Fault) -> web.Response:
+    assert fault.status is not None
+    kind = _FAULT_ERRORS.get(fault.status, "server-error")
+    response = DailyApiError(fault.status, kind, f"injected fault {fault.id}").response()
+    response.headers.update(fault.headers())
+    return response
+
+
 async def _webhook_session(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession() as session:
         app[HTTP_KEY] = session
@@ -71,19 +91,20 @@ def create_daily_emulator(
 
     Args:
         api_key: the only bearer key accepted.
-        webhook_secret: the HMAC secret (decoded bytes) that signs webhooks.
-        webhook_url: where webhooks go; settable later with `PUT /_control/webhook`.
+        webhook_secret: the secret (decoded bytes) signing the preset webhook.
+        webhook_url: the preset webhook's URL (every event type); settable later with
+            `PUT /_control/webhook`. Webhooks made through `POST /v1/webhooks` have their own.
         clock: "now" for sessions and recordings; the system clock by default.
     """
-    state = DailyState(
-        api_key=api_key,
-        webhook_secret=webhook_secret,
-        clock=clock or system_clock,
-        webhook_url=webhook_url,
+    state = DailyState(api_key=api_key, webhook_secret=webhook_secret, clock=clock or system_clock)
+    state.set_preset_webhook(webhook_url)
+    injected = faults.fault_middleware(
+        API_PREFIX, lambda request: request.app[STATE_KEY].faults, fault_response
     )
-    app = web.Application(middlewares=[error_middleware, auth_middleware(api_key)])
+    app = web.Application(middlewares=[error_middleware, injected, auth_middleware(api_key)])
     app[STATE_KEY] = state
     app.cleanup_ctx.append(_webhook_session)
     add_api_routes(app.router, API_PREFIX)
+    add_webhook_routes(app.router, API_PREFIX)
     add_control_routes(app.router)
     return app

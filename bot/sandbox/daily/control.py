@@ -6,6 +6,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.sandbox.faults import FaultControl
+
 
 class DailyControlError(Exception):
     def __init__(self, status: int, body: Any) -> None:
@@ -14,7 +16,7 @@ class DailyControlError(Exception):
         self.body = body
 
 
-class DailyControl:
+class DailyControl(FaultControl):
     """Args: session: any aiohttp ClientSession; base_url: the emulator root (http://host:port)."""
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:

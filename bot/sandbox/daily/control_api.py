@@ -1,6 +1,7 @@
 """The control API under /_control: people use rooms, and the emulator fires Daily's webhooks.
 
-    PUT    webhook                               {"url"}: where webhooks go (one per domain)
+    PUT    webhook                               {"url"}: the preset webhook (every event,
+                                                    the emulator's own secret); null drops it
     POST   rooms/{name}/sessions                 -> meeting.started
     POST   sessions/{id}/participants            {"name", "is_host"} -> participant.joined
     DELETE sessions/{id}/participants/{pid}      -> participant.left
@@ -10,9 +11,13 @@
     POST   recordings/{id}/ready                 -> recording.ready-to-download
     POST   rooms/{name}/expire                   the room's `exp` becomes now (no webhook:
                                                     Daily sends none for an expiry)
+    GET|POST|DELETE faults                       fail, delay or drop API requests
+                                                    (bot.sandbox.faults)
     GET|DELETE deliveries                        webhooks sent so far
 
-Webhooks are signed as Daily signs them (`bot.daily.webhooks.sign`), sent once, in order, and
+Webhooks go to every active webhook of the domain subscribed to the event (the preset one, or
+those made through `POST /v1/webhooks`), each signed with its own secret as Daily signs them
+(`bot.daily.webhooks.sign`); they are sent once, in order, and
 awaited before the control call answers; `?webhook=false` loses them on purpose. The answer
 lists the deliveries it made.
 """
@@ -30,8 +35,16 @@ from aiohttp import web
 from bot.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from bot.sandbox.daily.api import json_body
 from bot.sandbox.daily.keys import CONTROL_PREFIX, HTTP_KEY, STATE_KEY
-from bot.sandbox.daily.state import DailyState, Delivery, RecordingState, SessionState, new_id
+from bot.sandbox.daily.state import (
+    DailyState,
+    Delivery,
+    RecordingState,
+    SessionState,
+    WebhookState,
+    new_id,
+)
 from bot.sandbox.daily.views import invalid, not_found
+from bot.sandbox.faults import parse_fault
 
 log = logging.getLogger(__name__)
 DELIVERY_TIMEOUT = aiohttp.ClientTimeout(total=5)
@@ -52,34 +65,46 @@ def event_body(name: str, payload: dict[str, Any]) -> dict[str, Any]:
 async def fire(
     http: aiohttp.ClientSession, state: DailyState, events: list[Event]
 ) -> list[Delivery]:
+    """Each event to every active webhook subscribed to its type, signed with that webhook's
+    secret; a webhook's failures are counted (`failedCount`), never retried."""
     made: list[Delivery] = []
     for name, payload in events:
         body = event_body(name, payload)
-        if state.webhook_url is None:
-            log.info("daily emulator: %s not sent, no webhook configured", name)
-            continue
+        hooks = [
+            hook
+            for hook in state.webhooks.values()
+            if hook.state == "ACTIVE" and name in hook.event_types
+        ]
+        if not hooks:
+            log.info("daily emulator: %s not sent, no webhook subscribed", name)
         raw = json.dumps(body).encode()
-        stamp = str(int(time.time()))  # signed with the wall clock, like the real service
-        headers = {
-            "Content-Type": "application/json",
-            TIMESTAMP_HEADER: stamp,
-            SIGNATURE_HEADER: sign(state.webhook_secret, raw, stamp),
-        }
-        status: int | None = None
-        error: str | None = None
-        try:
-            async with http.post(
-                state.webhook_url, data=raw, headers=headers, timeout=DELIVERY_TIMEOUT
-            ) as response:
-                await response.read()
-                status = response.status
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            error = type(exc).__name__
-            log.warning("daily emulator: %s delivery failed: %s", name, error)
-        delivery = Delivery(name, body, status, error)
-        state.deliveries.append(delivery)
-        made.append(delivery)
+        for hook in hooks:
+            delivery = await _deliver(http, hook, name, body, raw)
+            hook.failed_count = 0 if delivery.status == 200 else hook.failed_count + 1
+            hook.last_moment_pushed = state.now()
+            state.deliveries.append(delivery)
+            made.append(delivery)
     return made
+
+
+async def _deliver(
+    http: aiohttp.ClientSession, hook: WebhookState, name: str, body: dict[str, Any], raw: bytes
+) -> Delivery:
+    stamp = str(int(time.time()))  # signed with the wall clock, like the real service
+    headers = {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: stamp,
+        SIGNATURE_HEADER: sign(hook.secret(), raw, stamp),
+    }
+    try:
+        async with http.post(
+            hook.url, data=raw, headers=headers, timeout=DELIVERY_TIMEOUT
+        ) as response:
+            await response.read()
+            return Delivery(name, body, response.status)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("daily emulator: %s delivery failed: %s", name, type(exc).__name__)
+        return Delivery(name, body, None, type(exc).__name__)
 
 
 async def _answer(request: web.Request, events: list[Event], body: dict[str, Any]) -> web.Response:
@@ -104,7 +129,7 @@ async def set_webhook(request: web.Request) -> web.Response:
     url = (await json_body(request)).get("url")
     if url is not None and not isinstance(url, str):
         raise invalid("url must be a string")
-    request.app[STATE_KEY].webhook_url = url
+    request.app[STATE_KEY].set_preset_webhook(url)
     return web.json_response({"url": url})
 
 
@@ -228,6 +253,22 @@ async def expire_room(request: web.Request) -> web.Response:
     return web.json_response({"name": room.name, "exp": room.exp})
 
 
+async def list_faults(request: web.Request) -> web.Response:
+    faults = request.app[STATE_KEY].faults
+    return web.json_response({"faults": [fault.to_json() for fault in faults]})
+
+
+async def add_fault(request: web.Request) -> web.Response:
+    fault = parse_fault(await json_body(request), invalid)
+    request.app[STATE_KEY].faults.append(fault)
+    return web.json_response(fault.to_json(), status=201)
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    request.app[STATE_KEY].faults.clear()
+    return web.Response(status=204)
+
+
 async def list_deliveries(request: web.Request) -> web.Response:
     deliveries = request.app[STATE_KEY].deliveries
     return web.json_response({"deliveries": [d.to_json() for d in deliveries]})
@@ -248,5 +289,8 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_post(f"{p}/sessions/{{session_id}}/end", end_session)
     router.add_post(f"{p}/sessions/{{session_id}}/recordings", start_recording)
     router.add_post(f"{p}/recordings/{{recording_id}}/ready", recording_ready)
+    router.add_get(f"{p}/faults", list_faults)
+    router.add_post(f"{p}/faults", add_fault)
+    router.add_delete(f"{p}/faults", clear_faults)
     router.add_get(f"{p}/deliveries", list_deliveries)
     router.add_delete(f"{p}/deliveries", clear_deliveries)

@@ -1,14 +1,27 @@
 """The Daily emulator's in-memory state: rooms, meeting tokens, meeting sessions, recordings,
-and the webhook deliveries it made. Shapes follow Daily's REST reference (see `views.py`)."""
+the domain's webhooks, the deliveries made to them and injected faults. Shapes follow Daily's
+REST reference (see `views.py`)."""
 
 from __future__ import annotations
 
+import base64
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.sandbox.faults import Fault
 from bot.sandbox.meetings.clock import Clock
+
+# What Daily sends webhooks for that meetbot follows (bot.daily.webhooks.KINDS).
+EVENT_TYPES = (
+    "meeting.started",
+    "meeting.ended",
+    "participant.joined",
+    "participant.left",
+    "recording.started",
+    "recording.ready-to-download",
+)
 
 
 @dataclass
@@ -43,6 +56,26 @@ class RecordingState:
     duration: int | None = None
 
 
+@dataclass
+class WebhookState:
+    """One webhook of the domain (https://docs.daily.co/reference/rest-api/webhooks)."""
+
+    uuid: str
+    url: str
+    hmac: str  # base64, as Daily hands it out; the decoded bytes key the signatures
+    event_types: list[str]
+    created_at: datetime
+    updated_at: datetime
+    retry_type: str = "circuit-breaker"
+    basic_auth: str | None = None
+    state: str = "ACTIVE"  # this emulator never turns a webhook off (Daily: FAILED after 3)
+    failed_count: int = 0
+    last_moment_pushed: datetime | None = None
+
+    def secret(self) -> bytes:
+        return base64.b64decode(self.hmac)
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One webhook POST; `status` is None if the target never answered."""
@@ -59,17 +92,37 @@ class Delivery:
 @dataclass
 class DailyState:
     api_key: str
-    webhook_secret: bytes  # decoded; Daily hands it out base64-encoded
+    webhook_secret: bytes  # the preset webhook's secret (decoded), see `set_preset_webhook`
     clock: Clock
-    webhook_url: str | None = None
     rooms: dict[str, RoomState] = field(default_factory=dict)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
     sessions: dict[str, SessionState] = field(default_factory=dict)
     recordings: dict[str, RecordingState] = field(default_factory=dict)
     deliveries: list[Delivery] = field(default_factory=list)
+    webhooks: dict[str, WebhookState] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    preset_uuid: str | None = None
 
     def now(self) -> datetime:
         return self.clock()
+
+    def set_preset_webhook(self, url: str | None) -> None:
+        """The webhook tests and demos set up without the REST API (`PUT /_control/webhook`):
+        every event type, signed with `webhook_secret`; None removes it."""
+        self.webhooks.pop(self.preset_uuid or "", None)
+        self.preset_uuid = None
+        if url is None:
+            return
+        hook = WebhookState(
+            uuid=new_id(),
+            url=url,
+            hmac=base64.b64encode(self.webhook_secret).decode(),
+            event_types=list(EVENT_TYPES),
+            created_at=self.now(),
+            updated_at=self.now(),
+        )
+        self.webhooks[hook.uuid] = hook
+        self.preset_uuid = hook.uuid
 
     def live_session(self, room: str) -> SessionState | None:
         return next(

@@ -1,78 +1,76 @@
-"""The room controls under each emulated room: what people in the video room would do.
+"""The room panel of the sandbox page: what people in the video room would do, for whichever
+provider's emulator runs (`rooms_meetings.MeetingsRooms`, `rooms_daily.DailyRooms`).
 
-Each acts through the emulator's control API (`EmulatorControl`), so the emulator fires its
-real callbacks at the bot's /callbacks/meetings/{token} and the card changes the way it would
-in production. Nothing here talks to the bot directly.
+Every control acts through the emulator's own control API, so the emulator calls the bot back
+on its real route (/callbacks/meetings/{token} or /callbacks/daily) and the card changes the
+way it would in production. Nothing here talks to the bot directly.
+
+Each room is shown as one JSON object, the same for both providers:
+
+    {"id", "title", "detail", "available", "expires_at", "can_record",
+     "session": {"id", "started_at", "participants": [{"id", "name", "is_host"}]} | null,
+     "sessions": <count>, "recordings": [{"id", "status": started|stopped|uploaded, "live"}]}
 """
 
 from __future__ import annotations
 
-from bot.sandbox.demo.relay import SandboxInputError
-from bot.sandbox.meetings import EmulatorControl, EmulatorState
-from bot.sandbox.meetings.state import Room, Session
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
 from bot.sandbox.slack.models import JSON
-from bot.sandbox.slack.state import FakeSlackState
 
 ACTIONS = ("join", "join-host", "leave", "record", "end", "recording-ready", "expire")
+# The bot's title of the meeting a room was made for (None while it has not stored it yet).
+TitleLookup = Callable[[str], Awaitable[str | None]]
 
 
-class RoomControls:
-    def __init__(
-        self, control: EmulatorControl, emulator: EmulatorState, slack: FakeSlackState
-    ) -> None:
-        self._control = control
-        self._emulator = emulator
-        self._slack = slack
+@dataclass(frozen=True)
+class Provider:
+    """Which emulator runs, as the page names it."""
+
+    name: str  # meetings | daily: ROOM_PROVIDER
+    label: str
+    note: str
+
+    def to_json(self) -> JSON:
+        return {"name": self.name, "label": self.label, "note": self.note}
+
+
+class RoomActionError(Exception):
+    """The emulator refused a control (wrong state, unknown id): a 4xx for the page."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status if 400 <= status < 500 else 409
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Someone opened a meeting link: the room, and whether the link made them its host."""
+
+    room_id: str
+    host: bool
+
+
+class EmulatedRooms(Protocol):
+    provider: Provider
+
+    async def refresh(self) -> None:
+        """Learn what `rooms()` needs beyond the emulator's state (called before each snapshot)."""
+        ...
+
+    def rooms(self) -> list[JSON]:
+        """Every room, newest first, in the shape of this module's docstring."""
+        ...
+
+    def room_of_link(self, url: str) -> Joined | None:
+        """The room a guest or host link opens; None for any other URL."""
+        ...
 
     async def act(self, room_id: str, action: str, *, name: str, participant: str = "") -> JSON:
-        """Do `action` (one of ACTIONS) in the room; `name` is who joins."""
-        room = self._emulator.rooms.get(room_id)
-        if room is None:
-            raise SandboxInputError(f"unknown room {room_id!r}")
-        if action not in ACTIONS:
-            raise SandboxInputError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
-        try:
-            return await self._act(room, action, name, participant)
-        finally:
-            self._slack.touch()  # the room panel changed, whatever the card does next
+        """Do `action` (one of ACTIONS) in the room; `name` is who joins.
 
-    async def _act(self, room: Room, action: str, name: str, participant: str) -> JSON:
-        control = self._control
-        if action in ("join", "join-host"):
-            session_id = room.live_session_id or await control.start_session(room.id)
-            joined = await control.join(session_id, name, is_host=action == "join-host")
-            return {"session_id": session_id, "participant_id": joined}
-        if action == "expire":
-            await control.expire_room(room.id)
-            return {"room_id": room.id}
-        if action == "recording-ready":
-            return {"recording_ids": await self._finish_recordings(room)}
-        session = self._live_session(room)
-        if action == "leave":
-            await control.leave(session.id, participant)
-        elif action == "record":
-            return {"recording_id": await control.start_recording(session.id)}
-        else:  # "end"
-            await control.end_session(session.id)
-        return {"session_id": session.id}
-
-    def _live_session(self, room: Room) -> Session:
-        session = self._emulator.sessions.get(room.live_session_id or "")
-        if session is None:
-            raise SandboxInputError("nobody is in this room: join it first")
-        return session
-
-    async def _finish_recordings(self, room: Room) -> list[str]:
-        """Stop what still runs, then upload: `recording:uploaded` carries the download link."""
-        pending = [
-            r
-            for r in self._emulator.recordings.values()
-            if r.room_id == room.id and r.status != "uploaded"
-        ]
-        if not pending:
-            raise SandboxInputError("no recording to finish: press Record while people are in")
-        for recording in pending:
-            if recording.status == "started":
-                await self._control.stop_recording(recording.id)
-            await self._control.upload_recording(recording.id)
-        return [recording.id for recording in pending]
+        Raises SandboxInputError (unknown room or action, nothing to do) or RoomActionError.
+        """
+        ...

@@ -12,6 +12,7 @@ error handling never touches the bot's routes):
     POST /sandbox/api/actions              {user, action, where}: a signed block_actions
     POST /sandbox/api/home                 {user}: a signed app_home_opened event
     POST /sandbox/api/rooms/{id}/{action}  {user[, participant]}: the emulator's control API
+    POST /sandbox/api/links                {user, url}: a link clicked; a meeting link joins
 
 Bad input answers 4xx JSON `{"error": ...}`; what the bot answered is passed back as `bot`.
 """
@@ -29,10 +30,9 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.sandbox.demo.relay import BotReply, Relay, SandboxInputError
-from bot.sandbox.demo.rooms import RoomControls
+from bot.sandbox.demo.rooms import EmulatedRooms, RoomActionError
 from bot.sandbox.demo.snapshot import snapshot
 from bot.sandbox.demo.transcript import Transcript
-from bot.sandbox.meetings import EmulatorControlError, EmulatorState
 from bot.sandbox.slack.models import JSON
 from bot.sandbox.slack.state import FakeSlackState
 
@@ -42,18 +42,19 @@ KEEPALIVE_SECONDS = 15.0  # an SSE comment this often keeps proxies from closing
 
 @dataclass
 class Sandbox:
-    """The page's collaborators: the fakes' state, the relay to the bot, the room controls."""
+    """The page's collaborators: the fake Slack's state, the relay to the bot, the emulated
+    rooms of whichever provider runs."""
 
     slack: FakeSlackState
-    emulator: EmulatorState
     relay: Relay
-    rooms: RoomControls
+    rooms: EmulatedRooms
     transcript: Transcript
     closing: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def snapshot(self) -> JSON:
+    async def snapshot(self) -> JSON:
         self.transcript.stamp_responses(self.slack)
-        return snapshot(self.slack, self.emulator, self.transcript)
+        await self.rooms.refresh()
+        return snapshot(self.slack, self.rooms.provider, self.rooms.rooms(), self.transcript)
 
 
 SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
@@ -65,10 +66,8 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
     except SandboxInputError as exc:
         return web.json_response({"error": str(exc)}, status=400)
-    except EmulatorControlError as exc:
-        message = exc.body.get("message") if isinstance(exc.body, dict) else None
-        status = exc.status if 400 <= exc.status < 500 else 409
-        return web.json_response({"error": message or str(exc)}, status=status)
+    except RoomActionError as exc:
+        return web.json_response({"error": str(exc)}, status=exc.status)
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -97,7 +96,7 @@ async def index(_: web.Request) -> web.FileResponse:
 
 
 async def state(request: web.Request) -> web.Response:
-    return web.json_response(request.app[SANDBOX_KEY].snapshot())
+    return web.json_response(await request.app[SANDBOX_KEY].snapshot())
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -112,7 +111,7 @@ async def events(request: web.Request) -> web.StreamResponse:
         while not sandbox.closing.is_set():
             if sandbox.slack.version != shown:
                 shown = sandbox.slack.version
-                data = json.dumps(sandbox.snapshot(), separators=(",", ":"))
+                data = json.dumps(await sandbox.snapshot(), separators=(",", ":"))
                 await response.write(f"event: snapshot\ndata: {data}\n\n".encode())
             else:
                 await response.write(b": still here\n\n")
@@ -197,6 +196,20 @@ async def room_action(request: web.Request) -> web.Response:
     return web.json_response(result)
 
 
+async def open_link(request: web.Request) -> web.Response:
+    """A link clicked on the page: a room's guest or host link joins the person to that room,
+    as clicking through to the video page would; anything else answers `{"room": null}`."""
+    body = await _body(request)
+    sandbox = request.app[SANDBOX_KEY]
+    user = sandbox.relay.user(_text(body, "user"))
+    joined = sandbox.rooms.room_of_link(_text(body, "url"))
+    if joined is None:
+        return web.json_response({"room": None})
+    action = "join-host" if joined.host else "join"
+    await sandbox.rooms.act(joined.room_id, action, name=user.real_name or user.name)
+    return web.json_response({"room": joined.room_id, "host": joined.host})
+
+
 def create_sandbox_app(sandbox: Sandbox) -> web.Application:
     app = web.Application(middlewares=[_errors])
     app[SANDBOX_KEY] = sandbox
@@ -218,6 +231,7 @@ def create_sandbox_app(sandbox: Sandbox) -> web.Application:
     app.router.add_post("/api/actions", action)
     app.router.add_post("/api/home", home)
     app.router.add_post("/api/rooms/{room_id}/{action}", room_action)
+    app.router.add_post("/api/links", open_link)
     return app
 
 

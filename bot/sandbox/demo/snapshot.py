@@ -1,5 +1,5 @@
 """Everything the sandbox page shows, as one JSON document: a pure function of the fake Slack's
-state, the emulator's rooms and the sandbox's transcript.
+state, the emulated rooms (`rooms.EmulatedRooms.rooms()`) and the sandbox's transcript.
 
 The page renders it whole on every change (a few kilobytes), so there is no client-side
 bookkeeping to drift: channels with threads, each person's private replies, DMs from the
@@ -9,23 +9,25 @@ bot, App Home tabs, open modals, and the emulated rooms with their controls' sta
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
+from bot.sandbox.demo.rooms import Provider
 from bot.sandbox.demo.transcript import Transcript
-from bot.sandbox.meetings.state import EmulatorState, Room
 from bot.sandbox.slack.models import JSON, Message
 from bot.sandbox.slack.state import FakeSlackState
 
 _OPENS_MODAL = ("views.open", "views.push")
 
 
-def snapshot(slack: FakeSlackState, emulator: EmulatorState, transcript: Transcript) -> JSON:
+def snapshot(
+    slack: FakeSlackState, provider: Provider, rooms: list[JSON], transcript: Transcript
+) -> JSON:
     bot = slack.workspace.bot_user_id
     people = [u for u in slack.users.values() if not u.is_bot and not u.deleted]
     channels = [c for c in slack.channels.values() if not c.is_im]
     return {
         "version": slack.version,
         "team": slack.workspace.team_name,
+        "provider": provider.to_json(),
         "bot": {"id": bot, "name": slack.workspace.bot_user_name},
         "users": [
             {"id": u.id, "name": u.name, "real_name": u.real_name or u.name, "tz": u.tz}
@@ -44,7 +46,7 @@ def snapshot(slack: FakeSlackState, emulator: EmulatorState, transcript: Transcr
         "home": {user: _view(view) for user, view in slack.home_tabs.items()},
         "modals": _modals(slack, transcript),
         "calls": slack.call_objects,
-        "rooms": [_room(emulator, room) for room in reversed(emulator.rooms_in_order())],
+        "rooms": rooms,
     }
 
 
@@ -112,35 +114,3 @@ def _modals(slack: FakeSlackState, transcript: Transcript) -> dict[str, JSON]:
         current: JSON = slack.views.get(view_id) or call.response["view"]
         open_[user] = {**_view(current), "errors": transcript.view_errors.get(view_id, {})}
     return open_
-
-
-def _room(emulator: EmulatorState, room: Room) -> JSON:
-    now = emulator.now()
-    session = emulator.sessions.get(room.live_session_id or "")
-    recordings = [r for r in emulator.recordings.values() if r.room_id == room.id]
-    live: dict[str, Any] | None = None
-    if session is not None:
-        live = {
-            "id": session.id,
-            "started_at": session.started_at.isoformat(),
-            "participants": [
-                {"id": p.id, "name": p.name, "is_host": p.is_host}
-                for p in session.participants.values()
-                if p.left_at is None
-            ],
-        }
-    sessions = [s for s in emulator.sessions.values() if s.room_id == room.id]
-    return {
-        "id": room.id,
-        "title": room.display_name,
-        "type": room.type,
-        "meeting_code": room.meeting_code,
-        "available": room.is_available(now),
-        "expires_at": room.expires_at.isoformat(),
-        "session": live,
-        "sessions": len(sessions),
-        "recordings": [
-            {"id": r.id, "status": r.status, "live": r.session_id == room.live_session_id}
-            for r in recordings
-        ],
-    }

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
-import signal
 import tempfile
 import uuid
 from pathlib import Path
 
-from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.sandbox.meetings.app import create_emulator_app
 from bot.sandbox.meetings.keys import API_PREFIX
+from bot.sandbox.serve import serve_until_stopped
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -74,23 +72,12 @@ async def serve(args: argparse.Namespace) -> None:
     )
     application_id = args.application_id or str(uuid.uuid4())
     app = create_emulator_app(application_id=application_id, public_key_pem=public_pem.decode())
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, args.host, args.port)
-    await site.start()
-    port = runner.addresses[0][1]
-    host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host  # noqa: S104 - display only
-    for line in env_lines(f"http://{host}:{port}{API_PREFIX}", application_id, key_path):
-        print(line, flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
+    await serve_until_stopped(
+        app,
+        host=args.host,
+        port=args.port,
+        announce=lambda root: env_lines(root + API_PREFIX, application_id, key_path),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,10 +8,11 @@ expiry), to inject faults into the API, and to read the callbacks the emulator d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import EllipsisType
 from typing import Any, Literal
 
 import aiohttp
+
+from bot.sandbox.faults import FaultControl
 
 Callback = bool | Literal["twice"]
 
@@ -36,7 +37,7 @@ class Delivery:
     error: str | None
 
 
-class EmulatorControl:
+class EmulatorControl(FaultControl):
     """Args: session: any aiohttp ClientSession; base_url: the emulator root (http://host:port)."""
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
@@ -103,31 +104,6 @@ class EmulatorControl:
         """Announce room:expired for rooms whose time ran out (after moving the clock)."""
         body = await self.call("POST", "/expire-due", callback=callback)
         return [str(room_id) for room_id in body["room_ids"]]
-
-    async def set_fault(
-        self,
-        *,
-        method: str = "*",
-        path: str = "*",
-        status: int | None = None,
-        retry_after: int | None = None,
-        delay_ms: int = 0,
-        drop: bool = False,
-        times: int | EllipsisType | None = ...,
-    ) -> int:
-        """Add a fault (see bot.sandbox.meetings.faults); `times=...` keeps the server default."""
-        fault: dict[str, Any] = {"method": method, "path": path, "delay_ms": delay_ms, "drop": drop}
-        if status is not None:
-            fault["status"] = status
-        if retry_after is not None:
-            fault["retry_after"] = retry_after
-        if times is not ...:
-            fault["times"] = times
-        body = await self.call("POST", "/faults", json=fault)
-        return int(body["id"])
-
-    async def clear_faults(self) -> None:
-        await self.call("DELETE", "/faults")
 
     async def deliveries(self) -> list[Delivery]:
         body = await self.call("GET", "/callbacks")

@@ -6,7 +6,6 @@
 (function () {
   const B = window.SandboxBlocks;
   const $ = (id) => document.getElementById(id);
-  const MEETING_LINK = /^https:\/\/meetings\.vonage\.com\/(?:[^/?]+\/)?(?:(\d{9})$|\?room_token=(\d{9})&participant_token=)/;
   const ui = { me: null, pane: { kind: "channel", id: "C0GENERAL" }, snap: null, modalKey: null };
 
   // -- talking to the sandbox server ---------------------------------------------------------
@@ -48,23 +47,20 @@
     };
   }
 
-  function roomForLink(url) {
-    const match = MEETING_LINK.exec(url || "");
-    if (!match) return null;
-    const code = match[1] || match[2];
-    const room = ui.snap.rooms.find((r) => r.meeting_code === code);
-    return room ? { room, host: Boolean(match[2]) } : null;
-  }
-
   // A meeting link opens the emulated room: the selected person joins it (as host with the
-  // host link), exactly as if they had clicked through to the video page.
-  async function openMeetingLink(url, event) {
-    const found = roomForLink(url);
-    if (!found) return false;
+  // host link), exactly as if they had clicked through to the video page. Which links those
+  // are is the provider's business, so the server decides; any other link opens in a tab.
+  async function openLink(url, event) {
+    if (!/^https?:/.test(url || "")) return;
     event.preventDefault();
-    const done = await api(`rooms/${found.room.id}/${found.host ? "join-host" : "join"}`, {});
-    if (done) toast(`You joined “${found.room.title}” ${found.host ? "as host" : "as a guest"}`);
-    return true;
+    const done = await api("links", { url });
+    if (!done) return;
+    if (!done.room) {
+      window.open(url, "_blank", "noopener");
+      return;
+    }
+    const room = ui.snap.rooms.find((r) => r.id === done.room);
+    toast(`You joined “${room ? room.title : done.room}” ${done.host ? "as host" : "as a guest"}`);
   }
 
   async function pressed(element, block, event, where) {
@@ -75,7 +71,7 @@
       };
       api("actions", { action, where });  // Slack sends block_actions for link buttons too
     }
-    if (element.url) await openMeetingLink(element.url, event);
+    if (element.url) await openLink(element.url, event);
   }
 
   function authorName(message) {
@@ -144,6 +140,8 @@
   function renderSidebar() {
     const snap = ui.snap;
     $("team").textContent = `${snap.team} · sandbox`;
+    $("provider").textContent = snap.provider.label;
+    $("provider-note").textContent = snap.provider.note;
     const me = $("me");
     if (me.options.length !== snap.users.length) {
       me.innerHTML = snap.users.map((u) => `<option value="${B.esc(u.id)}">${B.esc(u.real_name)}</option>`).join("");
@@ -204,11 +202,12 @@
       const live = room.session;
       const people = live ? live.participants : [];
       const status = !room.available ? "Expired" : live ? `Live · ${people.length} in the room` : "Open · nobody in it";
+      const canRecord = room.can_record && live;
       const recordingRuns = room.recordings.some((r) => r.live && r.status === "started");
       const unfinished = room.recordings.some((r) => r.status !== "uploaded");
       return `<div class="room" data-room-id="${B.esc(room.id)}">` +
         `<div class="room-title">${B.esc(room.title)}</div>` +
-        `<div class="room-status">${B.esc(status)} · ${room.type === "instant" ? "instant" : "long-term"}` +
+        `<div class="room-status">${B.esc(status)} · ${B.esc(room.detail)}` +
         `${recordingRuns ? " · 🔴 recording" : ""}</div>` +
         (people.length ? `<ul class="people">${people.map((p) =>
           `<li>${B.esc(p.name)}${p.is_host ? " (host)" : ""} <button type="button" class="leave" title="Leave" ` +
@@ -216,7 +215,7 @@
         `<div class="controls">` +
         roomButton("Join as guest", "join", room.available) +
         roomButton("Join as host", "join-host", room.available) +
-        roomButton("Record", "record", live && !recordingRuns) +
+        roomButton("Record", "record", canRecord && !recordingRuns) +
         roomButton("End session", "end", Boolean(live)) +
         roomButton("Recording ready", "recording-ready", unfinished) +
         roomButton("Expire room", "expire", room.available) +
@@ -381,7 +380,7 @@
   // Links in text (not buttons) that lead to a meeting open the emulated room too.
   $("messages").addEventListener("click", (event) => {
     const link = event.target.closest("a[href]");
-    if (link && !link.classList.contains("btn")) openMeetingLink(link.href, event);
+    if (link && !link.classList.contains("btn")) openLink(link.href, event);
   });
 
   const events = new EventSource("/sandbox/api/events");
