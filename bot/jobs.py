@@ -23,7 +23,7 @@ from saq.types import PartialTimersDict
 from bot.errors import Unavailable
 from bot.logs import protect_saq_logs
 from bot.queue import SWEEP_EVERY
-from bot.requests import StartMeeting, Workspace
+from bot.requests import CreateStandup, StartMeeting, Workspace
 from bot.store import RedisDown, Store
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,12 @@ class Jobs:
     async def start_meeting(self, req: StartMeeting) -> bool:
         """Queue a meeting start; False if one with this key is already queued or running."""
         return await self._enqueue("start_meeting", f"meet:{req.key}", request=req.to_dict())
+
+    async def create_standup(self, req: CreateStandup) -> bool:
+        """Queue a schedule's creation (from `/meet standup` or the modal's Repeat section)."""
+        return await self._enqueue(
+            "create_standup", f"standup-create:{req.key}", request=req.to_dict()
+        )
 
     async def refresh_home(self, ws: Workspace, user_id: str, *, opened: bool = False) -> None:
         """Re-publish a user's App Home: always when they open it, otherwise only if they have

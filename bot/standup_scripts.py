@@ -10,7 +10,9 @@ from __future__ import annotations
 # belongs to a dead scheduler (or waits for its retry): the next claim takes it over with a
 # new token and the same occurrence, and the occurrence's recorded steps make the run resume.
 
-# KEYS: due zset, claimed hash. ARGV: now, limit, lease end, schedule key prefix, token.
+# KEYS: due zset, claimed hash. ARGV: now, limit, lease end, schedule key prefix, token, fired
+# key prefix, fired key TTL. Each occurrence taken is also marked fired by this claim (its
+# fired key, see MARK_FIRED), so beginning it costs no round trip of its own.
 # Returns {{id, occurrence, attempt, record JSON or false, ...}, earliest score left or false}.
 CLAIM = """
 local due = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
@@ -26,6 +28,7 @@ for i = 1, #due, 2 do
   attempt = attempt + 1
   redis.call('hset', KEYS[2], id, occurrence .. ' ' .. ARGV[5] .. ' ' .. attempt)
   redis.call('zadd', KEYS[1], ARGV[3], id)
+  redis.call('set', ARGV[6] .. id .. ':' .. occurrence, ARGV[5], 'EX', ARGV[7])
   out[#out + 1] = id
   out[#out + 1] = occurrence
   out[#out + 1] = attempt

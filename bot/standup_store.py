@@ -6,8 +6,8 @@ token in the claimed hash; `settle` renews those leases, puts failed ones off to
 or advances finished ones to their next occurrence, again a batch per round trip and only for
 the claim that still holds them. A scheduler that dies leaves leases that run out, and the
 next claim takes the same occurrences over; `mark_fired` lets only the current claim begin an
-occurrence, and the occurrence's recorded steps (bot.service) make a take-over resume the
-run rather than repeat it.
+occurrence (the claim marks it so at once), and the occurrence's recorded steps (bot.service)
+make a take-over resume the run rather than repeat it.
 """
 
 from __future__ import annotations
@@ -97,6 +97,8 @@ class StandupStore:
         self._claim = redis.register_script(CLAIM)
         self._settle = redis.register_script(SETTLE)
         self._mark_fired = redis.register_script(MARK_FIRED)
+        # The fired key's prefix, for the claim script to build `standup_fired(id, due)`.
+        self._fired = (self.keys.standup_fired("", 0).removesuffix(":0"), STANDUP_FIRED_TTL)
 
     async def get(self, schedule_id: str) -> Schedule | None:
         raw = await self.redis.get(self.keys.schedule(schedule_id))
@@ -201,7 +203,7 @@ class StandupStore:
         at = now.timestamp()
         raw, first = await self._claim(
             keys=[self.keys.standups_due(), self.keys.standups_claimed()],
-            args=[at, limit, at + lease, self.keys.schedule(""), token],
+            args=[at, limit, at + lease, self.keys.schedule(""), token, *self._fired],
         )
         claimed = [
             Claimed(

@@ -98,9 +98,7 @@ async def _enqueue(
             here=result.options.here,
             response_url=_response_url(body),
         )
-        await deps.jobs.enqueue(
-            "create_standup", f"standup-create:{standup.key}", request=standup.to_dict()
-        )
+        await deps.jobs.create_standup(standup)
         return
     options = result.options
     request = StartMeeting(

@@ -77,7 +77,5 @@ async def _answer(
         here=parsed.here,
         response_url=command.get("response_url"),
     )
-    await deps.jobs.enqueue(
-        "create_standup", f"standup-create:{request.key}", request=request.to_dict()
-    )
+    await deps.jobs.create_standup(request)
     return standup_blocks.scheduling_ack(request.title, request.description)

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 TokenSource = Callable[[Workspace], Awaitable[str]]
 
 MARKER_EVENT = "meetbot_post"
+# conversations.history pages looked through for a post a crashed job may have made (200 each).
+FIND_POSTED_MAX_PAGES = 50
 # Posting where the bot is not a member: public channels say not_in_channel, private ones
 # it cannot see say channel_not_found (https://api.slack.com/methods/chat.postMessage#errors).
 _NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found"}
@@ -124,20 +126,28 @@ class SlackWeb:
         thread_ts: str | None = None,
     ) -> str | None:
         conversation = await self._conversation(ws, channel)
-        common = {
+        common: dict[str, Any] = {
             "channel": conversation,
             "oldest": f"{since:.6f}",
             "include_all_metadata": True,
             "limit": 200,
         }
         if thread_ts:
-            data = await self._call(ws, "conversations.replies", ts=thread_ts, **common)
-        else:
-            data = await self._call(ws, "conversations.history", **common)
-        for msg in data.get("messages", []):
-            payload = (msg.get("metadata") or {}).get("event_payload") or {}
-            if payload.get("marker") == marker:
-                return str(msg["ts"])
+            common["ts"] = thread_ts
+        method = "conversations.replies" if thread_ts else "conversations.history"
+        # Every page: a busy channel gets more than one page of messages between a crash and
+        # the retry, and history is newest first, so ours is on the last (bench/faults.py).
+        for _ in range(FIND_POSTED_MAX_PAGES):
+            data = await self._call(ws, method, **common)
+            for msg in data.get("messages", []):
+                payload = (msg.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("marker") == marker:
+                    return str(msg["ts"])
+            cursor = (data.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+            common["cursor"] = cursor
+        log.warning("gave up looking for a post after %d pages", FIND_POSTED_MAX_PAGES)
         return None
 
     async def update(self, ws: Workspace, channel: str, ts: str, message: Message) -> None:

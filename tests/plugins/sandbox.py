@@ -30,7 +30,7 @@ class Page:
 
     url: str
     http: aiohttp.ClientSession
-    sandbox: Sandbox
+    sandbox: Sandbox | None = None  # None when the page talks to a `python -m bot` process
 
     async def post(self, path: str, body: Any) -> tuple[int, dict[str, Any]]:
         async with self.http.post(f"{self.url}/api/{path}", json=body) as response:

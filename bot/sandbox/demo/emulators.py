@@ -10,10 +10,12 @@ leave cards whose rooms the other provider has never heard of.
 from __future__ import annotations
 
 import base64
+import contextlib
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import aiohttp
 from aiohttp import web
@@ -23,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from bot.app import Components
 from bot.config import ConfigError, ProviderName
 from bot.sandbox import daily, meetings
-from bot.sandbox.demo.rooms import EmulatedRooms, TitleLookup
+from bot.sandbox.demo.rooms import EmulatedRooms
 from bot.sandbox.demo.rooms_daily import DailyRooms
 from bot.sandbox.demo.rooms_meetings import MeetingsRooms
 from bot.sandbox.slack.state import FakeSlackState
@@ -103,7 +105,7 @@ async def start_daily(
     def connect(components: Components) -> None:
         # Daily posts one domain's webhooks to one URL, set once in its dashboard.
         state.set_preset_webhook(f"{components.settings.public_url}/callbacks/daily")
-        rooms.titles = title_lookup(components.store)
+        rooms.bot = StoreRecords(components.store, components.clock)
 
     env = {
         "ROOM_PROVIDER": ProviderName.DAILY.value,
@@ -124,16 +126,23 @@ STARTERS: Mapping[ProviderName, Starter] = {
 }
 
 
-def title_lookup(store: Store) -> TitleLookup:
-    """The title of the meeting the bot made a room for, from the bot's own records; None
-    while Redis is down (the page keeps showing the room's name, and asks again later)."""
+class StoreRecords:
+    """`rooms.BotRecords` from the bot's store. Redis being down costs the page a title (it
+    shows the room's name and asks again later), never an error."""
 
-    async def title(room_id: str) -> str | None:
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def title(self, room_id: str) -> str | None:
         try:
-            meeting_id = await store.meeting_id_for_room(room_id)
-            meeting = await store.get_meeting(meeting_id) if meeting_id else None
+            meeting_id = await self._store.meeting_id_for_room(room_id)
+            meeting = await self._store.get_meeting(meeting_id) if meeting_id else None
         except RedisDown:
             return None
         return meeting.title if meeting else None
 
-    return title
+    async def check_soon(self, room_id: str) -> None:
+        with contextlib.suppress(*RedisDown):
+            if meeting_id := await self._store.meeting_id_for_room(room_id):
+                await self._store.watch(meeting_id, self._clock())

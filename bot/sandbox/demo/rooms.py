@@ -14,15 +14,24 @@ Each room is shown as one JSON object, the same for both providers:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.sandbox.slack.models import JSON
 
 ACTIONS = ("join", "join-host", "leave", "record", "end", "recording-ready", "expire")
-# The bot's title of the meeting a room was made for (None while it has not stored it yet).
-TitleLookup = Callable[[str], Awaitable[str | None]]
+
+
+class BotRecords(Protocol):
+    """What a panel may ask of the bot's own records (the sandbox runs in the bot's process)."""
+
+    async def title(self, room_id: str) -> str | None:
+        """The title of the meeting the room was made for; None while unknown."""
+        ...
+
+    async def check_soon(self, room_id: str) -> None:
+        """Have the bot's reconcile sweep look at the room's meeting at its next tick."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 webhooks to the bot's /callbacks/daily, as Daily does.
 
 Daily knows a room by its name (`mb-...`), not by the meeting's title, so the panel asks the
-bot's store for the title (`titles`). Daily sends no webhook when a room expires: after
-"Expire room" the card changes at the bot's next reconcile sweep, as it would in production.
+bot's records for the title (`bot`). Daily sends no webhook when a room expires, and a Daily
+room never expires before the `exp` the bot gave it: the bot's reconcile sweep looks at an
+unused room rarely (every 15 minutes, and at that `exp`). So after "Expire room" the panel
+asks the bot to look at that room at its next sweep; the card then changes as it would when
+the sweep finds any room gone.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.sandbox.daily import DailyControl, DailyControlError, DailyState
 from bot.sandbox.daily.state import RoomState, SessionState
 from bot.sandbox.demo.relay import SandboxInputError
-from bot.sandbox.demo.rooms import ACTIONS, Joined, Provider, RoomActionError, TitleLookup
+from bot.sandbox.demo.rooms import ACTIONS, BotRecords, Joined, Provider, RoomActionError
 from bot.sandbox.slack.models import JSON
 from bot.sandbox.slack.state import FakeSlackState
 
@@ -23,7 +26,7 @@ DAILY = Provider(
     "daily",
     "Daily (emulated)",
     "Daily works today; here its REST API and signed webhooks are emulated. Daily sends no "
-    "webhook when a room expires: the card follows at the bot's next check.",
+    "webhook when a room expires: the card follows at the bot's next reconcile sweep.",
 )
 
 
@@ -37,14 +40,14 @@ class DailyRooms:
         self._daily = daily
         self._slack = slack
         self._root = root_url.rstrip("/")
-        self.titles: TitleLookup | None = None
+        self.bot: BotRecords | None = None  # set once the bot runs
         self._known: dict[str, str] = {}  # room name -> meeting title
 
     async def refresh(self) -> None:
-        if self.titles is None:
+        if self.bot is None:
             return
         for name in self._daily.rooms.keys() - self._known.keys():
-            if title := await self.titles(name):
+            if title := await self.bot.title(name):
                 self._known[name] = title
 
     def rooms(self) -> list[JSON]:
@@ -92,6 +95,8 @@ class DailyRooms:
             return {"session_id": session_id, "participant_id": joined}
         if action == "expire":
             await control.expire_room(room.name)
+            if self.bot is not None:
+                await self.bot.check_soon(room.name)
             return {"room_id": room.name}
         if action == "recording-ready":
             return {"recording_ids": await self._finish_recordings(room)}

@@ -2,11 +2,14 @@
 
 Shapes: docs.slack.dev/reference/methods/{conversations.history, conversations.replies}.
 History is newest first and holds top-level messages only; replies start with the parent and
-go oldest first. Message metadata is returned only with `include_all_metadata`. Pagination
-is not modelled: everything past `limit` is cut, with `has_more: true`.
+go oldest first. Message metadata is returned only with `include_all_metadata`. Pages hold
+`limit` messages (default 100); `response_metadata.next_cursor` (opaque, as Slack's) asks for
+the next one and is empty on the last.
 """
 
 from __future__ import annotations
+
+import base64
 
 from bot.sandbox.slack.api_base import ApiRequest, Handler, MethodError, find_channel
 from bot.sandbox.slack.models import JSON, Channel, Message
@@ -23,26 +26,36 @@ def _readable(request: ApiRequest) -> Channel:
 
 def _in_window(request: ApiRequest, messages: list[Message]) -> list[Message]:
     oldest = float(request.optional("oldest") or 0)
-    latest = float(request.optional("latest") or request.state.clock())
+    # Slack's default is "now"; here that is the newest message even when a burst of posts
+    # has stepped the fake's ts a little past its clock.
+    latest = float(request.optional("latest") or "inf")
     if request.flag("inclusive"):
         return [m for m in messages if oldest <= float(m.ts) <= latest]
     return [m for m in messages if oldest < float(m.ts) < latest]
 
 
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode()).decode().removeprefix("next:"))
+    except ValueError:
+        raise MethodError("invalid_cursor") from None
+
+
 def _page(request: ApiRequest, messages: list[Message]) -> JSON:
     limit = int(request.optional("limit") or 100)
+    start = _offset(request.optional("cursor"))
     with_metadata = request.flag("include_all_metadata")
     shown = []
-    for message in messages[:limit]:
+    for message in messages[start : start + limit]:
         body = message.to_api()
         if not with_metadata:
             body.pop("metadata", None)
         shown.append(body)
-    return {
-        "messages": shown,
-        "has_more": len(messages) > limit,
-        "response_metadata": {"next_cursor": ""},
-    }
+    more = len(messages) > start + limit
+    cursor = base64.urlsafe_b64encode(f"next:{start + limit}".encode()).decode() if more else ""
+    return {"messages": shown, "has_more": more, "response_metadata": {"next_cursor": cursor}}
 
 
 def history(request: ApiRequest) -> JSON:
