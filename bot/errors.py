@@ -3,6 +3,7 @@
     MeetbotError
     ├── UsageError               bad input from a user; carries the message and usage line
     ├── Unavailable              our own store (Redis) cannot be reached
+    ├── RetryLater               not possible yet (an event ahead of its cause): the job retries
     ├── SlackError               a Slack Web API call failed (`error` is Slack's code)
     │   ├── NotInChannel             the bot is not a member of the conversation
     │   └── SlackUnavailable         Slack answered 5xx: maybe done, retried
@@ -43,6 +44,11 @@ class UsageError(MeetbotError):
 
 class Unavailable(MeetbotError):
     """Redis (state and queue) cannot be reached; nothing was started."""
+
+
+class RetryLater(MeetbotError):
+    """Expected and temporary (a download link not ready, a join before its session's start):
+    the job raises it to be retried with backoff, and the log says so without a traceback."""
 
 
 class SlackError(MeetbotError):

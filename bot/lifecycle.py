@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
+from bot.errors import RetryLater
 from bot.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
 from bot.rooms import EventKind, RoomEvent
 
@@ -55,7 +56,7 @@ def session_participants(meeting: Meeting) -> tuple[Participant, ...]:
     )
 
 
-class SessionNotKnownYet(Exception):
+class SessionNotKnownYet(RetryLater):
     """A join or leave naming no session arrived before its session's start (retry later)."""
 
 

@@ -23,7 +23,7 @@ import aiohttp
 
 from bot import blocks
 from bot.calls import CallSync
-from bot.errors import SlackError
+from bot.errors import RetryLater, SlackError
 from bot.jobs import Jobs
 from bot.lifecycle import apply_event, bind_session
 from bot.meeting import Meeting, RecordingInfo
@@ -40,7 +40,7 @@ CARD_PENDING_FOR = timedelta(minutes=10)  # how long to wait for a card still be
 PROBE_TIMEOUT = aiohttp.ClientTimeout(total=5)
 
 
-class TryLater(Exception):
+class TryLater(RetryLater):
     """Not possible yet (no download link, another worker announcing): retried with backoff."""
 
 

@@ -11,11 +11,23 @@ import logging
 
 from saq import Job
 
+from bot.errors import RetryLater
+
 
 class AbridgeJobs(logging.Filter):
+    """Jobs without their kwargs; and a job that asked to be retried (`RetryLater`) is an INFO
+    line naming the reason rather than an ERROR with a traceback an operator would chase."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and any(isinstance(a, Job) for a in record.args):
             record.args = tuple(a.info(False) if isinstance(a, Job) else a for a in record.args)
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, RetryLater):
+            if not logging.getLogger().isEnabledFor(logging.INFO):
+                return False
+            record.msg = f"{record.msg}: will retry ({exc})"
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
         return True
 
 

@@ -90,7 +90,8 @@ class MeetingService:
                 # One unreachable invitee must not fail the meeting for everyone else.
                 log.warning("invite DM to %s failed: %s", user_id, exc.error)
                 await steps.record(f"invite:{user_id}", f"failed:{exc.error}")
-        await self.store.mark_active(meeting.id, self.clock() + self.recheck_after)
+        # `watch`, not `mark_active`: a callback handled meanwhile may have asked for sooner.
+        await self.store.watch(meeting.id, self.clock() + self.recheck_after)
         await self.followups.refresh_home(req.workspace, req.user_id)
         return meeting
 

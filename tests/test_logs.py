@@ -7,6 +7,7 @@ import logging
 import pytest
 from saq import Job
 
+from bot.lifecycle import SessionNotKnownYet
 from bot.logs import protect_saq_logs
 
 
@@ -18,3 +19,19 @@ def test_a_failed_job_is_logged_without_its_arguments(caplog: pytest.LogCaptureF
         logging.getLogger("saq").error("Error processing job %s", job)
     assert "start_meeting" in caplog.text
     assert secret not in caplog.text
+
+
+def test_a_job_waiting_for_its_cause_is_an_info_line_without_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    protect_saq_logs()
+    job = Job(function="room_event", key="event:m1:join")
+    try:
+        raise SessionNotKnownYet("session:participant:joined before its session started")
+    except SessionNotKnownYet:
+        with caplog.at_level(logging.INFO):
+            logging.getLogger("saq").exception("Error processing job %s", job)
+    [record] = caplog.records
+    assert record.levelname == "INFO"
+    assert "will retry (session:participant:joined before its session started)" in caplog.text
+    assert "Traceback" not in caplog.text
