@@ -323,11 +323,15 @@ async def scenario_upstream(rig: Rig, args: argparse.Namespace) -> dict[str, Any
             await asyncio.sleep(0.5)
 
     seconds = args.commands / args.rate
+    # One request that hangs past the client's 30 s timeout: the emulator then makes the room
+    # anyway, as a slow server would (the most ambiguous failure there is).
+    await rig.meetings_fault(method="POST", path="/rooms", delay_ms=args.hang_ms, times=1)
+    injected["mhang"] += 1
     chaotic = asyncio.create_task(chaos(time.time() + seconds))
     acks = await load(rig, "Upstream", args.commands, args.rate)
     await chaotic
     accepted = {a.title for a in acks if a.status == 200 and not a.unavailable}
-    await settle(rig, accepted, patience=90)
+    await settle(rig, accepted, patience=90 + args.hang_ms / 1000)
     cards, dms, rooms, notices = await rig.counts()
     return {**tally(acks, cards, dms, rooms), "injected": dict(injected), "notices": len(notices)}
 
@@ -397,6 +401,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--kills", type=int, default=6, help="kills: how many SIGKILLs (6)")
     parser.add_argument("--outage", type=float, default=3.0, help="redis: seconds down (3)")
     parser.add_argument("--delay-ms", type=int, default=200, help="POST /rooms delay (200)")
+    parser.add_argument("--hang-ms", type=int, default=31_000,
+                        help="upstream: one POST /rooms answered this late (31000)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--logs", default=None, help="keep process logs in this directory")
     parser.add_argument("--json", default=None, help="also write the raw result here")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from bot.meetings.events import parse_callback
@@ -68,7 +68,7 @@ async def post(bot: RunningBot, url: str, body: bytes) -> int:
         return resp.status
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(data=st.data())
 async def test_mangled_events_are_refused_or_applied_never_a_crash(
     errors: pytest.LogCaptureFixture, bot: RunningBot, callback_url: str, data: st.DataObject
@@ -77,6 +77,7 @@ async def test_mangled_events_are_refused_or_applied_never_a_crash(
     template = fill(data.draw(st.sampled_from(TEMPLATES)), room.id)
     payload = data.draw(mutated(template) | ANY_JSON)
     status = await post(bot, callback_url, json.dumps(payload).encode())
+    event(f"HTTP {status}")
     assert status in ANSWERS, (status, payload)
     if status == 204:
         assert isinstance(payload, dict)
@@ -92,11 +93,12 @@ async def test_mangled_events_are_refused_or_applied_never_a_crash(
     assert not crashes, [r.getMessage() for r in crashes]
 
 
-@fuzz_settings(40)
+@fuzz_settings(60)
 @given(body=RAW_BODIES, token=st.text(max_size=40) | st.just(""))
 async def test_any_bytes_to_any_token_are_a_4xx(
     bot_no_worker: RunningBot, body: bytes, token: str
 ) -> None:
     url = f"{bot_no_worker.url}/callbacks/meetings/{token.replace('/', '_').replace('?', '_')}"
     status = await post(bot_no_worker, url, body)
+    event(f"HTTP {status}")
     assert status in ANSWERS or (status == 405 and not token), status

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from bot.sandbox.slack.signing import signed_headers
@@ -51,6 +51,7 @@ async def post(bot: RunningBot, body: bytes) -> SlackReply:
 
 
 def check(reply: SlackReply, errors: pytest.LogCaptureFixture) -> None:
+    event(f"HTTP {reply.status}")  # the answers' spread, in --hypothesis-show-statistics
     assert reply.status < 500, reply
     assert 200 <= reply.status < 300 or 400 <= reply.status < 500, reply
     # A crash is Bolt failing a listener or middleware, or aiohttp an unhandled error. (An
@@ -61,7 +62,7 @@ def check(reply: SlackReply, errors: pytest.LogCaptureFixture) -> None:
     assert not crashes, [r.getMessage() for r in crashes]
 
 
-@fuzz_settings(60)
+@fuzz_settings(150)
 @given(body=slash_commands())
 async def test_slash_commands(
     errors: pytest.LogCaptureFixture, bot_no_worker: RunningBot, body: bytes
@@ -73,7 +74,7 @@ async def test_slash_commands(
         assert reply.text.strip(), "an ephemeral answer says something"
 
 
-@fuzz_settings(40)
+@fuzz_settings(200)
 @given(kind=st.sampled_from(sorted(INTERACTIVE)), data=st.data())
 async def test_interactive_payloads(
     errors: pytest.LogCaptureFixture, bot_no_worker: RunningBot, kind: str, data: st.DataObject
@@ -84,7 +85,7 @@ async def test_interactive_payloads(
         assert reply.body.get("response_action") in ("errors", "clear", "update", "push")
 
 
-@fuzz_settings(40)
+@fuzz_settings(100)
 @given(body=event_bodies())
 async def test_event_callbacks(
     errors: pytest.LogCaptureFixture, bot_no_worker: RunningBot, body: bytes
@@ -92,7 +93,7 @@ async def test_event_callbacks(
     check(await post(bot_no_worker, body), errors)
 
 
-@fuzz_settings(20)
+@fuzz_settings(40)
 @given(body=url_verification_bodies())
 async def test_url_verification(
     errors: pytest.LogCaptureFixture, bot_no_worker: RunningBot, body: bytes
@@ -104,7 +105,7 @@ async def test_url_verification(
         assert reply.body is not None and reply.body.get("challenge") == sent["challenge"]
 
 
-@fuzz_settings(30)
+@fuzz_settings(60)
 @given(body=RAW_BODIES)
 async def test_arbitrary_bytes(
     errors: pytest.LogCaptureFixture, bot_no_worker: RunningBot, body: bytes

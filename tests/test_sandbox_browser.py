@@ -153,5 +153,17 @@ async def test_the_shortcut_modal_and_app_home_in_the_browser(
             await page.click("#open-home")
             await expect(page.locator("#messages")).to_contain_text("Roadmap")
             await expect(page.locator("#messages a[href*='participant_token']")).to_have_count(1)
+
+            # The same modal schedules a standup: Repeat and At, read back as Slack would.
+            await page.click("[data-channel='C0GENERAL']")
+            await page.click("#global-shortcut")
+            await modal.get_by_label("Title").fill("Team standup")
+            await modal.get_by_label(re.compile(r"^Repeat\b")).select_option("every weekday")
+            await modal.get_by_label(re.compile(r"^At\b")).fill("09:30")
+            await modal.get_by_role("button", name="Start").click()
+            await expect(page.locator("#modal-backdrop")).to_be_hidden()
+            await expect(page.locator("#messages")).to_contain_text(
+                "scheduled Team standup here, every weekday at 09:30"
+            )
         finally:
             await browser.close()

@@ -252,9 +252,13 @@
       }
       case "datepicker":
         return `<input type="date" id="${id}" value="${B.esc(el.initial_date || "")}">`;
-      case "static_select":
-        return `<select id="${id}"><option value=""></option>` + (el.options || []).map((o) =>
-          `<option value="${B.esc(o.value)}">${B.text(o.text, {})}</option>`).join("") + "</select>";
+      case "timepicker":
+        return `<input type="time" id="${id}" value="${B.esc(el.initial_time || "")}">`;
+      case "static_select": {
+        const initial = (el.initial_option || {}).value;
+        return `<select id="${id}">${initial === undefined ? '<option value=""></option>' : ""}` + (el.options || []).map((o) =>
+          `<option value="${B.esc(o.value)}" ${o.value === initial ? "selected" : ""}>${B.text(o.text, {})}</option>`).join("") + "</select>";
+      }
       default:
         return `<span class="unsupported">[${B.esc(el.type)}]</span>`;
     }
@@ -273,6 +277,7 @@
       case "checkboxes": return { type: el.type, selected_options: checked() };
       case "radio_buttons": return { type: el.type, selected_option: checked()[0] || null };
       case "datepicker": return { type: el.type, selected_date: node.value || null };
+      case "timepicker": return { type: el.type, selected_time: node.value || null };
       case "static_select": return { type: el.type, selected_option: option(node.value) };
       default: return { type: el.type };
     }
