@@ -47,6 +47,16 @@ def _zone(tz: str | None) -> str:
         return "UTC"
 
 
+def needs_renewal(room: Room, links_until: datetime | None, now: datetime) -> bool:
+    """Renew when the room or the saved links (valid until the room's expiry when they were
+    made) have less than RENEW_WITHIN left: a renewal that failed after moving the room's
+    expiry, before its new links were saved, is then made again rather than skipped."""
+    if room.expires_at is None:
+        return True
+    until = room.expires_at if links_until is None else min(room.expires_at, links_until)
+    return until - now < RENEW_WITHIN
+
+
 class StandupService:
     def __init__(self, *, meetings: MeetingService, store: StandupStore, clock: Clock) -> None:
         self.meetings = meetings
@@ -157,17 +167,20 @@ class StandupService:
         )
 
     async def _renew(self, schedule: Schedule) -> Schedule:
-        """The schedule with a room good for RENEW_WITHIN more, or with none (one is created)."""
+        """The schedule with a room good for RENEW_WITHIN more, or with none (one is created).
+
+        A renewed room's links replace the saved ones: Daily's carry tokens that expire with
+        the room's old expiry (`RoomProvider.extend_room`)."""
         if schedule.room_id is None:
             return schedule
         now = self.clock()
         room: Room | None
+        extended = False
         try:
             room = await self.provider.get_room(schedule.room_id)
-            if room.is_available and (
-                room.expires_at is None or room.expires_at - now < RENEW_WITHIN
-            ):
+            if room.is_available and needs_renewal(room, schedule.room_expires_at, now):
                 room = await self.provider.extend_room(schedule.room_id, now + ROOM_LIFETIME)
+                extended = True
         except NotFoundError:
             room = None
         changed: dict[str, Any]
@@ -179,6 +192,9 @@ class StandupService:
             changed |= {"room_expires_at": None, "callback_token": None}
         else:
             changed = {"room_expires_at": room.expires_at}
+            if extended:
+                changed |= {"guest_url": room.guest_url, "host_url": room.host_url}
+                changed |= {"meeting_code": room.meeting_code}
         return await self.store.update(schedule.id, lambda s: s.replace(**changed)) or schedule
 
     async def _adopt(self, schedule_id: str, meeting: Meeting) -> None:

@@ -9,12 +9,13 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from bot.sandbox.slack.signing import signed_headers
+from bot.sandbox.slack.signing import interactive_body, signed_headers, slash_command_body
 from tests.fuzzing import (
     INTERACTIVE,
     RAW_BODIES,
@@ -129,3 +130,30 @@ async def test_found_by_fuzzing_an_unparseable_body_is_400_even_unsigned(
     for body in (b"payload=", b"payload=5", b'{"event": null, "type": "event_callback"}', b"\xff"):
         async with bot_no_worker.http.post(f"{bot_no_worker.url}/slack/events", data=body) as resp:
             assert resp.status == 400, body
+
+
+@pytest.mark.parametrize(
+    ("kind", "drop"),
+    [
+        ("slash", "trigger_id"),
+        ("block_actions", "action_id"),
+        ("view_submission", "id"),
+        ("message_action", "ts"),
+    ],
+)
+async def test_found_by_fuzzing_a_signed_payload_missing_what_slack_always_sends_is_400(
+    bot_no_worker: RunningBot, kind: str, drop: str
+) -> None:
+    if kind == "slash":
+        fields = dict(parse_qsl(slash_command_body(text="x").decode()))
+        del fields[drop]
+        body = urlencode(fields).encode()
+    else:
+        payload = INTERACTIVE[kind]()
+        inner = {"block_actions": lambda p: p["actions"][0], "view_submission": lambda p: p["view"],
+                 "message_action": lambda p: p["message"]}[kind](payload)  # fmt: skip
+        del inner[drop]
+        body = interactive_body(payload)
+    reply = await post(bot_no_worker, body)
+    assert reply.status == 400 and reply.body is not None
+    assert drop in reply.body["error"] or "without" in reply.body["error"]

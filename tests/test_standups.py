@@ -1,28 +1,24 @@
-"""Standups end to end: `/meet standup` schedules, the worker posts a card at each run, exactly once.
+"""Standups end to end: `/meet standup` schedules, late runs, listing, cancelling, mistakes.
 
 The bot and the Meetings emulator share one steerable clock (`bot_clock`), so "09:30 comes"
-is a clock move; the scheduler loop in the worker notices it on its next look.
+is a clock move; the scheduler loop in the worker notices it on its next look. What a run does
+with its room (card, links, renewal, recreation, racing workers, recordings) runs on both
+providers in tests/test_standup_rooms.py, with the helpers below.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import build, close
-from bot.run import WorkerRole
 from bot.sandbox.meetings import MutableClock
 from bot.sandbox.slack.models import ApiCall
 from bot.standup_scheduler import StandupScheduler
 from bot.standup_tasks import StandupFirer
-from tests.plugins.bot import CREATOR, GENERAL, RunningBot
-
-WEEKDAYS_0930 = {f"{day} 09:30" for day in ("Mon", "Tue", "Wed", "Thu", "Fri")}
+from tests.plugins.bot import GENERAL, RunningBot
 
 
 @pytest.fixture
@@ -78,103 +74,6 @@ async def next_card(bot: RunningBot, after: int) -> ApiCall:
 
 def last_seq(bot: RunningBot) -> int:
     return bot.slack.state.calls[-1].seq if bot.slack.state.calls else 0
-
-
-async def test_a_standup_posts_a_card_at_each_run_in_one_reused_room(
-    bot: RunningBot, bot_clock: MutableClock
-) -> None:
-    schedule_id = await schedule(bot, "standup Team sync every weekday 09:30 --here")
-    announced = await bot.slack.state.wait_for(
-        "chat.postMessage", lambda c: c.ok and "scheduled *Team sync*" in c.params["text"]
-    )
-    assert "Europe/Berlin" in announced.params["text"], "the creator's Slack time zone"
-    assert not bot.emulator.state.rooms, "nothing runs before 09:30"
-
-    due = await next_run(bot, schedule_id)
-    mark = last_seq(bot)
-    bot_clock.set(due)
-    card = await next_card(bot, mark)
-    (room,) = bot.emulator.state.rooms.values()
-    assert room.type == "long_term"
-    assert card.params["text"].startswith("<!here>"), "@here because --here was given"
-    assert f"/{room.meeting_code}" in json.dumps(card.params)
-    assert room.participant_token not in json.dumps(card.params)
-    dm = await bot.slack.state.wait_for(
-        "chat.postMessage",
-        lambda c: c.ok and c.seq > card.seq and room.participant_token in json.dumps(c.params),
-        timeout=10,
-    )
-    assert dm.params["channel"] == bot.slack.state.dm_channel(CREATOR).id
-    assert due.astimezone(ZoneInfo("Europe/Berlin")).strftime("%a %H:%M") in WEEKDAYS_0930
-
-    # The next weekday at 09:30 Berlin: a fresh card, the same room, and callbacks for that
-    # room now reach the new card.
-    following = await next_run(bot, schedule_id)
-    assert following.astimezone(ZoneInfo("Europe/Berlin")).strftime("%a %H:%M") in WEEKDAYS_0930
-    mark = last_seq(bot)
-    bot_clock.set(following)
-    second = await next_card(bot, mark)
-    assert second.response["ts"] != card.response["ts"]
-    assert list(bot.emulator.state.rooms) == [room.id]
-    saved = await bot.components.standups.store.get(schedule_id)
-    assert saved is not None and saved.room_id == room.id
-    newest = bot.components.standups.occurrence_request(saved, int(following.timestamp()))
-    assert await bot.components.store.meeting_id_for_room(room.id) == newest.meeting_id
-
-
-async def test_the_room_is_renewed_before_it_expires_and_recreated_when_gone(
-    bot: RunningBot, bot_clock: MutableClock
-) -> None:
-    schedule_id = await schedule(bot, "standup daily 09:30")
-    mark = last_seq(bot)
-    bot_clock.set(await next_run(bot, schedule_id))
-    await next_card(bot, mark)
-    (room,) = bot.emulator.state.rooms.values()
-
-    due = await next_run(bot, schedule_id)
-    room.expires_at = due + timedelta(days=5)  # about to expire at the next run
-    mark = last_seq(bot)
-    bot_clock.set(due)
-    await next_card(bot, mark)
-    assert room.expires_at >= due + timedelta(days=80), "PATCHed to a new expiry"
-    assert list(bot.emulator.state.rooms) == [room.id]
-
-    del bot.emulator.state.rooms[room.id]  # gone: the API answers 404
-    mark = last_seq(bot)
-    bot_clock.set(await next_run(bot, schedule_id))
-    card = await next_card(bot, mark)
-    (new_room,) = bot.emulator.state.rooms.values()
-    assert new_room.id != room.id
-    assert f"/{new_room.meeting_code}" in json.dumps(card.params)
-
-
-async def test_two_workers_racing_post_one_card(bot: RunningBot, bot_clock: MutableClock) -> None:
-    schedule_id = await schedule(bot, "standup daily 09:30")
-    other = await build(
-        bot.components.settings,
-        http=bot.http,
-        provider=bot.components.provider,
-        clock=bot_clock,
-    )
-    second_worker = WorkerRole(other, shutdown_grace=0)
-    second_worker.start()
-    try:
-        due = await next_run(bot, schedule_id)
-        mark = last_seq(bot)
-        bot_clock.set(due)
-        await next_card(bot, mark)
-        await settled(bot, schedule_id)
-        # Anyone firing the same occurrence again without holding its claim meets the
-        # occurrence's fired key and posts nothing.
-        standups = bot.components.standups
-        fired = await standups.fire(schedule_id, int(due.timestamp()), owner="dup", late_seconds=0)
-        assert fired == "duplicate"
-    finally:
-        await second_worker.stop()
-        await close(other, own_http=False, own_redis=True)
-    assert len(cards(bot)) == 1
-    assert len(bot.emulator.state.rooms) == 1
-    assert await next_run(bot, schedule_id) > due, "on to the next day"
 
 
 async def test_a_run_up_to_15_minutes_late_is_posted_and_marked_late_older_ones_are_skipped(

@@ -14,9 +14,10 @@ with the API key, so it is unguessable yet the same on every attempt: a create r
 an ambiguous failure meets Daily's "already exists" and adopts the room instead of making a
 second one, and `find_room(metadata)` is one GET.
 
-`get_room` and `extend_room` answer the bare room URL as both links (minting two tokens on
-every reconcile sweep would triple its API calls); only `create_room` and `find_room`, whose
-links are shown to people, mint tokens.
+Tokens expire with the room, so links are minted where they are handed out: `create_room`,
+`find_room` and `extend_room` (a renewed standup room gets links valid to its new expiry; a
+renewal is rare, two extra calls each time are cheap). `get_room` answers the bare room URL as
+both links: minting two tokens on every reconcile sweep would triple its API calls.
 """
 
 from __future__ import annotations
@@ -103,8 +104,10 @@ class DailyProvider:
         return to_room(room, now=self._clock(), guest_url=room.url, host_url=room.url)
 
     async def extend_room(self, room_id: str, expires_at: datetime) -> Room:
+        """The room with a new `exp` and fresh links: the old links' tokens still expire at the
+        old `exp`. Three API calls; only a standup's renewal (every ~45 days) makes them."""
         room = await self.client.set_room_exp(room_id, expires_at)
-        return to_room(room, now=self._clock(), guest_url=room.url, host_url=room.url)
+        return await self._with_links(room)
 
     async def get_recording(self, recording_id: str) -> Recording:
         return await self._recording(await self.client.get_recording(recording_id))

@@ -37,37 +37,7 @@ def problem(body: Mapping[str, Any]) -> str | None:
             return f"a malformed {key}"
     kind = body.get("type")
     if isinstance(kind, str) and kind in _INTERACTIONS:
-        if not _is_text(_id_of(body.get("user"))):
-            return f"{kind} without a user id"
-        team = body.get("team")
-        if team is not None and not isinstance(team, Mapping):
-            return f"{kind} with a malformed team"
-        view = body.get("view")
-        if kind == "view_submission":
-            if not (
-                isinstance(view, Mapping)
-                and all(_is_text(view.get(k)) for k in ("id", "type", "callback_id"))
-            ):
-                return "view_submission without a view id, type and callback_id"
-            urls = body.get("response_urls", [])
-            if not (isinstance(urls, list) and all(isinstance(u, Mapping) for u in urls)):
-                return "view_submission with malformed response_urls"
-            if (why := _state_problem(view)) is not None:
-                return why
-        actions = body.get("actions")
-        if kind == "block_actions" and not (
-            isinstance(actions, list)
-            and actions
-            and all(isinstance(a, Mapping) and _is_text(a.get("action_id")) for a in actions)
-        ):
-            return "block_actions without action ids"
-        if kind != "view_submission" and not _is_text(body.get("trigger_id")):
-            return f"{kind} without a trigger_id"
-        if kind in ("shortcut", "message_action") and not _is_text(body.get("callback_id")):
-            return f"{kind} without a callback_id"
-        if kind == "message_action":
-            return _message_action_problem(body)
-        return None
+        return _interaction_problem(kind, body)
     if kind == "event_callback":
         event = body.get("event")
         if not isinstance(event, Mapping) or not isinstance(event.get("type"), str):
@@ -76,6 +46,43 @@ def problem(body: Mapping[str, Any]) -> str | None:
         if missing:
             return f"{event['type']} event without {', '.join(missing)}"
     return None
+
+
+def _interaction_problem(kind: str, body: Mapping[str, Any]) -> str | None:
+    if not _is_text(_id_of(body.get("user"))):
+        return f"{kind} without a user id"
+    team = body.get("team")
+    if team is not None and not isinstance(team, Mapping):
+        return f"{kind} with a malformed team"
+    if kind == "view_submission":
+        return _submission_problem(body)
+    if not _is_text(body.get("trigger_id")):
+        return f"{kind} without a trigger_id"
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not (
+            isinstance(actions, list)
+            and actions
+            and all(isinstance(a, Mapping) and _is_text(a.get("action_id")) for a in actions)
+        ):
+            return "block_actions without action ids"
+        return None
+    if not _is_text(body.get("callback_id")):
+        return f"{kind} without a callback_id"
+    return _message_action_problem(body) if kind == "message_action" else None
+
+
+def _submission_problem(body: Mapping[str, Any]) -> str | None:
+    view = body.get("view")
+    if not (
+        isinstance(view, Mapping)
+        and all(_is_text(view.get(k)) for k in ("id", "type", "callback_id"))
+    ):
+        return "view_submission without a view id, type and callback_id"
+    urls = body.get("response_urls", [])
+    if not (isinstance(urls, list) and all(isinstance(u, Mapping) for u in urls)):
+        return "view_submission with malformed response_urls"
+    return _state_problem(view)
 
 
 def _message_action_problem(body: Mapping[str, Any]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +25,7 @@ from bot.meetings.retry import RetryPolicy
 from bot.sandbox.daily import API_PREFIX, STATE_KEY, DailyControl, DailyState
 from bot.sandbox.daily.app import create_daily_emulator
 from bot.sandbox.meetings import MutableClock
+from bot.sandbox.meetings.clock import system_clock
 from tests.plugins.meetings import RecordedSleeps
 
 
@@ -44,12 +45,20 @@ class DailyHandle:
 
 
 @asynccontextmanager
-async def running_daily(aiohttp_server: AiohttpServer) -> AsyncIterator[DailyHandle]:
+async def running_daily(
+    aiohttp_server: AiohttpServer,
+    *,
+    clock: MutableClock | None = None,
+    signing_clock: Callable[[], datetime] = system_clock,
+) -> AsyncIterator[DailyHandle]:
     """A Daily emulator on a free port (also used by `provider_bot`, which cannot ask for the
-    `daily` fixture from inside its own async setup)."""
-    clock = MutableClock()
+    `daily` fixture from inside its own async setup, and passes the Meetings emulator's clock
+    and the bot's, which checks webhook stamps)."""
+    clock = clock or MutableClock()
     api_key, secret = secrets.token_hex(16), secrets.token_bytes(32)
-    app = create_daily_emulator(api_key=api_key, webhook_secret=secret, clock=clock)
+    app = create_daily_emulator(
+        api_key=api_key, webhook_secret=secret, clock=clock, signing_clock=signing_clock
+    )
     server = await aiohttp_server(app, port=0)
     root = str(server.make_url("")).rstrip("/")
     async with aiohttp.ClientSession() as session:

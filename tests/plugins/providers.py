@@ -3,30 +3,36 @@ emulator and once on the Daily emulator (issue 9: the end-to-end scenarios hold 
 
 Opt-in by fixture name, so tests written for `bot` (Meetings) keep working unchanged. A test
 drives rooms through `provider_bot.rooms`, which speaks each emulator's control API, and reads
-the one room it made through `rooms.only_room()`.
+the one room it made through `rooms.only_room()`. Both emulators read one settable clock
+(`emulator_clock`), and the bot reads `bot_clock`, so a module overriding `bot_clock` with
+`emulator_clock` steers the bot and either provider together (tests/test_standup_rooms.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import unused_port
 from pytest_aiohttp import AiohttpServer
 
-from bot.app import build, close, create_web_app
+from bot.app import build, close, create_web_app, utc_now
 from bot.config import Settings
+from bot.providers import build_provider
+from bot.sandbox.meetings import MutableClock
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
 from tests.plugins.daily import DailyHandle, running_daily
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack
 
 PROVIDERS = ["meetings", "daily"]
+Admits = Literal["host", "guest"] | None
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,21 @@ class RoomsUnderTest(Protocol):
         ...
 
     def advance(self, *, minutes: float) -> None: ...
+
+    def room_ids(self) -> list[str]: ...
+    def room_expiry(self, room_id: str) -> datetime | None: ...
+    def admits(self, link: str, at: datetime | None = None) -> Admits:
+        """Whom the link lets into its room at `at` (default now): what opening it would do."""
+        ...
+
+    def remove_room(self, room_id: str) -> None:
+        """The room is gone: the provider answers 404 for it from now on."""
+        ...
+
+    def allow_recording(self, room_id: str) -> None:
+        """Let people record in the room (Meetings rooms always may; Daily's need
+        `enable_recording`, which an admin could set in Daily's dashboard)."""
+        ...
 
 
 class _ControlRooms:
@@ -103,6 +124,31 @@ class MeetingsRooms(_ControlRooms):
     async def recording_ready(self, recording_id: str) -> str:
         return await self.meetings.control.upload_recording(recording_id)
 
+    def room_ids(self) -> list[str]:
+        return list(self.meetings.state.rooms)
+
+    def room_expiry(self, room_id: str) -> datetime | None:
+        return self.meetings.state.rooms[room_id].expires_at
+
+    def admits(self, link: str, at: datetime | None = None) -> Admits:
+        """`.../{code}` lets guests in, `.../?room_token={code}&participant_token=...` the
+        host, while the room is available (the links themselves never expire)."""
+        parts = urlsplit(link)
+        query = parse_qs(parts.query)
+        code = (query.get("room_token") or [parts.path.rsplit("/", 1)[-1]])[0]
+        when = at or self.handle.clock()
+        for room in self.meetings.state.rooms.values():
+            if room.meeting_code == code and room.is_available(when):
+                host = query.get("participant_token") == [room.participant_token]
+                return "host" if host else "guest"
+        return None
+
+    def remove_room(self, room_id: str) -> None:
+        del self.meetings.state.rooms[room_id]
+
+    def allow_recording(self, room_id: str) -> None:
+        assert room_id in self.meetings.state.rooms
+
 
 class DailyRooms(_ControlRooms):
     name = "daily"
@@ -132,6 +178,28 @@ class DailyRooms(_ControlRooms):
         await self.daily.control.recording_ready(recording_id)
         return f"/_storage/{recording_id}.mp4"
 
+    def room_ids(self) -> list[str]:
+        return list(self.daily.state.rooms)
+
+    def room_expiry(self, room_id: str) -> datetime | None:
+        exp = self.daily.state.rooms[room_id].exp
+        return None if exp is None else datetime.fromtimestamp(exp, self.handle.clock().tzinfo)
+
+    def admits(self, link: str, at: datetime | None = None) -> Admits:
+        """`{root}/{room name}?t={meeting token}`, as the emulator would let it in."""
+        parts = urlsplit(link)
+        if f"{parts.scheme}://{parts.netloc}" != self.daily.root_url:
+            return None
+        token = (parse_qs(parts.query).get("t") or [""])[0]
+        who = self.daily.state.admits(parts.path.strip("/"), token, at)
+        return None if who is None else "host" if who == "owner" else "guest"
+
+    def remove_room(self, room_id: str) -> None:
+        del self.daily.state.rooms[room_id]
+
+    def allow_recording(self, room_id: str) -> None:
+        self.daily.state.rooms[room_id].enable_recording = "cloud"
+
 
 @dataclass
 class ProviderBot(RunningBot):
@@ -158,6 +226,8 @@ async def provider_bot(
     slack_api: FakeSlack,
     redis_url: str,
     redis: Any,
+    emulator_clock: MutableClock,
+    bot_clock: Callable[[], datetime],
 ) -> AsyncIterator[ProviderBot]:
     """Web role and worker on the provider named by the param, as `python -m bot` runs them."""
     slack_api.state.add_channel(GENERAL, "general")
@@ -166,14 +236,17 @@ async def provider_bot(
     rooms: RoomsUnderTest
     async with contextlib.AsyncExitStack() as stack:
         if request.param == "daily":
-            daily = await stack.enter_async_context(running_daily(aiohttp_server))
+            daily = await stack.enter_async_context(
+                running_daily(aiohttp_server, clock=emulator_clock, signing_clock=bot_clock)
+            )
             env = daily_env(emulator, daily, slack_api, redis_url, port)
             await daily.control.set_webhook(f"http://127.0.0.1:{port}/callbacks/daily")
             rooms = DailyRooms(daily)
         else:
             env = bot_env(emulator, slack_api, redis_url, port)
             rooms = MeetingsRooms(emulator)
-        async with _running(env, port, rooms, aiohttp_server, emulator, slack_api) as running:
+        bot = _running(env, port, rooms, aiohttp_server, emulator, slack_api, bot_clock)
+        async with bot as running:
             yield running
 
 
@@ -185,9 +258,15 @@ async def _running(
     aiohttp_server: AiohttpServer,
     emulator: EmulatorHandle,
     slack_api: FakeSlack,
+    clock: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[ProviderBot]:
+    settings = Settings.from_env(env)
     async with aiohttp.ClientSession() as http:
-        components = await build(Settings.from_env(env), http=http)
+        # The Meetings emulator checks JWTs against the wall clock, so that provider mints
+        # with it even when a test steers the bot's clock; Daily's client keeps no time.
+        minting = utc_now if rooms.name == "meetings" else clock
+        provider = build_provider(settings, http=http, clock=minting)
+        components = await build(settings, http=http, provider=provider, clock=clock)
         server = await aiohttp_server(create_web_app(components), port=port)
         running = ProviderBot(
             f"http://127.0.0.1:{port}", components, slack_api, emulator, http, rooms=rooms

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 
+from aiohttp.test_utils import unused_port
+from pytest_aiohttp import AiohttpServer
 from saq import Job
 
 from bot.jobs import HEARTBEAT, JOB_TIMEOUT
 from bot.requests import StartMeeting, Workspace
 from bot.sandbox.slack.signing import new_trigger_id
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
+from tests.plugins.emulator import EmulatorHandle
+from tests.plugins.slack import FakeSlack
+from tests.reliability.harness import running_bot
 
 
 async def start_with_two_attempts(bot: RunningBot, title: str) -> tuple[Job, str]:
@@ -73,3 +78,22 @@ async def test_the_provider_failing_to_the_end_gets_the_user_one_private_notice(
     assert "video provider is not answering" in notice["text"]
     assert not bot.emulator.state.rooms
     assert not channel_posts(bot, "Provider is down")
+
+
+async def test_a_provider_refusing_connections_to_the_end_gets_one_private_notice(
+    aiohttp_server: AiohttpServer,
+    emulator: EmulatorHandle,
+    slack_api: FakeSlack,
+    redis_url: str,
+    redis: object,
+) -> None:
+    # Nothing listens there: every create is refused (retried by the client, then by the job).
+    nowhere = f"http://127.0.0.1:{unused_port()}/v1/meetings"
+    async with running_bot(
+        aiohttp_server, emulator, slack_api, redis_url, MEETINGS_API_URL=nowhere
+    ) as bot:
+        job, response_url = await start_with_two_attempts(bot, "Nobody home")
+        assert job.status == "failed"
+        (notice,) = bot.slack.state.responses(response_url)
+        assert "video provider is not answering" in notice["text"]
+        assert not channel_posts(bot, "Nobody home")

@@ -86,6 +86,7 @@ def create_daily_emulator(
     webhook_secret: bytes,
     webhook_url: str | None = None,
     clock: Clock | None = None,
+    signing_clock: Clock = system_clock,
 ) -> web.Application:
     """An aiohttp app that behaves like Daily's REST API for one domain.
 
@@ -95,8 +96,11 @@ def create_daily_emulator(
         webhook_url: the preset webhook's URL (every event type); settable later with
             `PUT /_control/webhook`. Webhooks made through `POST /v1/webhooks` have their own.
         clock: "now" for sessions and recordings; the system clock by default.
+        signing_clock: stamps webhook signatures (`X-Webhook-Timestamp`); the wall clock, as
+            Daily's, unless a test steers the receiving bot's clock.
     """
     state = DailyState(api_key=api_key, webhook_secret=webhook_secret, clock=clock or system_clock)
+    state.signing_clock = signing_clock
     state.set_preset_webhook(webhook_url)
     injected = faults.fault_middleware(
         API_PREFIX, lambda request: request.app[STATE_KEY].faults, fault_response

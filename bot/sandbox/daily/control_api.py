@@ -78,8 +78,9 @@ async def fire(
         if not hooks:
             log.info("daily emulator: %s not sent, no webhook subscribed", name)
         raw = json.dumps(body).encode()
+        stamp = str(int(state.signing_clock().timestamp()))
         for hook in hooks:
-            delivery = await _deliver(http, hook, name, body, raw)
+            delivery = await _deliver(http, hook, name, body, raw, stamp)
             hook.failed_count = 0 if delivery.status == 200 else hook.failed_count + 1
             hook.last_moment_pushed = state.now()
             state.deliveries.append(delivery)
@@ -88,9 +89,13 @@ async def fire(
 
 
 async def _deliver(
-    http: aiohttp.ClientSession, hook: WebhookState, name: str, body: dict[str, Any], raw: bytes
+    http: aiohttp.ClientSession,
+    hook: WebhookState,
+    name: str,
+    body: dict[str, Any],
+    raw: bytes,
+    stamp: str,
 ) -> Delivery:
-    stamp = str(int(time.time()))  # signed with the wall clock, like the real service
     headers = {
         "Content-Type": "application/json",
         TIMESTAMP_HEADER: stamp,

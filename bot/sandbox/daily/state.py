@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.sandbox.faults import Fault
-from bot.sandbox.meetings.clock import Clock
+from bot.sandbox.meetings.clock import Clock, system_clock
 
 # What Daily sends webhooks for that meetbot follows (bot.daily.webhooks.KINDS).
 EVENT_TYPES = (
@@ -102,6 +102,9 @@ class DailyState:
     webhooks: dict[str, WebhookState] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     preset_uuid: str | None = None
+    # Stamps webhook signatures. Daily uses the wall clock; a test that steers the bot's clock
+    # passes that clock, since the bot checks the stamp against its own "now".
+    signing_clock: Clock = system_clock
 
     def now(self) -> datetime:
         return self.clock()
@@ -123,6 +126,21 @@ class DailyState:
         )
         self.webhooks[hook.uuid] = hook
         self.preset_uuid = hook.uuid
+
+    def admits(self, room_name: str, token: str, at: datetime | None = None) -> str | None:
+        """Whom the link `{room url}?t={token}` lets into the private room at `at` (default
+        now): "owner", "guest", or None if the room is gone or past its `exp`, or the token
+        unknown, for another room, or outside `nbf`..`exp` ("Users cannot join a meeting with
+        this token after this time", https://docs.daily.co/reference/rest-api/meeting-tokens/config)."""
+        when = int((at or self.now()).timestamp())
+        room, claims = self.rooms.get(room_name), self.tokens.get(token)
+        if room is None or claims is None or claims.get("room_name") not in (None, room_name):
+            return None
+        if room.exp is not None and when >= room.exp:
+            return None
+        if not int(claims.get("nbf", when)) <= when < int(claims.get("exp", when + 1)):
+            return None
+        return "owner" if claims.get("is_owner") else "guest"
 
     def live_session(self, room: str) -> SessionState | None:
         return next(
