@@ -8,10 +8,23 @@ hold pre-signed recording links), so saq's records get the abridged form without
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from saq import Job
 
 from bot.errors import RetryLater
+
+
+class OwnDebugOnly(logging.Filter):
+    """DEBUG lines from meetbot's own code only. The libraries' debug lines carry payloads:
+    slack_sdk logs every Web API call's arguments and answers (host links in DMs, tokens from
+    oauth.v2.access), Bolt logs request bodies (response_url), saq logs job kwargs. Put on the
+    handler, not the loggers, because Bolt copies the root level into its loggers when built."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return (
+            record.levelno >= logging.INFO or record.name == "bot" or record.name.startswith("bot.")
+        )
 
 
 class AbridgeJobs(logging.Filter):
@@ -39,15 +52,24 @@ def protect_saq_logs() -> None:
 
 
 def configure(level: str) -> None:
-    """Process-wide logging for `python -m bot`.
-
-    saq writes an INFO line for every job it enqueues and runs: at thousands of callbacks a
-    second those lines cost ~15% of the ingest rate (bench/callbacks.py), so saq speaks at
-    WARNING unless the operator asks for DEBUG.
-    """
+    """Process-wide logging for `python -m bot`."""
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        logging.getLogger("saq").setLevel(logging.WARNING)
+    guard(logging.getLogger().handlers)
+
+
+def guard(handlers: Iterable[logging.Handler]) -> None:
+    """Keep secrets out of what these handlers write, at any root level.
+
+    saq writes an INFO line for every job it enqueues and runs: at thousands of callbacks a
+    second those lines cost ~15% of the ingest rate (bench/callbacks.py), so saq speaks at
+    WARNING, and at INFO when the operator asks for DEBUG: never at DEBUG, where its lines
+    carry each job's kwargs (response URLs, recording links).
+    """
+    debug = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+    logging.getLogger("saq").setLevel(logging.INFO if debug else logging.WARNING)
+    for handler in handlers:
+        if not any(isinstance(f, OwnDebugOnly) for f in handler.filters):
+            handler.addFilter(OwnDebugOnly())
     protect_saq_logs()

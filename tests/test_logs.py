@@ -8,7 +8,7 @@ import pytest
 from saq import Job
 
 from bot.lifecycle import SessionNotKnownYet
-from bot.logs import protect_saq_logs
+from bot.logs import OwnDebugOnly, protect_saq_logs
 
 
 def test_a_failed_job_is_logged_without_its_arguments(caplog: pytest.LogCaptureFixture) -> None:
@@ -35,3 +35,17 @@ def test_a_job_waiting_for_its_cause_is_an_info_line_without_traceback(
     assert record.levelname == "INFO"
     assert "will retry (session:participant:joined before its session started)" in caplog.text
     assert "Traceback" not in caplog.text
+
+
+def test_debug_logging_is_meetbot_s_own_not_the_libraries_payload_dumps() -> None:
+    """`LOG_LEVEL=DEBUG` must not turn on slack_sdk's request/response dumps (host links)."""
+    keep = OwnDebugOnly()
+
+    def shown(name: str, level: int) -> bool:
+        return keep.filter(logging.LogRecord(name, level, __file__, 1, "m", None, None))
+
+    assert shown("bot.service", logging.DEBUG)
+    assert not shown("slack_sdk.web.async_base_client", logging.DEBUG)
+    assert not shown("app.py:AsyncApp", logging.DEBUG)  # Bolt's app loggers
+    assert not shown("saq", logging.DEBUG)
+    assert shown("slack_bolt.App", logging.WARNING)

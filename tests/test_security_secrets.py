@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.logs import guard
 from bot.sandbox.slack.signing import new_trigger_id
 from tests.plugins.bot import CREATOR, GENERAL, SIGNING_SECRET, RunningBot
 from tests.plugins.slack import BOT_TOKEN
@@ -20,12 +21,19 @@ from tests.plugins.slack import BOT_TOKEN
 INVITEE = "U0BOB"
 
 
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """INFO and up from every logger: what `python -m bot` logs by default (LOG_LEVEL=INFO).
+@pytest.fixture(params=["INFO", "DEBUG"])
+def logs(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[pytest.LogCaptureFixture]:
+    """Every logger at the level `python -m bot` runs with: INFO (the default) or DEBUG, where
+    with the guards `configure` installs (`bot.logs.guard`).
     Requested before the bot, which copies the root level into Bolt's loggers when built."""
-    with caplog.at_level(logging.INFO):
+    saq = logging.getLogger("saq")
+    saq_level = saq.level
+    with caplog.at_level(getattr(logging, request.param)):
+        guard([caplog.handler])
         yield caplog
+    saq.setLevel(saq_level)
 
 
 def channel_messages(bot: RunningBot) -> str:
@@ -99,4 +107,10 @@ async def test_a_whole_meeting_leaks_no_secret_to_channels_or_logs(
     log_text = "\n".join(r.getMessage() + (r.exc_text or "") for r in records)
     assert records, "the scenario logged something to scan"
     leaked = [name for name, secret in in_logs.items() if secret in log_text]
-    assert not leaked, f"in the logs: {leaked}"
+    where = [
+        f"{r.name}: {r.getMessage()[:200]}"
+        for r in records
+        for name, secret in in_logs.items()
+        if secret in r.getMessage() + (r.exc_text or "")
+    ]
+    assert not leaked, f"in the logs: {leaked}: {where}"
