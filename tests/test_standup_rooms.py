@@ -98,6 +98,7 @@ async def test_each_run_posts_a_card_with_a_working_join_link_and_dms_the_host_l
     card = await run(bot, bot_clock, schedule_id)
     room = bot.rooms.only_room()
     assert card.params["text"].startswith("<!here>"), "@here because --here was given"
+    assert "Long-term room" in json.dumps(card.params["blocks"])
     assert room.guest_secret in join_link(bot, card)
     assert room.host_secret not in json.dumps(card.params), "the host link never in a channel"
     assert room.host_secret in host_link(bot, await host_dm(bot, card))
