@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import sys
 from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
@@ -21,7 +18,8 @@ from bot.run import WorkerRole
 from bot.sandbox.slack.models import ApiCall
 from bot.standup_scheduler import StandupScheduler
 from bot.standup_store import Claimed, Schedule, StandupStore
-from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
+from tests.plugins.bot import CREATOR, GENERAL, RunningBot
+from tests.plugins.takeover import host_dm_from_the_survivor, worker_killed_before_the_dm
 
 
 def standup(number: int, due: datetime, channel: str = GENERAL) -> Schedule:
@@ -128,33 +126,11 @@ async def test_a_worker_killed_mid_run_is_taken_over_and_posts_one_card(
     state = bot.slack.state
     # The host DM stalls (Slack asks us to wait 30 s): the first worker is killed after the
     # room and the card exist, before the DM is sent.
-    state.set_rate_limit("conversations.open", times=1, retry_after=30)
-    settings = bot.components.settings
-    env = bot_env(bot.emulator, bot.slack, settings.redis_url, settings.port)
-    doomed = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--role", "worker", env={**os.environ, **env}
-    )
-    try:
-        store = bot.components.standups.store
+    store = bot.components.standups.store
+    async with worker_killed_before_the_dm(bot):
         due = await seed(store, 1)
         await state.wait_for("chat.postMessage", lambda c: c in cards(bot), timeout=15)
-        await state.wait_for("conversations.open", lambda c: c.status == 429, timeout=15)
-    finally:
-        doomed.send_signal(signal.SIGKILL)
-        await doomed.wait()
-
-    loop = asyncio.get_running_loop()
-    killed_at = loop.time()
-    bot.start_worker()
-    dm_open = await state.wait_for(
-        "conversations.open", lambda c: c.ok and c.params.get("users") == CREATOR, timeout=15
-    )
-    recovered_in = loop.time() - killed_at
-    dm = await state.wait_for(
-        "chat.postMessage",
-        lambda c: c.ok and c.params.get("channel") == dm_open.response["channel"]["id"],
-        timeout=5,
-    )
+    dm, recovered_in = await host_dm_from_the_survivor(bot)
 
     (room,) = bot.emulator.state.rooms.values()
     assert len(cards(bot)) == 1, "the run taken over did not post a second card"

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
-
-from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
+from tests.plugins.bot import GENERAL, RunningBot
+from tests.plugins.takeover import host_dm_from_the_survivor, worker_killed_before_the_dm
 
 
 async def test_a_job_killed_after_the_card_resumes_without_a_second_card(
@@ -17,35 +13,12 @@ async def test_a_job_killed_after_the_card_resumes_without_a_second_card(
     state = bot.slack.state
     # The host DM step stalls (Slack asks us to wait 30 s), so the first worker is killed
     # after the room and the card exist but before the DM is sent.
-    state.set_rate_limit("conversations.open", times=1, retry_after=30)
-    env = bot_env(
-        bot.emulator, bot.slack, bot.components.settings.redis_url, bot.components.settings.port
-    )
-    doomed = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--role", "worker", env={**os.environ, **env}
-    )
-    try:
+    async with worker_killed_before_the_dm(bot):
         await bot.command("Crash test")
         await state.wait_for(
             "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=15
         )
-        await state.wait_for("conversations.open", lambda c: c.status == 429, timeout=15)
-    finally:
-        doomed.send_signal(signal.SIGKILL)
-        await doomed.wait()
-
-    loop = asyncio.get_running_loop()
-    killed_at = loop.time()
-    bot.start_worker()
-    dm_open = await state.wait_for(
-        "conversations.open", lambda c: c.ok and c.params.get("users") == CREATOR, timeout=15
-    )
-    recovered_in = loop.time() - killed_at
-    dm = await state.wait_for(
-        "chat.postMessage",
-        lambda c: c.ok and c.params.get("channel") == dm_open.response["channel"]["id"],
-        timeout=5,
-    )
+    dm, recovered_in = await host_dm_from_the_survivor(bot)
 
     (room,) = bot.emulator.state.rooms.values()
     cards = [c for c in state.calls_to("chat.postMessage") if c.params.get("channel") == GENERAL]
