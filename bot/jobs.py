@@ -2,15 +2,13 @@
 
 Why saq, tuned: a job's key is its idempotency key (saq refuses a second job with a live
 key), and jobs survive a dead worker. saq's stock recovery is slow (a 60 s sweep lock), so
-jobs carry a short heartbeat that a keep-alive task refreshes while they run, and the sweep
-runs every second (`bot.queue`): a job whose worker died is retried by another within ~6 s
-(DESIGN §2).
+jobs carry a short heartbeat that the worker refreshes while they run, and the sweep runs every
+second (`bot.queue`): a job whose worker died is retried by another within ~6 s (DESIGN §2).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -19,17 +17,18 @@ from typing import Any
 
 from saq import Job, Queue, Worker
 from saq.types import PartialTimersDict
+from saq.utils import now
 
 from bot.errors import Unavailable
 from bot.logs import protect_saq_logs
-from bot.queue import SWEEP_EVERY
+from bot.queue import SWEEP_EVERY, MeetbotQueue
 from bot.requests import CreateStandup, StartMeeting, Workspace
 from bot.store import RedisDown, Store
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT = 4  # seconds without a touch before a running job counts as abandoned
-KEEPALIVE = 1.0  # how often a running job touches itself
+KEEPALIVE = 1.0  # how often the worker touches its running jobs
 JOB_TIMEOUT = 300  # a job stuck this long is aborted and retried
 RETRIES = 8
 RETRY_DELAY = 1.0
@@ -112,49 +111,57 @@ class Jobs:
         return await self._enqueue(function, key, scheduled=scheduled, **kwargs)
 
 
-def with_heartbeat(fn: JobFunction) -> JobFunction:
-    """Touch the running job every KEEPALIVE seconds so only a dead worker's jobs get swept."""
-
-    async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
-        job: Job = ctx["job"]
-
-        async def beat() -> None:
-            while True:
-                await asyncio.sleep(KEEPALIVE)
-                with contextlib.suppress(*RedisDown):
-                    await job.update()
-
-        beating = asyncio.create_task(beat())
-        try:
-            return await fn(ctx, **kwargs)
-        finally:
-            beating.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beating
-
-    run.__name__ = getattr(fn, "__name__", "job")
-    return run
-
-
 class MeetbotWorker(Worker[Any]):
-    """saq's worker without its own SIGINT/SIGTERM handlers: in `python -m bot` the process
-    owns signals and stops web and worker together (saq's would stop only the worker)."""
+    """saq's worker without its own SIGINT/SIGTERM handlers (in `python -m bot` the process owns
+    signals and stops web and worker together; saq's would stop only the worker), and with one
+    keep-alive loop for all its running jobs.
+
+    The keep-alive touches every job running longer than KEEPALIVE in one Redis round trip per
+    KEEPALIVE (`MeetbotQueue.touch`). It replaced a task per job whose `Job.update` cost three
+    round trips each time; under load those beats were ~6 % of the worker's CPU and grew with
+    the backlog they caused (bench/ack.py, docs/benchmarks.md).
+    """
 
     SIGNALS: list[signal.Signals] = []
 
+    def __init__(self, queue: MeetbotQueue, *, keepalive: float = KEEPALIVE, **kwargs: Any) -> None:
+        super().__init__(queue, **kwargs)
+        self.meetbot_queue = queue
+        self.keepalive = keepalive
+
+    async def upkeep(self) -> list[asyncio.Task[None]]:
+        tasks: list[asyncio.Task[None]] = await super().upkeep()
+        return [*tasks, asyncio.create_task(self._keep_alive())]
+
+    async def _keep_alive(self) -> None:
+        while not self.event.is_set():
+            await asyncio.sleep(self.keepalive)
+            # A job made ACTIVE (or touched) less than a beat ago is fresh enough: its age never
+            # passes 1.5 beats, well inside HEARTBEAT.
+            stale = now() - int(self.keepalive * 500)
+            running = [job for job in list(self.job_task_contexts) if job.touched <= stale]
+            try:
+                await self.meetbot_queue.touch(running)
+            except RedisDown:
+                log.warning("could not touch %d running jobs: Redis unreachable", len(running))
+            except Exception:
+                log.exception("keep-alive failed; retrying next beat")
+
 
 def make_worker(
-    queue: Queue,
+    queue: MeetbotQueue,
     functions: dict[str, JobFunction],
     *,
     concurrency: int = CONCURRENCY,
     cron: list[Any] | None = None,
     shutdown_grace: int = SHUTDOWN_GRACE,
+    keepalive: float = KEEPALIVE,
 ) -> Worker[Any]:
     protect_saq_logs()
     return MeetbotWorker(
         queue,
-        functions=[(name, with_heartbeat(fn)) for name, fn in functions.items()],
+        keepalive=keepalive,
+        functions=list(functions.items()),
         concurrency=concurrency,
         cron_jobs=cron or [],
         timers=PartialTimersDict(sweep=SWEEP_EVERY, schedule=1, abort=1, worker_info=10),

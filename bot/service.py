@@ -1,8 +1,9 @@
 """Use case: start a meeting — create the room, post the card, DM the host and invitees.
 
-Runs in a worker job. Every externally visible step records its result before the next
-(`Store.record_step`), and each Slack post carries a marker in its message metadata, so a job
-killed between "posted" and "recorded" finds its own message instead of posting twice.
+Runs in a worker job. Every outside call is preceded by a recorded attempt (`JobSteps.record`)
+and each Slack post carries a marker in its message metadata, so a job killed between "posted"
+and "recorded" finds its own message instead of posting twice. That is also why a result can
+ride along with the next write (`JobSteps.note`) instead of costing a Redis round trip alone.
 The service never imports aiohttp.web or slack_bolt: Slack is reached through `SlackPort`
 (`bot.ports`).
 """
@@ -29,7 +30,8 @@ from bot.meeting import Meeting
 from bot.ports import FollowUps, SlackPort
 from bot.requests import StartMeeting, Workspace
 from bot.rooms import RoomProvider, RoomRequest
-from bot.store import JobSteps, Store
+from bot.steps import JobSteps
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -73,8 +75,8 @@ class MeetingService:
     async def start_meeting(self, req: StartMeeting) -> Meeting:
         """Run (or resume) every step of starting a meeting; safe to call again after a crash."""
         existing, steps = await self.store.resume(req.meeting_id, req.key)
-        meeting = existing or await self._record(req)
-        meeting = await self._room(req, meeting, steps)
+        meeting = existing or self.new_meeting(req)
+        meeting = await self._room(req, meeting, steps, saved=existing is not None)
         meeting = await self._card(req, meeting, steps)
         await self._post_once(steps, "host_dm", req.workspace, req.user_id, blocks.host_dm(meeting))
         for user_id in req.invitees:
@@ -91,14 +93,8 @@ class MeetingService:
                 log.warning("invite DM to %s failed: %s", user_id, exc.error)
                 await steps.record(f"invite:{user_id}", f"failed:{exc.error}")
         # `watch`, not `mark_active`: a callback handled meanwhile may have asked for sooner.
-        await self.store.watch(meeting.id, self.clock() + self.recheck_after)
+        await self.store.watch(meeting.id, self.clock() + self.recheck_after, steps=steps)
         await self.followups.refresh_home(req.workspace, req.user_id)
-        return meeting
-
-    async def _record(self, req: StartMeeting) -> Meeting:
-        meeting = self.new_meeting(req)
-        # Saved before the room exists: a retry must reuse the token the room may carry.
-        await self.store.save_meeting(meeting)
         return meeting
 
     def new_meeting(self, req: StartMeeting) -> Meeting:
@@ -120,7 +116,9 @@ class MeetingService:
             created_at=self.clock(),
         )
 
-    async def _room(self, req: StartMeeting, meeting: Meeting, steps: JobSteps) -> Meeting:
+    async def _room(
+        self, req: StartMeeting, meeting: Meeting, steps: JobSteps, *, saved: bool
+    ) -> Meeting:
         if meeting.room_id is not None:
             return meeting
         assert meeting.callback_token is not None
@@ -131,7 +129,15 @@ class MeetingService:
             # would outlive us; a second instant one counts against the account's room cap.
             room = await self.provider.find_room(meeting.id)
         if room is None:
-            await steps.record("room:attempt", self.clock().isoformat())
+            attempt = self.clock().isoformat()
+            if saved:
+                await steps.record("room:attempt", attempt)
+            else:
+                # Saved before the room exists (a retry must reuse the token the room may
+                # carry), in one transaction with the attempt.
+                await self.store.save_meeting(
+                    meeting, steps=steps, record={"room:attempt": attempt}
+                )
             room = await self.provider.create_room(
                 RoomRequest(
                     title=meeting.title,
@@ -150,7 +156,7 @@ class MeetingService:
             meeting_code=room.meeting_code,
             expires_at=room.expires_at,
         )
-        await self.store.save_meeting(meeting)
+        await self.store.save_meeting(meeting, steps=steps)
         return meeting
 
     async def _card(self, req: StartMeeting, meeting: Meeting, steps: JobSteps) -> Meeting:
@@ -169,7 +175,9 @@ class MeetingService:
             else:
                 return await self._card_via_response_url(req, meeting, card, steps)
         # Read-modify-write: room events may already have changed the record (bot.live).
-        saved = await self.store.update_meeting(meeting.id, lambda m: m.replace(card_ts=ts))
+        saved = await self.store.update_meeting(
+            meeting.id, lambda m: m.replace(card_ts=ts), steps=steps, known=meeting
+        )
         return saved or meeting.replace(card_ts=ts)
 
     async def _card_via_response_url(
@@ -193,7 +201,7 @@ class MeetingService:
             await steps.record("card:response_url", "sent")
             await self.slack.respond(req.response_url, blocks.private_channel_notice())
         saved = await self.store.update_meeting(
-            meeting.id, lambda m: m.replace(card_via_response_url=True)
+            meeting.id, lambda m: m.replace(card_via_response_url=True), steps=steps
         )
         return saved or meeting.replace(card_via_response_url=True)
 
@@ -208,7 +216,9 @@ class MeetingService:
     ) -> str:
         """Post exactly once in effect for (key, step): recording replies use it too."""
         steps = await self.store.job_steps(key)
-        return await self._post_once(steps, step, ws, channel, message, thread_ts)
+        posted = await self._post_once(steps, step, ws, channel, message, thread_ts)
+        await steps.flush()
+        return posted
 
     async def _post_once(
         self,
@@ -219,7 +229,8 @@ class MeetingService:
         message: blocks.Message,
         thread_ts: str | None = None,
     ) -> str:
-        """Post `message` exactly once in effect for (job key, step)."""
+        """Post `message` exactly once in effect for (job key, step). The result is noted, not
+        written: the caller's next write (or `flush`) carries it."""
         done = steps.get(step)
         if done is not None:
             return done
@@ -230,7 +241,7 @@ class MeetingService:
                 ws, channel, since=float(attempted), marker=marker, thread_ts=thread_ts
             )
             if found is not None:
-                await steps.record(step, found)
+                steps.note(step, found)
                 return found
         # Slack's ts has microsecond resolution; one second of slack covers clock skew.
         await steps.record(f"{step}:attempt", str(self.clock().timestamp() - 1))
@@ -242,7 +253,7 @@ class MeetingService:
             # Slack answered and refused: nothing was posted, so there is nothing to look for.
             await steps.forget(f"{step}:attempt")
             raise
-        await steps.record(step, posted.ts)
+        steps.note(step, posted.ts)
         return posted.ts
 
     async def notify_failure(self, req: StartMeeting, exc: BaseException) -> None:

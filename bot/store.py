@@ -13,13 +13,14 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.exceptions import WatchError
 
 from bot.errors import Unavailable
 from bot.keys import DAY, HOME_VIEWER_TTL, MEETING_GRACE_TTL, STEP_TTL, Keys
 from bot.meeting import Meeting
+from bot.steps import JobSteps, StepValues
 
 Clock = Callable[[], datetime]
 RedisDown = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -33,6 +34,7 @@ class Store:
         self.redis = redis
         self.keys = keys or Keys()
         self._clock = clock
+        self._set_if_unchanged = redis.register_script(_SET_IF_UNCHANGED)
 
     async def ping(self) -> bool:
         try:
@@ -52,11 +54,15 @@ class Store:
         raw = await self.redis.get(self.keys.meeting(meeting_id))
         return Meeting.from_json(raw) if raw else None
 
-    async def save_meeting(self, meeting: Meeting) -> None:
-        """Write the record and every index that points at it, in one transaction."""
+    async def save_meeting(
+        self, meeting: Meeting, *, steps: JobSteps | None = None, record: StepValues | None = None
+    ) -> None:
+        """Write the record and every index that points at it, in one transaction; with `steps`,
+        also their noted results and `record` (one round trip where there were two)."""
         ttl = self._ttl(meeting)
         k = self.keys
         async with self.redis.pipeline(transaction=True) as pipe:
+            written = self._stage_steps(pipe, steps, record)
             pipe.set(k.meeting(meeting.id), meeting.to_json(), ex=ttl)
             if meeting.callback_token:
                 pipe.set(k.callback_token(meeting.callback_token), meeting.id, ex=ttl)
@@ -69,34 +75,66 @@ class Store:
             pipe.zadd(user_key, {meeting.id: created})
             pipe.expire(user_key, ttl)
             await pipe.execute()
+        if steps is not None:
+            steps.written(written)
 
     async def update_meeting(
-        self, meeting_id: str, change: Callable[[Meeting], Awaitable[Meeting] | Meeting]
+        self,
+        meeting_id: str,
+        change: Callable[[Meeting], Awaitable[Meeting] | Meeting],
+        *,
+        steps: JobSteps | None = None,
+        known: Meeting | None = None,
     ) -> Meeting | None:
-        """Optimistic read-modify-write: concurrent callbacks for one meeting never lose updates."""
+        """Optimistic read-modify-write: concurrent callbacks for one meeting never lose updates.
+
+        A compare-and-set (`_SET_IF_UNCHANGED`): written only if the record is still the one
+        `change` was given, else `change` runs again on the record found, which the script
+        returns. Two round trips, or one given `known` (the record as the caller last wrote
+        or read it), where WATCH, GET and MULTI took three. With `steps`, their noted results
+        are written in the same step.
+        """
         key = self.keys.meeting(meeting_id)
+        raw: str | bytes | None = known.to_json() if known else await self.redis.get(key)
+        current = known
         while True:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                try:
-                    await pipe.watch(key)
-                    raw = await pipe.get(key)
-                    if raw is None:
-                        return None
-                    current = Meeting.from_json(raw)
-                    result = change(current)
-                    updated = await result if isinstance(result, Awaitable) else result
-                    if updated == current:
-                        return current
-                    pipe.multi()  # type: ignore[no-untyped-call]
-                    pipe.set(key, updated.to_json(), ex=self._ttl(updated))
-                    if updated.session_id and updated.session_id != current.session_id:
-                        pipe.set(
-                            self.keys.session(updated.session_id), meeting_id, ex=self._ttl(updated)
-                        )
-                    await pipe.execute()
-                    return updated
-                except WatchError:
+            if raw is None:
+                await self._flush(steps)
+                return None
+            current = current or Meeting.from_json(raw)
+            result = change(current)
+            updated = await result if isinstance(result, Awaitable) else result
+            if updated == current:
+                if known is not None:  # unchanged from what we believed: read what is there
+                    raw, current, known = await self.redis.get(key), None, None
                     continue
+                await self._flush(steps)
+                return current
+            values = steps.pending if steps else {}
+            session = updated.session_id != current.session_id and updated.session_id
+            k = self.keys
+            answer = await self._set_if_unchanged(
+                keys=[
+                    key,
+                    k.session(session) if session else key,
+                    k.steps(steps.key) if steps else key,
+                ],
+                args=[
+                    raw,
+                    updated.to_json(),
+                    self._ttl(updated),
+                    meeting_id if session else "",
+                    STEP_TTL,
+                    *(item for pair in values.items() for item in pair),
+                ],
+                client=self.redis,
+            )
+            if answer[0] == 1:
+                if steps is not None:
+                    steps.written(values)
+                return updated
+            raw = answer[1] if answer[0] == 2 else None
+            current = None
 
     async def meeting_id_for_token(self, token: str) -> str | None:
         raw = await self.redis.get(self.keys.callback_token(token))
@@ -122,11 +160,17 @@ class Store:
     async def mark_active(self, meeting_id: str, check_at: datetime) -> None:
         await self.redis.zadd(self.keys.active_meetings(), {meeting_id: check_at.timestamp()})
 
-    async def watch(self, meeting_id: str, check_at: datetime) -> None:
-        """Check the meeting no later than `check_at` (never postpones an earlier check)."""
-        await self.redis.zadd(
-            self.keys.active_meetings(), {meeting_id: check_at.timestamp()}, lt=True
-        )
+    async def watch(
+        self, meeting_id: str, check_at: datetime, *, steps: JobSteps | None = None
+    ) -> None:
+        """Check the meeting no later than `check_at` (never postpones an earlier check); with
+        `steps`, their noted results are written in the same round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            written = self._stage_steps(pipe, steps)
+            pipe.zadd(self.keys.active_meetings(), {meeting_id: check_at.timestamp()}, lt=True)
+            await pipe.execute()
+        if steps is not None:
+            steps.written(written)
 
     async def mark_settled(self, meeting_id: str) -> None:
         await self.redis.zrem(self.keys.active_meetings(), meeting_id)
@@ -144,11 +188,33 @@ class Store:
         return {_text(k): _text(v) for k, v in raw.items()}
 
     async def record_step(self, job_key: str, name: str, value: str) -> None:
-        key = self.keys.steps(job_key)
+        await self.record_steps(job_key, {name: value})
+
+    async def record_steps(self, job_key: str, values: StepValues) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, name, value)
-            pipe.expire(key, STEP_TTL)
+            self._stage(pipe, job_key, values)
             await pipe.execute()
+
+    def _stage(self, pipe: Pipeline, job_key: str, values: StepValues) -> None:
+        if values:
+            key = self.keys.steps(job_key)
+            pipe.hset(key, mapping=dict(values))  # type: ignore[arg-type]
+            pipe.expire(key, STEP_TTL)
+
+    def _stage_steps(
+        self, pipe: Pipeline, steps: JobSteps | None, record: StepValues | None = None
+    ) -> dict[str, str]:
+        """Queue on `pipe` the steps' noted results and `record`; what to mark written after."""
+        if steps is None:
+            assert not record, "steps to record need their job"
+            return {}
+        values = {**steps.pending, **(record or {})}
+        self._stage(pipe, steps.key, values)
+        return values
+
+    async def _flush(self, steps: JobSteps | None) -> None:
+        if steps is not None:
+            await steps.flush()
 
     async def forget_step(self, job_key: str, name: str) -> None:
         await self.redis.hdel(self.keys.steps(job_key), name)
@@ -188,6 +254,23 @@ class Store:
                 await self.redis.eval(_RELEASE, 1, key, token)
 
 
+# update_meeting's compare-and-set. KEYS: the record, its session index, the job's steps (the
+# record's key again where unused). ARGV: the record as read, the new one, its TTL, the meeting
+# id if the session index is to be set (else ""), the steps' TTL, then step names and values.
+# Answers {1} written, {0} no record, {2, record} changed meanwhile.
+_SET_IF_UNCHANGED = """
+local current = redis.call('GET', KEYS[1])
+if not current then return {0} end
+if current ~= ARGV[1] then return {2, current} end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[3]) end
+if #ARGV > 5 then
+    redis.call('HSET', KEYS[3], unpack(ARGV, 6))
+    redis.call('EXPIRE', KEYS[3], ARGV[5])
+end
+return {1}
+"""
+
 _RELEASE = (
     "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 )
@@ -195,30 +278,6 @@ _RELEASE = (
 
 def unavailable_from(exc: BaseException) -> Unavailable:
     return Unavailable(f"Redis unreachable: {type(exc).__name__}")
-
-
-class JobSteps:
-    """A job's recorded steps, read once per run and kept in step with Redis as they are written
-    (each write is one round trip; reads come from memory)."""
-
-    def __init__(self, store: Store, key: str, done: dict[str, str]) -> None:
-        self.store = store
-        self.key = key
-        self._done = done
-
-    def get(self, name: str) -> str | None:
-        return self._done.get(name)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._done
-
-    async def record(self, name: str, value: str) -> None:
-        await self.store.record_step(self.key, name, value)
-        self._done[name] = value
-
-    async def forget(self, name: str) -> None:
-        await self.store.forget_step(self.key, name)
-        self._done.pop(name, None)
 
 
 def _text(value: object) -> str:

@@ -43,10 +43,19 @@ _CANNOT_JOIN = {
 }
 
 
+# Our clients' logger. slack_sdk builds a DEBUG line of every call's arguments and answer (card
+# blocks, host links) whenever its logger's own level is unset (`logger.level <= DEBUG`), even
+# though nothing prints it: bot.logs drops library DEBUG lines. An explicit INFO skips that work,
+# ~3 % of a worker's CPU per /meet (bench/ack.py).
+SDK_LOGGER = "slack_sdk.web.meetbot"
+
+
 class SlackWeb:
     def __init__(
         self, *, session: aiohttp.ClientSession, base_url: str, tokens: TokenSource
     ) -> None:
+        self._logger = logging.getLogger(SDK_LOGGER)
+        self._logger.setLevel(logging.INFO)
         self._session = session
         self._base_url = base_url
         self._tokens = tokens
@@ -61,6 +70,7 @@ class SlackWeb:
                 token=token,
                 base_url=self._base_url,
                 session=self._session,
+                logger=self._logger,
                 retry_handlers=[
                     AsyncRateLimitErrorRetryHandler(max_retry_count=5),
                     AsyncConnectionErrorRetryHandler(max_retry_count=2),
