@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import Counter
@@ -49,7 +50,7 @@ def register(
     app.router.add_post(ROUTE, CallbackRoute(store, jobs, metrics, clock).handle)
 
 
-def _error(status: int, message: str) -> web.Response:
+def error_response(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
@@ -75,29 +76,25 @@ class CallbackRoute:
         return response
 
     async def _answer(self, request: web.Request) -> web.Response:
-        if request.content_length is not None and request.content_length > MAX_BODY:
-            return _error(413, f"body over {MAX_BODY} bytes")
-        body = await _read_capped(request)
+        body = await read_body(request)
         if body is None:
-            return _error(413, f"body over {MAX_BODY} bytes")
+            return error_response(413, f"body over {MAX_BODY} bytes")
         token = request.match_info["token"]
         try:
             meeting_id = await self._meeting_for(token)
         except RedisDown:
-            return _error(503, "temporarily unavailable")
+            return error_response(503, "temporarily unavailable")
         if meeting_id is None:
-            return _error(404, "unknown callback token")
+            return error_response(404, "unknown callback token")
         try:
-            payload = json.loads(body)
-        except ValueError:
-            return _error(400, "body is not JSON")
-        if not isinstance(payload, dict):
-            return _error(400, "body is not a JSON object")
+            payload = json_object(body)
+        except ValueError as exc:
+            return error_response(400, str(exc))
         try:
             event = parse_callback(payload)
         except ValueError as exc:
             log.info("meeting %s: refused callback: %s", meeting_id, exc)
-            return _error(400, str(exc))
+            return error_response(400, str(exc))
         return await enqueue_event(self.jobs, meeting_id, event, self.clock, ok=204)
 
     async def _meeting_for(self, token: str) -> str | None:
@@ -129,12 +126,15 @@ async def enqueue_event(
             received_at=clock().isoformat(),
         )
     except Unavailable:
-        return _error(503, "temporarily unavailable")
+        return error_response(503, "temporarily unavailable")
     return web.Response(status=ok)
 
 
-async def _read_capped(request: web.Request) -> bytes | None:
-    """The body, or None once it passes MAX_BODY (a chunked body has no Content-Length)."""
+async def read_body(request: web.Request) -> bytes | None:
+    """The body, or None past MAX_BODY: refused by its Content-Length before reading, or once
+    a chunked body (which has none) passes it."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return None
     chunks: list[bytes] = []
     size = 0
     while chunk := await request.content.read(MAX_BODY + 1 - size):
@@ -143,3 +143,14 @@ async def _read_capped(request: web.Request) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object. Raises ValueError saying what it is instead."""
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise ValueError("body is not JSON") from exc
+    if not isinstance(payload, dict):
+        raise ValueError("body is not a JSON object")
+    return payload

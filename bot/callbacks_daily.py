@@ -20,14 +20,13 @@ Never logs the body, the signature or the secret.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
 from aiohttp import web
 
-from bot.callbacks import MAX_BODY, _error, _read_capped, enqueue_event
+from bot.callbacks import MAX_BODY, enqueue_event, error_response, json_object, read_body
 from bot.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, parse_webhook, verify
 from bot.jobs import Jobs
 from bot.metrics import Metrics
@@ -55,10 +54,9 @@ def _is_verification(body: bytes) -> bool:
     if not body.strip():
         return True
     try:
-        data = json.loads(body)
+        return "type" not in json_object(body)
     except ValueError:
         return False
-    return isinstance(data, dict) and "type" not in data
 
 
 class DailyWebhookRoute:
@@ -82,11 +80,9 @@ class DailyWebhookRoute:
         return response
 
     async def _answer(self, request: web.Request) -> web.Response:
-        if request.content_length is not None and request.content_length > MAX_BODY:
-            return _error(413, f"body over {MAX_BODY} bytes")
-        body = await _read_capped(request)
+        body = await read_body(request)
         if body is None:
-            return _error(413, f"body over {MAX_BODY} bytes")
+            return error_response(413, f"body over {MAX_BODY} bytes")
         if _is_verification(body):
             # Carries no event and changes nothing, so it needs no signature: Daily sends it
             # when the webhook is made, before anyone could have set the secret it returns.
@@ -95,24 +91,22 @@ class DailyWebhookRoute:
         timestamp = request.headers.get(TIMESTAMP_HEADER)
         now = self.clock().timestamp()
         if not verify(self.secret, body, timestamp, signature, now=now):
-            return _error(401, "missing, invalid or stale webhook signature")
+            return error_response(401, "missing, invalid or stale webhook signature")
         try:
-            data = json.loads(body)
-        except ValueError:
-            return _error(400, "body is not JSON")
-        if not isinstance(data, dict):
-            return _error(400, "body is not a JSON object")
+            data = json_object(body)
+        except ValueError as exc:
+            return error_response(400, str(exc))
         try:
             event = parse_webhook(data)
         except ValueError as exc:
             log.info("daily: refused webhook: %s", exc)
-            return _error(400, str(exc))
+            return error_response(400, str(exc))
         if event is None or event.room_id is None:
             return web.Response(status=200)  # a type we do not follow
         try:
             meeting_id = await self.store.meeting_id_for_room(event.room_id)
         except RedisDown:
-            return _error(503, "temporarily unavailable")
+            return error_response(503, "temporarily unavailable")
         if meeting_id is None:
             return web.Response(status=200)  # a room of the domain meetbot did not create
         return await enqueue_event(self.jobs, meeting_id, event, self.clock, ok=200)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
 import redis.asyncio as aioredis
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+
+from bot.sandbox.meetings.keypair import KeyPair, new_key_pair
 
 pytest_plugins = [
     "tests.plugins.emulator",
@@ -45,23 +44,6 @@ async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
     await client.aclose()
 
 
-@dataclass(frozen=True)
-class KeyPair:
-    private_pem: str
-    public_pem: str
-
-
 @pytest.fixture(scope="session")
 def rsa_keypair() -> KeyPair:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public_pem = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return KeyPair(private_pem=private_pem, public_pem=public_pem)
+    return new_key_pair()

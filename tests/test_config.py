@@ -8,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.config import ConfigError, ProviderName, Settings, SlackMode
-from tests.conftest import KeyPair
+from bot.sandbox.meetings.keypair import KeyPair
 
 
 def base_env(keys: KeyPair) -> dict[str, str]:

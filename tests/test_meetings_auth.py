@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from bot.meetings.auth import CLOCK_SKEW, TokenCache, mint_jwt
-from tests.conftest import KeyPair
+from bot.sandbox.meetings.keypair import KeyPair
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

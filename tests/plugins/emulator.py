@@ -37,7 +37,7 @@ from bot.sandbox.meetings import (
     MutableClock,
     create_emulator_app,
 )
-from tests.conftest import KeyPair
+from bot.sandbox.meetings.keypair import KeyPair
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SPEC_PATH = FIXTURES / "vonage-meetings-openapi.yml"

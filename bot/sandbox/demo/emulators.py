@@ -19,8 +19,6 @@ from datetime import datetime
 
 import aiohttp
 from aiohttp import web
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.app import Components
 from bot.config import ConfigError, ProviderName
@@ -28,6 +26,7 @@ from bot.sandbox import daily, meetings
 from bot.sandbox.demo.rooms import EmulatedRooms
 from bot.sandbox.demo.rooms_daily import DailyRooms
 from bot.sandbox.demo.rooms_meetings import MeetingsRooms
+from bot.sandbox.meetings.keypair import new_key_pair
 from bot.sandbox.slack.state import FakeSlackState
 from bot.store import RedisDown, Store
 
@@ -69,25 +68,17 @@ async def serve_locally(app: web.Application, runners: list[web.AppRunner]) -> s
 async def start_meetings(
     slack: FakeSlackState, http: aiohttp.ClientSession, runners: list[web.AppRunner]
 ) -> Emulated:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public_pem = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+    keys = new_key_pair()
     application_id = str(uuid.uuid4())
-    app = meetings.create_emulator_app(application_id=application_id, public_key_pem=public_pem)
+    app = meetings.create_emulator_app(
+        application_id=application_id, public_key_pem=keys.public_pem
+    )
     url = await serve_locally(app, runners)
     rooms = MeetingsRooms(meetings.EmulatorControl(http, url), app[meetings.STATE_KEY], slack)
     env = {
         "ROOM_PROVIDER": ProviderName.MEETINGS.value,
         "VONAGE_APPLICATION_ID": application_id,
-        "VONAGE_PRIVATE_KEY": private_pem,
+        "VONAGE_PRIVATE_KEY": keys.private_pem,
         "MEETINGS_API_URL": url + meetings.API_PREFIX,
     }
     return Emulated(rooms, env)  # each room carries its own callback URLs (PUBLIC_URL)
