@@ -1,5 +1,5 @@
 # Two commands on a fresh machine: `make run` and `make test`.
-# Both create .venv and install the project into it; `make test` also starts a
+# Both create .venv and install the bot and its sandbox (sandbox/, editable) into it; `make test` also starts a
 # throwaway redis-server when nothing answers on REDIS_URL.
 PYTHON ?= python3
 VENV := .venv
@@ -8,10 +8,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint types unit bench clean browser
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sandbox/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[dev]" -e ./sandbox
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -28,8 +28,8 @@ browser:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-color-emoji) || echo "chromium not installed: the browser test will skip"
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests bench scripts
-	$(BIN)/ruff format --check bot tests bench scripts
+	$(BIN)/ruff check bot sandbox tests bench scripts
+	$(BIN)/ruff format --check bot sandbox tests bench scripts
 
 types: $(STAMP)
 	$(BIN)/mypy

@@ -20,8 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import aiohttp
-
-from bot.sandbox.slack.signing import new_trigger_id, signed_headers, slash_command_body
+from meetbot_sandbox.slack.signing import new_trigger_id, signed_headers, slash_command_body
 
 
 @dataclass

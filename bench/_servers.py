@@ -9,7 +9,7 @@
   chat.postMessage to #general arrived (wall clock), by card title: `GET /_bench/cards`; and
   `GET /_bench/response_url`, one response_url the fake accepts, for the commands to carry;
   `--users N` adds the people who send them.
-- `emulator`: the Meetings API emulator as `python -m bot.sandbox.meetings` runs it (same app,
+- `emulator`: the Meetings API emulator as `python -m meetbot_sandbox.meetings` runs it (same app,
   same printed env lines), except that the account's cap of 1,000 available rooms is lifted:
   200 commands a second for 20 s create 4,000 instant rooms.
 """
@@ -29,21 +29,22 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from cryptography.hazmat.primitives import serialization
+from meetbot_sandbox.meetings.__main__ import env_lines, load_or_create_key
+from meetbot_sandbox.meetings.app import create_emulator_app
+from meetbot_sandbox.meetings.keys import API_PREFIX
+from meetbot_sandbox.slack.__main__ import demo_state
+from meetbot_sandbox.slack.app import create_fake_slack_app
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.signature import SignatureVerifier
 
 from bench._load import user_id
-from bot.app import connect_redis, utc_now
-from bot.jobs import Jobs
-from bot.queue import make_queue
-from bot.requests import StartMeeting, Workspace
-from bot.sandbox.meetings.__main__ import env_lines, load_or_create_key
-from bot.sandbox.meetings.app import create_emulator_app
-from bot.sandbox.meetings.keys import API_PREFIX
-from bot.sandbox.slack.__main__ import demo_state
-from bot.sandbox.slack.app import create_fake_slack_app
-from bot.store import Store
+from bot.domain.clock import utc_now
+from bot.domain.inputs import StartMeeting, Workspace
+from bot.storage.jobs import Jobs
+from bot.storage.queue import make_queue
+from bot.storage.redis import connect_redis
+from bot.storage.store import Store
 
 CHANNEL = "C0GENERAL"
 CARDS_KEY = web.AppKey("bench_cards", dict[str, float])
@@ -72,7 +73,7 @@ async def bolt_lazy_app(secret: str, redis_url: str) -> web.Application:
     redis = connect_redis(redis_url)
     queue = make_queue(redis)
     await queue.connect()
-    jobs = Jobs(queue, store=Store(redis, clock=utc_now), clock=utc_now)
+    jobs = Jobs(queue, home_viewers=Store.open(redis, clock=utc_now).home_viewers, clock=utc_now)
 
     async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token="xoxb-0")  # noqa: S106

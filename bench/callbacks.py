@@ -45,9 +45,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 if __package__ in (None, ""):  # `python bench/callbacks.py`: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._procs import Processes, cpu_seconds, free_port, pct, wait_ready
-from bot.keys import Keys
-from bot.meeting import Meeting
-from bot.store import Store
+from bot.domain.meeting import Meeting
+from bot.storage.keys import Keys
+from bot.storage.store import Store
 
 VARIANTS = ("bare", "meetbot")
 BARE_QUEUE = "bench:bare:queued"
@@ -67,11 +67,11 @@ def private_key_pem() -> str:
 async def seed(redis_url: str, count: int) -> list[dict[str, str]]:
     """`count` meetings with a callback token each, saved as the service saves them."""
     client = aioredis.Redis.from_url(redis_url)
-    store = Store(client, clock=lambda: datetime.now(UTC))
+    store = Store.open(client, clock=lambda: datetime.now(UTC))
     rooms = []
     for i in range(count):
         token, room_id = secrets.token_urlsafe(24), f"room-{i:04d}"
-        await store.save_meeting(
+        await store.records.save(
             Meeting(
                 id=f"bench-{i:04d}",
                 team_id="T0BENCH",

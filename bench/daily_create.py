@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/daily_create.py [--rooms 2000] [--concurrency 64] [--repeat 3]
 
-The emulator (`python -m bot.sandbox.daily`) runs in its own process, fresh for every run, over
+The emulator (`python -m meetbot_sandbox.daily`) runs in its own process, fresh for every run, over
 plain HTTP. Both clients send the same `POST /rooms` body (a named private room with `exp` and
 `eject_at_room_exp`), 64 asyncio tasks each:
 
@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
-from bot.daily.client import DailyClient
+from bot.providers.daily.client import DailyClient
 
 EXP = datetime.now(UTC) + timedelta(days=1)
 WARM_UP = 100
@@ -84,7 +84,7 @@ async def bare(env: dict[str, str], rooms: int, concurrency: int) -> float:
 @contextmanager
 def emulator_process() -> Iterator[dict[str, str]]:
     """A fresh emulator per run, so neither client pays for rooms the other left behind."""
-    command = [sys.executable, "-m", "bot.sandbox.daily", "--port", "0", "--webhook-url", ""]
+    command = [sys.executable, "-m", "meetbot_sandbox.daily", "--port", "0", "--webhook-url", ""]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None

@@ -43,9 +43,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from bot.meetings.auth import TokenCache, mint_jwt
-from bot.meetings.bodies import CreateRoom
-from bot.meetings.client import MeetingsClient
+from bot.providers.meetings.auth import TokenCache, mint_jwt
+from bot.providers.meetings.bodies import CreateRoom
+from bot.providers.meetings.client import MeetingsClient
 
 API_PREFIX = "/v1/meetings"
 
@@ -97,8 +97,7 @@ def write_tls_files(folder: Path) -> tuple[Path, Path, Path]:
 async def serve(args: argparse.Namespace) -> None:
     """Child process: the emulator over HTTPS on a free port, printed as 'PORT n'."""
     from aiohttp import web
-
-    from bot.sandbox.meetings import create_emulator_app
+    from meetbot_sandbox.meetings import create_emulator_app
 
     app = create_emulator_app(
         application_id=args.application_id,

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from meetbot_sandbox.slack.signing import new_trigger_id, signed_headers, slash_command_body
 
 from bench._load import title_for, user_id
 from bench._procs import Processes, free_port, pct, wait_ready
-from bot.sandbox.slack.signing import new_trigger_id, signed_headers, slash_command_body
 
 SECRET = "bench-signing-secret"  # noqa: S105 - a throwaway secret for local processes
 BOT_TOKEN = "xoxb-bench-token"  # noqa: S105 - the fake Slack accepts any xoxb- token

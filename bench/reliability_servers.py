@@ -25,11 +25,11 @@ from collections import Counter
 from pathlib import Path
 
 from aiohttp import web
+from meetbot_sandbox.meetings.__main__ import env_lines
+from meetbot_sandbox.meetings.keys import API_PREFIX, STATE_KEY
+from meetbot_sandbox.slack.app import STATE_KEY as SLACK_STATE_KEY
 
 from bench._servers import emulator_app, fake_slack_app
-from bot.sandbox.meetings.__main__ import env_lines
-from bot.sandbox.meetings.keys import API_PREFIX, STATE_KEY
-from bot.sandbox.slack.app import STATE_KEY as SLACK_STATE_KEY
 
 TITLE = re.compile(r"[A-Za-z]+-\d{6}")
 

@@ -43,13 +43,15 @@ from aiohttp.typedefs import Handler
 
 if __package__ in (None, ""):  # `python bench/standups.py`: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from meetbot_sandbox.slack.__main__ import demo_state
+from meetbot_sandbox.slack.app import create_fake_slack_app
+
 from bench._procs import Processes, free_port, pct, wait_ready
 from bench.ack import bot_env
-from bot.app import connect_redis, utc_now
-from bot.sandbox.slack.__main__ import demo_state
-from bot.sandbox.slack.app import create_fake_slack_app
-from bot.standup_scheduler import TICK, StandupScheduler
-from bot.standup_store import Claimed, Schedule, StandupStore
+from bot.domain.clock import utc_now
+from bot.standups.scheduler import TICK, StandupScheduler
+from bot.standups.store import Claimed, Schedule, StandupStore
+from bot.storage.redis import connect_redis
 
 RESULTS = "bench:standups:fired"
 BARE_DUE = "bench:standups:bare"

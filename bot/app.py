@@ -1,35 +1,47 @@
-"""The composition root: every collaborator is built here, from Settings, and passed down.
+"""The composition root: every collaborator of both roles is built here, from Settings.
 
-`create_app(settings, ...)` returns the aiohttp application of the web role; `build()` the
-parts both roles share (the worker is made from the same parts in `bot.run`). Tests pass
-their own Redis, HTTP session, clock or provider; production passes nothing.
+`build(settings)` makes the parts both roles share; `create_web_app` is the web role (Bolt's
+/slack/events and our own routes); `WorkerRole` is the worker (saq jobs registered by each
+feature's `tasks.py`, the reconcile ticker, the standup scheduler). `bot.run` only runs them.
+Tests pass their own Redis, HTTP session, clock or provider; production passes nothing.
+
+Where to look next, by question:
+    /meet parsed, acked, enqueued      bot.slack.commands -> bot.storage.jobs.Jobs.start_meeting
+    room created, card posted, DMs     bot.meet.tasks -> bot.meet.service.MeetingService
+    a callback updates the card        bot.cards.{meetings,daily}_route -> bot.cards.tasks -> bot.cards.live
+    a standup fires                    bot.standups.scheduler -> bot.standups.service
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import timedelta
+from typing import Any
 
 import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 from prometheus_client import CollectorRegistry
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+from saq import Worker
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import AsyncCallableAuthorize
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.cards.calls import CallSync
+from bot.cards.live import LiveCards
+from bot.cards.reconcile import Reconciler, tick_forever
+from bot.cards.tasks import card_functions
 from bot.config import Settings, SlackMode
-from bot.jobs import CONCURRENCY, Jobs
+from bot.domain.clock import Clock, utc_now
+from bot.domain.rooms import RoomProvider
+from bot.home.tasks import home_functions
+from bot.meet.service import MeetingService
+from bot.meet.tasks import meet_functions
 from bot.metrics import Metrics
-from bot.providers import build_provider
-from bot.queue import MeetbotQueue, make_queue
-from bot.rooms import RoomProvider
-from bot.service import MeetingService
+from bot.providers.build import build_provider
 from bot.slack import actions, commands, events, events_route, request_guard, shortcuts
 from bot.slack.auth import InstallationAuth, SingleWorkspaceAuth
 from bot.slack.deps import ListenerDeps
@@ -37,17 +49,18 @@ from bot.slack.installations import RedisInstallationStore
 from bot.slack.oauth import build_oauth_settings
 from bot.slack.oauth_state import RedisOAuthStateStore
 from bot.slack.web import SlackWeb
-from bot.standup_store import StandupStore
-from bot.standups import StandupService
-from bot.store import RedisDown, Store
+from bot.standups.scheduler import StandupScheduler
+from bot.standups.service import StandupService
+from bot.standups.store import StandupStore
+from bot.standups.tasks import StandupFirer, standup_functions
+from bot.storage.jobs import CONCURRENCY, SHUTDOWN_GRACE, Jobs, make_worker
+from bot.storage.queue import MeetbotQueue, make_queue
+from bot.storage.redis import RedisDown, connect_redis
+from bot.storage.seen_requests import SeenRequests
+from bot.storage.store import Store
 from bot.web import add_routes
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -68,20 +81,6 @@ class Components:
     single_auth: SingleWorkspaceAuth | None = None
 
 
-def connect_redis(url: str, *, max_connections: int = 64) -> aioredis.Redis:
-    """A pool that waits for a free connection instead of failing, and fails fast when Redis is
-    down (no silent reconnect loop: the user must hear "temporarily unavailable" within 3 s)."""
-    pool = aioredis.BlockingConnectionPool.from_url(
-        url,
-        max_connections=max_connections,
-        timeout=2,
-        socket_connect_timeout=1,
-        socket_timeout=2,
-        retry=Retry(NoBackoff(), 0),
-    )
-    return aioredis.Redis(connection_pool=pool)
-
-
 async def build(
     settings: Settings,
     *,
@@ -100,45 +99,14 @@ async def build(
         connector=aiohttp.TCPConnector(limit=CONCURRENCY + 64),
     )
     redis = redis or connect_redis(settings.redis_url, max_connections=CONCURRENCY + 64)
-    store = Store(redis, clock=clock)
+    store = Store.open(redis, clock=clock)
     queue = make_queue(connect_redis(settings.redis_url, max_connections=CONCURRENCY + 64))
     await queue.connect()
-    jobs = Jobs(queue, store=store, clock=clock)
+    jobs = Jobs(queue, home_viewers=store.home_viewers, clock=clock)
     provider = provider or build_provider(settings, http=http, clock=clock)
     metrics = Metrics(registry or CollectorRegistry())
-
-    installations: RedisInstallationStore | None = None
-    single_auth: SingleWorkspaceAuth | None = None
     slack_client = AsyncWebClient(base_url=settings.slack_api_url, session=http)
-    if settings.slack_mode is SlackMode.OAUTH:
-        assert settings.encryption_key is not None
-        installations = RedisInstallationStore(
-            redis, fernet_key=settings.encryption_key, client_id=settings.slack_client_id
-        )
-        auth: SingleWorkspaceAuth | InstallationAuth = InstallationAuth(installations)
-        oauth_settings = build_oauth_settings(
-            settings, installation_store=installations, state_store=RedisOAuthStateStore(redis)
-        )
-        # Bolt refuses `authorize=` beside OAuth settings but takes the settings' own: ours
-        # answers "temporarily unavailable" when Redis is down instead of "please reinstall".
-        oauth_settings.authorize = AsyncCallableAuthorize(logger=log, func=auth.bolt_authorize())
-        bolt = AsyncApp(
-            signing_secret=settings.slack_signing_secret,
-            client=slack_client,
-            oauth_settings=oauth_settings,
-            process_before_response=True,
-        )
-    else:
-        assert settings.slack_bot_token is not None
-        single_auth = auth = SingleWorkspaceAuth(settings.slack_bot_token)
-        # process_before_response: our listeners only enqueue, so answering after them is
-        # fastest; otherwise Bolt polls for ack() every 10 ms (issue 4's measurements).
-        bolt = AsyncApp(
-            signing_secret=settings.slack_signing_secret,
-            client=slack_client,
-            authorize=auth.bolt_authorize(),
-            process_before_response=True,
-        )
+    bolt, auth, installations = _bolt(settings, redis, slack_client)
     slack = SlackWeb(session=http, base_url=settings.slack_api_url, tokens=auth.token)
     service = MeetingService(
         provider=provider,
@@ -148,10 +116,10 @@ async def build(
         public_url=settings.public_url,
         clock=clock,
     )
-    request_guard.install(bolt, redis)
     standups = StandupService(
         meetings=service, store=StandupStore(redis, keys=store.keys), clock=clock
     )
+    request_guard.install(bolt, SeenRequests(redis, keys=store.keys))
     deps = ListenerDeps(jobs=jobs, clock=clock, open_view=slack.open_view, standups=standups)
     commands.register(bolt, deps)
     shortcuts.register(bolt, deps)
@@ -171,8 +139,45 @@ async def build(
         metrics=metrics,
         clock=clock,
         standups=standups,
-        single_auth=single_auth,
+        single_auth=auth if isinstance(auth, SingleWorkspaceAuth) else None,
     )
+
+
+def _bolt(
+    settings: Settings, redis: aioredis.Redis, client: AsyncWebClient
+) -> tuple[AsyncApp, SingleWorkspaceAuth | InstallationAuth, RedisInstallationStore | None]:
+    """Bolt for the configured Slack mode, and where it finds each workspace's bot token.
+
+    process_before_response: our listeners only enqueue, so answering after them is fastest;
+    otherwise Bolt polls for ack() every 10 ms (issue 4's measurements)."""
+    if settings.slack_mode is SlackMode.OAUTH:
+        assert settings.encryption_key is not None
+        installations = RedisInstallationStore(
+            redis, fernet_key=settings.encryption_key, client_id=settings.slack_client_id
+        )
+        auth = InstallationAuth(installations)
+        oauth_settings = build_oauth_settings(
+            settings, installation_store=installations, state_store=RedisOAuthStateStore(redis)
+        )
+        # Bolt refuses `authorize=` beside OAuth settings but takes the settings' own: ours
+        # answers "temporarily unavailable" when Redis is down instead of "please reinstall".
+        oauth_settings.authorize = AsyncCallableAuthorize(logger=log, func=auth.bolt_authorize())
+        bolt = AsyncApp(
+            signing_secret=settings.slack_signing_secret,
+            client=client,
+            oauth_settings=oauth_settings,
+            process_before_response=True,
+        )
+        return bolt, auth, installations
+    assert settings.slack_bot_token is not None
+    single = SingleWorkspaceAuth(settings.slack_bot_token)
+    bolt = AsyncApp(
+        signing_secret=settings.slack_signing_secret,
+        client=client,
+        authorize=single.bolt_authorize(),
+        process_before_response=True,
+    )
+    return bolt, single, None
 
 
 async def close(components: Components, *, own_http: bool, own_redis: bool) -> None:
@@ -187,28 +192,71 @@ async def close(components: Components, *, own_http: bool, own_redis: bool) -> N
 
 def create_web_app(components: Components) -> web.Application:
     """The web role: Bolt's /slack/events (and OAuth routes) plus our own routes."""
-    app = events_route.web_app(components.bolt)
-    add_routes(app, components)
+    c = components
+    app = events_route.web_app(c.bolt)
+    add_routes(
+        app,
+        store=c.store,
+        jobs=c.jobs,
+        metrics=c.metrics,
+        clock=c.clock,
+        daily_webhook_secret=c.settings.daily_webhook_secret,
+    )
     return app
 
 
-async def create_app(
-    settings: Settings,
-    *,
-    http: aiohttp.ClientSession | None = None,
-    redis: aioredis.Redis | None = None,
-    provider: RoomProvider | None = None,
-    clock: Clock = utc_now,
-) -> web.Application:
-    """Web role application; the parts it built are closed when the app shuts down."""
-    components = await build(settings, http=http, redis=redis, provider=provider, clock=clock)
-    app = create_web_app(components)
+def live_cards(components: Components) -> tuple[LiveCards, Reconciler]:
+    """What keeps cards true (callbacks, refreshes, Calls, the sweep), from the shared parts."""
+    interval = components.settings.reconcile_interval
+    live = LiveCards(
+        service=components.service,
+        jobs=components.jobs,
+        calls=CallSync(components.slack, components.store),
+        http=components.http,
+        recheck_after=timedelta(seconds=interval),
+    )
+    return live, Reconciler(live, interval=interval)
 
-    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
-        if components.single_auth is not None:
-            await components.single_auth.warm_up(components.bolt.client)
-        yield
-        await close(components, own_http=http is None, own_redis=redis is None)
 
-    app.cleanup_ctx.append(lifecycle)
-    return app
+def create_worker(components: Components, *, shutdown_grace: int = SHUTDOWN_GRACE) -> Worker[Any]:
+    """saq's worker with every feature's job bodies."""
+    live, reconciler = live_cards(components)
+    functions = {
+        **meet_functions(components.service),
+        **home_functions(components.service, components.standups.store),
+        **card_functions(live, reconciler),
+        **standup_functions(components.standups),
+    }
+    return make_worker(components.queue, functions, shutdown_grace=shutdown_grace)
+
+
+class WorkerRole:
+    """The saq worker, the reconcile ticker and the standup scheduler: what `--role worker`
+    runs, and the tests' bot."""
+
+    def __init__(self, components: Components, *, shutdown_grace: int = SHUTDOWN_GRACE) -> None:
+        self.components = components
+        self.worker = create_worker(components, shutdown_grace=shutdown_grace)
+        self.scheduler = StandupScheduler(
+            components.standups.store, StandupFirer(components.standups), components.clock
+        )
+        self.shutdown_grace = shutdown_grace
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        c = self.components
+        self._tasks = [
+            asyncio.create_task(self.worker.start()),
+            asyncio.create_task(tick_forever(c.jobs, c.settings.reconcile_interval, c.clock)),
+            asyncio.create_task(self.scheduler.run_forever()),
+        ]
+
+    async def stop(self) -> None:
+        if self._tasks:
+            await self.scheduler.stop(self.shutdown_grace)
+            await self.worker.stop()
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []

@@ -60,7 +60,6 @@ class Settings:
     daily_webhook_secret: bytes | None = field(repr=False)
     daily_api_url: str
     reconcile_interval: float = 60.0
-    schedule_interval: float = 15.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,9 +93,9 @@ CREDENTIAL_VARIABLES = (
 )
 
 
-def wants_sandbox(env: Mapping[str, str]) -> bool:
-    """No Slack and no room-provider credential at all: a fresh clone, so `python -m bot` runs
-    the local sandbox (bot.sandbox.demo) instead of refusing to start. Partial credentials
+def has_no_credentials(env: Mapping[str, str]) -> bool:
+    """No Slack and no room-provider credential at all: a fresh clone, where `python -m bot`
+    starts the local sandbox (if installed) instead of refusing to start. Partial credentials
     are a mistake to report, never a reason to fall back to the sandbox."""
     return not any(env.get(name, "").strip() for name in CREDENTIAL_VARIABLES)
 
@@ -196,7 +195,6 @@ def _parse(env: Mapping[str, str]) -> Settings:
     if not slack_url.endswith("/"):
         slack_url += "/"  # slack_sdk joins method names onto the base verbatim
     reconcile = number("RECONCILE_INTERVAL_SECONDS", 60.0)
-    schedule = number("SCHEDULE_INTERVAL_SECONDS", 15.0)
 
     if problems:
         raise ConfigError(problems)
@@ -221,7 +219,6 @@ def _parse(env: Mapping[str, str]) -> Settings:
         daily_webhook_secret=daily_secret,
         daily_api_url=daily_url,
         reconcile_interval=reconcile,
-        schedule_interval=schedule,
     )
 
 

@@ -20,8 +20,8 @@
         ├── ProviderTimeout          no answer in time: the request MAY have been processed
         └── ProviderConnectionError  never reached the server: certainly not processed
 
-`MeetingsError` is the name the Meetings client documents for `ProviderError`; Daily raises
-the same tree so the service maps one set of errors whatever the provider.
+Both providers (Meetings and Daily) raise the same tree, so the service maps one set of errors
+whatever the provider.
 """
 
 from __future__ import annotations
@@ -93,9 +93,6 @@ class ProviderError(MeetbotError):
         return f"{self.message}{where}"
 
 
-MeetingsError = ProviderError
-
-
 class ProviderAuthError(ProviderError):
     pass
 
@@ -120,6 +117,11 @@ class ValidationError(ProviderError):
 
 class ClientValidationError(ValidationError):
     """Refused by our own checks before any request was sent."""
+
+
+def invalid(field: str, problem: str) -> ClientValidationError:
+    """The error for a request field we refuse before sending it (one named problem)."""
+    return ClientValidationError(f"{field}: {problem}", field_errors=(FieldError(field, problem),))
 
 
 class LimitReachedError(ProviderError):

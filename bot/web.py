@@ -5,30 +5,38 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot import callbacks, callbacks_daily
-
-if TYPE_CHECKING:
-    from bot.app import Components
+from bot.cards import daily_route, meetings_route
+from bot.domain.clock import Clock
+from bot.metrics import Metrics
+from bot.storage.jobs import Jobs
+from bot.storage.store import Store
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def add_routes(app: web.Application, components: Components) -> None:
+def add_routes(
+    app: web.Application,
+    *,
+    store: Store,
+    jobs: Jobs,
+    metrics: Metrics,
+    clock: Clock,
+    daily_webhook_secret: bytes | None,
+) -> None:
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
     async def readyz(_: web.Request) -> web.Response:
-        if await components.store.ping():
+        if await store.ping():
             return web.json_response({"status": "ready"})
         return web.json_response({"status": "unavailable", "redis": "unreachable"}, status=503)
 
-    async def metrics(_: web.Request) -> web.Response:
-        body = generate_latest(components.metrics.registry)
+    async def prometheus(_: web.Request) -> web.Response:
+        body = generate_latest(metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     @web.middleware
@@ -37,26 +45,15 @@ def add_routes(app: web.Application, components: Components) -> None:
             return await handler(request)
         started = time.perf_counter()
         response = await handler(request)
-        components.metrics.ack_seconds.observe(time.perf_counter() - started)
-        components.metrics.slack_requests.labels(str(response.status)).inc()
+        metrics.ack_seconds.observe(time.perf_counter() - started)
+        metrics.slack_requests.labels(str(response.status)).inc()
         return response
 
     app.middlewares.append(time_slack)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics)
-    callbacks.register(
-        app,
-        store=components.store,
-        jobs=components.jobs,
-        metrics=components.metrics,
-        clock=components.clock,
-    )
-    callbacks_daily.register(
-        app,
-        store=components.store,
-        jobs=components.jobs,
-        metrics=components.metrics,
-        clock=components.clock,
-        secret=components.settings.daily_webhook_secret,
+    app.router.add_get("/metrics", prometheus)
+    meetings_route.register(app, store=store, jobs=jobs, metrics=metrics, clock=clock)
+    daily_route.register(
+        app, store=store, jobs=jobs, metrics=metrics, clock=clock, secret=daily_webhook_secret
     )

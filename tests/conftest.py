@@ -8,8 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 import redis.asyncio as aioredis
-
-from bot.sandbox.meetings.keypair import KeyPair, new_key_pair
+from meetbot_sandbox.meetings.keypair import KeyPair, new_key_pair
 
 pytest_plugins = [
     "tests.plugins.emulator",

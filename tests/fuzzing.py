@@ -1,6 +1,6 @@
 """Shared by the fuzz tests and bench/fuzz.py: hypothesis settings and Slack payload strategies.
 
-Payloads start from what Slack really sends (bot/sandbox/slack/payloads.py) and are then
+Payloads start from what Slack really sends (sandbox/meetbot_sandbox/slack/payloads.py) and are then
 mutated: keys dropped, values replaced by arbitrary JSON, nested objects mutated in turn, keys
 added. Bodies are correctly signed, so they get past verification into our listeners.
 
@@ -18,9 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-
-from bot.blocks import HOST_JOIN_ACTION_ID, JOIN_ACTION_ID, RECORDING_ACTION_ID
-from bot.sandbox.slack.payloads import (
+from meetbot_sandbox.slack.payloads import (
     app_home_opened_event,
     app_uninstalled_event,
     block_actions_payload,
@@ -29,13 +27,15 @@ from bot.sandbox.slack.payloads import (
     tokens_revoked_event,
     view_submission_payload,
 )
-from bot.sandbox.slack.signing import (
+from meetbot_sandbox.slack.signing import (
     event_callback_body,
     interactive_body,
     new_trigger_id,
     slash_command_body,
     url_verification_body,
 )
+
+from bot.meet.blocks import HOST_JOIN_ACTION_ID, JOIN_ACTION_ID, RECORDING_ACTION_ID
 from bot.slack.shortcuts import HOME_BUTTON
 from bot.slack.views import START_MEETING_CALLBACK_ID
 

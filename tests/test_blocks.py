@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot import blocks
-from bot.blocks import Message
-from bot.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
-from bot.rooms import RoomKind
-from bot.timefmt import duration_text, rough_duration_text, size_text, slack_date
+from bot.domain.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
+from bot.domain.message import Message
+from bot.domain.rooms import RoomKind
+from bot.meet import blocks
+from bot.meet.timefmt import duration_text, rough_duration_text, size_text, slack_date
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 GUEST_URL = "https://meetings.vonage.com/613804614"

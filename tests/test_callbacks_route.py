@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from bot.domain.meeting import Meeting
 from bot.logs import configure as configure_logging
-from bot.meeting import Meeting
-from bot.meetings.events import parse_callback
+from bot.providers.meetings.events import parse_callback
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 
 TOKEN = "tok_" + "A" * 28  # shaped like the service's secrets.token_urlsafe(24)
@@ -39,7 +39,7 @@ async def meeting(bot_no_worker: RunningBot) -> Meeting:
         callback_token=TOKEN,
         created_at=datetime.now(UTC),
     )
-    await bot_no_worker.components.store.save_meeting(meeting)
+    await bot_no_worker.components.store.records.save(meeting)
     return meeting
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from meetbot_sandbox.meetings.keypair import KeyPair
 
 from bot.config import ConfigError, ProviderName, Settings, SlackMode
-from bot.sandbox.meetings.keypair import KeyPair
 
 
 def base_env(keys: KeyPair) -> dict[str, str]:

@@ -16,9 +16,9 @@ from aiohttp.test_utils import unused_port
 from pytest_aiohttp import AiohttpServer
 
 from bot.config import CREDENTIAL_VARIABLES
-from bot.daily.cli import run_cli
-from bot.daily.models import DailyWebhook
-from bot.daily.webhooks import KINDS, UPDATES_OFF_WARNING
+from bot.providers.daily.cli import run_cli
+from bot.providers.daily.models import DailyWebhook
+from bot.providers.daily.webhooks import KINDS, UPDATES_OFF_WARNING
 from tests.plugins.bot import CREATOR, GENERAL
 from tests.plugins.daily import DailyHandle
 from tests.plugins.emulator import EmulatorHandle
@@ -62,7 +62,7 @@ async def test_the_readme_path_from_three_variables_to_a_live_card(
     assert credentials == {"DAILY_API_KEY", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"}
     rooms = DailyRooms(daily)
 
-    with caplog.at_level(logging.WARNING, logger="bot.providers"):
+    with caplog.at_level(logging.WARNING, logger="bot.providers.build"):
         async with _running(env, port, rooms, aiohttp_server, emulator, slack_api) as bot:
             assert UPDATES_OFF_WARNING in caplog.messages  # says how to turn updates on
             made = await cli(["webhook"], env)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
-from bot.daily.client import DailyClient
-from bot.daily.provider import DailyProvider
+from bot.domain.rooms import RoomKind, RoomRequest
 from bot.errors import NotFoundError, ProviderAuthError
-from bot.rooms import RoomKind, RoomRequest
+from bot.providers.daily.client import DailyClient
+from bot.providers.daily.provider import DailyProvider
 from tests.plugins.daily import DailyHandle
 
 

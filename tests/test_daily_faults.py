@@ -1,4 +1,4 @@
-"""The Daily client under the emulator's injected faults (bot.sandbox.faults): what it waits
+"""The Daily client under the emulator's injected faults (meetbot_sandbox.faults): what it waits
 out, what it retries, what it hands up, and how a repeated room creation stays one room.
 
 POST /rooms is not blindly retried: a 500, a dropped connection or a timeout may have created
@@ -15,8 +15,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import unused_port
 
-from bot.daily.client import DailyClient
-from bot.daily.provider import DailyProvider, room_name
+from bot.domain.rooms import RoomRequest
 from bot.errors import (
     ProviderConnectionError,
     ProviderServerError,
@@ -24,8 +23,9 @@ from bot.errors import (
     RateLimitedError,
     user_message,
 )
-from bot.meetings.retry import RetryPolicy
-from bot.rooms import RoomRequest
+from bot.providers.daily.client import DailyClient
+from bot.providers.daily.provider import DailyProvider, room_name
+from bot.providers.http.retry import RetryPolicy
 from tests.plugins.daily import DailyHandle
 from tests.plugins.meetings import RecordedSleeps
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, parse_webhook, sign
+from bot.providers.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, parse_webhook, sign
 from tests.plugins.providers import DailyRooms, ProviderBot
 from tests.test_lifecycle_card import Card, start_on
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
+from bot.cards.reducer import SessionNotKnownYet, bind_session
 from bot.config import ConfigError, ProviderName, Settings
-from bot.daily.provider import DailyProvider
-from bot.lifecycle import SessionNotKnownYet, bind_session
-from bot.meeting import Meeting
-from bot.providers import build_provider
-from bot.rooms import EventKind, RoomEvent
+from bot.domain.meeting import Meeting
+from bot.domain.rooms import EventKind, RoomEvent
+from bot.providers.build import build_provider
+from bot.providers.daily.provider import DailyProvider
 
 SLACK = {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1"}
 DAILY = {"DAILY_API_KEY": "k", "DAILY_WEBHOOK_SECRET": base64.b64encode(b"secret").decode()}

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.daily.webhooks import parse_webhook, sign, verify
-from bot.rooms import EventKind, RoomEvent
+from bot.domain.rooms import EventKind, RoomEvent
+from bot.providers.daily.webhooks import parse_webhook, sign, verify
 
 SECRET = base64.b64decode("c2VjcmV0LXNoYXJlZC13aXRoLWRhaWx5")
 NOW = 1_760_000_000.0

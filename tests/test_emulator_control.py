@@ -12,10 +12,10 @@ import aiohttp
 import jsonschema
 import pytest
 from aiohttp import web
+from meetbot_sandbox.meetings import EmulatorControlError
+from meetbot_sandbox.meetings.views import iso
 from pytest_aiohttp import AiohttpServer
 
-from bot.sandbox.meetings import EmulatorControlError
-from bot.sandbox.meetings.views import iso
 from tests.plugins.emulator import EmulatorApi, EmulatorHandle, meetings_spec
 
 WEBHOOKS = meetings_spec()["x-webhooks"]["meeting-events"]

@@ -6,8 +6,8 @@ import time
 
 import aiohttp
 import pytest
+from meetbot_sandbox.meetings import EmulatorControlError
 
-from bot.sandbox.meetings import EmulatorControlError
 from tests.plugins.emulator import EmulatorApi, EmulatorHandle
 
 

@@ -1,4 +1,4 @@
-"""`python -m bot.sandbox.meetings` runs the emulator and prints the env lines that reach it."""
+"""`python -m meetbot_sandbox.meetings` runs the emulator and prints the env lines that reach it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import aiohttp
+from meetbot_sandbox.meetings.__main__ import load_or_create_key
 
-from bot.sandbox.meetings.__main__ import load_or_create_key
 from tests.plugins.emulator import mint_token
 
 
@@ -27,7 +27,7 @@ async def test_the_standalone_emulator_prints_working_credentials(tmp_path: Path
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.sandbox.meetings",
+        "meetbot_sandbox.meetings",
         "--port",
         "0",
         "--private-key-path",

@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from meetbot_sandbox.meetings.views import iso
 
-from bot.sandbox.meetings.views import iso
 from tests.plugins.emulator import RECORDED, EmulatorApi, EmulatorHandle
 
 

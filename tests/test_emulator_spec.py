@@ -14,10 +14,10 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
+from meetbot_sandbox.meetings.views import iso
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_core.validation.response.exceptions import InvalidData
 
-from bot.sandbox.meetings.views import iso
 from tests.plugins.emulator import (
     RECORDED,
     RECORDED_ERRATA,

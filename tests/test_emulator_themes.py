@@ -9,8 +9,8 @@ from typing import Any
 
 import aiohttp
 import pytest
+from meetbot_sandbox.meetings.views import iso
 
-from bot.sandbox.meetings.views import iso
 from tests.plugins.emulator import RECORDED, EmulatorApi, EmulatorHandle
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

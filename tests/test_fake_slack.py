@@ -6,11 +6,11 @@ import asyncio
 
 import aiohttp
 import pytest
+from meetbot_sandbox.slack import Workspace
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.sandbox.slack import Workspace
 from tests.plugins.slack import BOT_TOKEN, FakeSlack
 
 CARD = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Standup* is live"}}]

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
+from meetbot_sandbox.slack.signing import new_trigger_id
 
-from bot.meetings.events import parse_callback
-from bot.sandbox.slack.signing import new_trigger_id
+from bot.providers.meetings.events import parse_callback
 from tests.fuzzing import ANY_JSON, RAW_BODIES, fuzz_settings, mutated
 from tests.plugins.bot import RunningBot
 
@@ -81,7 +81,7 @@ async def test_mangled_events_are_refused_or_applied_never_a_crash(
     assert status in ANSWERS, (status, payload)
     if status == 204:
         assert isinstance(payload, dict)
-        meeting_id = await bot.components.store.meeting_id_for_room(room.id)
+        meeting_id = await bot.components.store.records.id_for_room(room.id)
         job = await bot.components.queue.job(
             f"event:{meeting_id}:{parse_callback(payload).identity}"
         )

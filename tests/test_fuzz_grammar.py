@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.rooms import RoomKind
 from bot.errors import UsageError
-from bot.rooms import RoomKind
 from bot.slack import limits
 from bot.slack.grammar import USAGE, HelpRequest, MeetOptions, parse_meet
 from tests.fuzzing import fuzz_settings

@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
+from meetbot_sandbox.slack.signing import interactive_body, signed_headers, slash_command_body
 
-from bot.sandbox.slack.signing import interactive_body, signed_headers, slash_command_body
 from tests.fuzzing import (
     INTERACTIVE,
     RAW_BODIES,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.rooms import RoomKind
 from bot.errors import UsageError
-from bot.rooms import RoomKind
 from bot.slack.grammar import USAGE, HelpRequest, MeetOptions, parse_meet, plain_text
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

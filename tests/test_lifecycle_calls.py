@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.sandbox.slack.scopes import BOT_SCOPES
+from meetbot_sandbox.slack.scopes import BOT_SCOPES
+
 from tests.plugins.bot import CREATOR, RunningBot
 from tests.test_lifecycle_card import card_update, refreshes_done, start
 

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.meetings.events import parse_callback
-from bot.sandbox.slack.models import ApiCall
-from bot.sandbox.slack.signing import new_trigger_id
+from meetbot_sandbox.slack.models import ApiCall
+from meetbot_sandbox.slack.signing import new_trigger_id
+
+from bot.providers.meetings.events import parse_callback
 from tests.plugins.bot import GENERAL, RunningBot
 from tests.plugins.providers import ProviderBot
 
@@ -38,7 +39,7 @@ async def start(bot: RunningBot, text: str = "", channel: str = GENERAL) -> Card
     )
     room = next(r for r in bot.emulator.state.rooms.values() if r.callback_urls)
     assert room.callback_urls is not None
-    meeting_id = await bot.components.store.meeting_id_for_room(room.id)
+    meeting_id = await bot.components.store.records.id_for_room(room.id)
     assert meeting_id is not None
     url = room.callback_urls["sessions_callback_url"]
     return Card(channel, str(posted.response["ts"]), room.id, meeting_id, url)
@@ -55,7 +56,7 @@ async def start_on(bot: ProviderBot, text: str = "") -> Card:
         "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=10
     )
     room = bot.rooms.only_room()
-    meeting_id = await bot.components.store.meeting_id_for_room(room.id)
+    meeting_id = await bot.components.store.records.id_for_room(room.id)
     assert meeting_id is not None
     return Card(GENERAL, str(posted.response["ts"]), room.id, meeting_id, "")
 
@@ -159,10 +160,10 @@ async def test_a_card_still_being_posted_catches_up_with_the_room(bot: RunningBo
     # The first session starts before the worker has saved the card's ts: the refresh waits
     # for the card instead of losing the update.
     card = await start(bot, "Early birds")
-    await bot.components.store.update_meeting(card.meeting_id, lambda m: m.replace(card_ts=None))
+    await bot.components.store.records.update(card.meeting_id, lambda m: m.replace(card_ts=None))
     session = await bot.emulator.control.start_session(card.room_id)
     await bot.emulator.control.join(session, "Ana")
-    await bot.components.store.update_meeting(card.meeting_id, lambda m: m.replace(card_ts=card.ts))
+    await bot.components.store.records.update(card.meeting_id, lambda m: m.replace(card_ts=card.ts))
     await card_update(bot, card, lambda t: "Here now (1)" in t)
 
 

@@ -23,7 +23,7 @@ async def test_a_response_url_card_stays_as_posted_and_the_recording_reaches_the
         response_url, lambda body: body.get("response_type") == "in_channel", timeout=10
     )
     (room,) = bot.emulator.state.rooms.values()
-    meeting_id = await bot.components.store.meeting_id_for_room(room.id)
+    meeting_id = await bot.components.store.records.id_for_room(room.id)
     assert meeting_id is not None and room.callback_urls is not None
     card = Card(PRIVATE, "", room.id, meeting_id, room.callback_urls["rooms_callback_url"])
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from bot.sandbox.slack.models import ApiCall
-from bot.sandbox.slack.payloads import app_home_opened_event
+from meetbot_sandbox.slack.models import ApiCall
+from meetbot_sandbox.slack.payloads import app_home_opened_event
+
 from tests.plugins.bot import CREATOR, RunningBot
 from tests.plugins.providers import ProviderBot
 from tests.test_lifecycle_card import (

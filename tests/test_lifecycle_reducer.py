@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.lifecycle import apply_event, split_participant_key
-from bot.meeting import Meeting, MeetingStatus
-from bot.rooms import EventKind, RoomEvent, RoomKind
+from bot.cards.reducer import apply_event, split_participant_key
+from bot.domain.meeting import Meeting, MeetingStatus
+from bot.domain.rooms import EventKind, RoomEvent, RoomKind
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 S1, S2 = "2_MX40session-one-fg", "2_MX40session-two-fg"

@@ -7,7 +7,7 @@ import logging
 import pytest
 from saq import Job
 
-from bot.lifecycle import SessionNotKnownYet
+from bot.cards.reducer import SessionNotKnownYet
 from bot.logs import OwnDebugOnly, protect_saq_logs
 
 
@@ -44,7 +44,7 @@ def test_debug_logging_is_meetbot_s_own_not_the_libraries_payload_dumps() -> Non
     def shown(name: str, level: int) -> bool:
         return keep.filter(logging.LogRecord(name, level, __file__, 1, "m", None, None))
 
-    assert shown("bot.service", logging.DEBUG)
+    assert shown("bot.meet.service", logging.DEBUG)
     assert not shown("slack_sdk.web.async_base_client", logging.DEBUG)
     assert not shown("app.py:AsyncApp", logging.DEBUG)  # Bolt's app loggers
     assert not shown("saq", logging.DEBUG)

@@ -9,8 +9,8 @@ import sys
 
 import aiohttp
 from aiohttp.test_utils import unused_port
+from meetbot_sandbox.slack.signing import signed_headers, slash_command_body
 
-from bot.sandbox.slack.signing import signed_headers, slash_command_body
 from tests.plugins.bot import GENERAL, SIGNING_SECRET, bot_env
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack

@@ -11,8 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-
-from bot.sandbox.slack.scopes import BOT_SCOPES
+from meetbot_sandbox.slack.scopes import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUEST_URL = "https://YOUR-HOST/slack/events"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.sandbox.slack.models import ApiCall
+from meetbot_sandbox.slack.models import ApiCall
+
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.plugins.providers import ProviderBot
 
@@ -112,7 +113,7 @@ async def test_help(bot_no_worker: RunningBot) -> None:
 
 
 async def test_a_bad_signature_is_refused(bot_no_worker: RunningBot) -> None:
-    from bot.sandbox.slack.signing import slash_command_body
+    from meetbot_sandbox.slack.signing import slash_command_body
 
     reply = await bot_no_worker.post_slack(slash_command_body(text="x"), secret="wrong")
     assert reply.status == 401

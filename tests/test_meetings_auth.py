@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from meetbot_sandbox.meetings.keypair import KeyPair
 
-from bot.meetings.auth import CLOCK_SKEW, TokenCache, mint_jwt
-from bot.sandbox.meetings.keypair import KeyPair
+from bot.providers.meetings.auth import CLOCK_SKEW, TokenCache, mint_jwt
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

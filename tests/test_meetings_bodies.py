@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.errors import ClientValidationError
-from bot.meetings.bodies import CreateRoom, CreateTheme, UpdateRoom, UpdateTheme
-from bot.meetings.models import CallbackUrls, RoomType
+from bot.providers.meetings.bodies import CreateRoom, CreateTheme, UpdateRoom, UpdateTheme
+from bot.providers.meetings.models import CallbackUrls, RoomType
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError
-from bot.meetings.cli import add_parser, main, meetings_config
-from bot.meetings.cli_commands import themes_delete
+from bot.providers.meetings.cli import add_parser, main, meetings_config
+from bot.providers.meetings.cli_commands import themes_delete
 from tests.plugins.emulator import EmulatorHandle
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -23,9 +23,9 @@ from bot.errors import (
     ProviderTimeout,
     RateLimitedError,
 )
-from bot.meetings.bodies import CreateRoom
-from bot.meetings.client import MeetingsClient
-from bot.meetings.retry import NO_RETRY, RetryPolicy
+from bot.providers.http.retry import NO_RETRY, RetryPolicy
+from bot.providers.meetings.bodies import CreateRoom
+from bot.providers.meetings.client import MeetingsClient
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.meetings import MakeClient, RecordedSleeps
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from bot.errors import ClientValidationError, NotFoundError, ValidationError
-from bot.meetings.bodies import CreateRoom, UpdateRoom
-from bot.meetings.client import MeetingsClient
-from bot.meetings.models import CallbackUrls, RoomType
+from bot.providers.meetings.bodies import CreateRoom, UpdateRoom
+from bot.providers.meetings.client import MeetingsClient
+from bot.providers.meetings.models import CallbackUrls, RoomType
 from tests.plugins.emulator import EmulatorHandle
 
 HOOK = "https://bot.example/callbacks/meetings/abc"

@@ -13,9 +13,9 @@ from bot.errors import (
     ProviderError,
     ValidationError,
 )
-from bot.meetings.bodies import CreateRoom, CreateTheme, UpdateRoom, UpdateTheme
-from bot.meetings.client import MeetingsClient
-from bot.meetings.models import LogoType, RoomType
+from bot.providers.meetings.bodies import CreateRoom, CreateTheme, UpdateRoom, UpdateTheme
+from bot.providers.meetings.client import MeetingsClient
+from bot.providers.meetings.models import LogoType, RoomType
 from tests.plugins.emulator import EmulatorHandle
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

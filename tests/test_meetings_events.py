@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.meetings.events import parse_callback
-from bot.rooms import EventKind
+from bot.domain.rooms import EventKind
+from bot.providers.meetings.events import parse_callback
 
 ROOM = "33791484-231c-421b-8349-96e1a44e27d2"
 SESSION = "2_MX40NDYzMzk4OTJ-fg"

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ProviderError
-from bot.meetings.models import (
+from bot.providers.http.parse import as_objects
+from bot.providers.http.responses import check_response
+from bot.providers.meetings.models import (
     Application,
     DialInNumber,
     LogoType,
@@ -21,8 +23,6 @@ from bot.meetings.models import (
     RoomType,
     Theme,
 )
-from bot.meetings.parse import as_objects
-from bot.meetings.responses import check_response
 
 RECORDED = Path(__file__).parent / "fixtures" / "vonage-recorded"
 

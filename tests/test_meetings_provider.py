@@ -1,4 +1,4 @@
-"""MeetingsProvider speaks `bot.rooms` types; the emulator's callbacks parse into RoomEvents."""
+"""MeetingsProvider speaks `bot.domain.rooms` types; the emulator's callbacks parse into RoomEvents."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.rooms import EventKind, RoomKind, RoomProvider, RoomRequest
 from bot.errors import NotFoundError
-from bot.meetings.events import parse_callback
-from bot.meetings.provider import MeetingsProvider
-from bot.rooms import EventKind, RoomKind, RoomProvider, RoomRequest
+from bot.providers.meetings.events import parse_callback
+from bot.providers.meetings.provider import MeetingsProvider
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.meetings import MakeClient
 

@@ -18,7 +18,7 @@ from bot.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
-from bot.meetings.responses import check_response, parse_retry_after
+from bot.providers.http.responses import check_response, parse_retry_after
 
 RECORDED = Path(__file__).parent / "fixtures" / "vonage-recorded"
 API = "https://api-eu.vonage.com/v1/meetings"

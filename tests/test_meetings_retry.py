@@ -16,7 +16,7 @@ from bot.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
-from bot.meetings.retry import NO_RETRY, RetryPolicy, is_retryable
+from bot.providers.http.retry import NO_RETRY, RetryPolicy, is_retryable
 
 URL = "http://meetings.test/v1/meetings/rooms"
 

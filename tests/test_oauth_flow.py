@@ -1,6 +1,6 @@
 """Installing meetbot into a workspace: Bolt's OAuth flow over real HTTP, on our Redis stores.
 
-The browser's side is played by aiohttp's test client, Slack's by the fake in bot/sandbox/slack
+The browser's side is played by aiohttp's test client, Slack's by the fake in sandbox/meetbot_sandbox/slack
 (`slack_api` fixture): `/slack/install` sends the installer to Slack with a state, Slack sends
 them back with a code, Bolt exchanges it at oauth.v2.access and saves what it gets.
 """
@@ -17,18 +17,18 @@ import yaml
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 from cryptography.fernet import Fernet
+from meetbot_sandbox.slack import Workspace
+from meetbot_sandbox.slack.signing import signed_headers, slash_command_body
 from pytest_aiohttp import AiohttpClient
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from yarl import URL
 
 from bot.config import Settings
-from bot.keys import OAUTH_STATE_TTL, Keys
-from bot.sandbox.slack import Workspace
-from bot.sandbox.slack.signing import signed_headers, slash_command_body
 from bot.slack.installations import RedisInstallationStore
 from bot.slack.oauth import BOT_SCOPES, build_oauth_settings
 from bot.slack.oauth_state import RedisOAuthStateStore
+from bot.storage.keys import OAUTH_STATE_TTL, Keys
 from tests.plugins.slack import FakeSlack
 
 CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET = "1111.2222", "oauth-client-secret", "signing-secret"

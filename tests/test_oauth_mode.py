@@ -10,12 +10,12 @@ import pytest
 import redis.asyncio as aioredis
 from aiohttp.test_utils import unused_port
 from cryptography.fernet import Fernet
+from meetbot_sandbox.slack.payloads import app_uninstalled_event
 from pytest_aiohttp import AiohttpServer
 from yarl import URL
 
 from bot.app import build, close, create_web_app
 from bot.config import Settings
-from bot.sandbox.slack.payloads import app_uninstalled_event
 from tests.plugins.bot import GENERAL, RunningBot, bot_env
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack

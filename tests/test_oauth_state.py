@@ -8,8 +8,8 @@ import time
 import pytest
 import redis.asyncio as aioredis
 
-from bot.keys import OAUTH_STATE_TTL, Keys
 from bot.slack.oauth_state import RedisOAuthStateStore
+from bot.storage.keys import OAUTH_STATE_TTL, Keys
 
 
 @pytest.fixture

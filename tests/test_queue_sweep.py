@@ -12,7 +12,7 @@ import redis.asyncio as aioredis
 from saq import Job
 from saq.job import Status
 
-from bot.queue import make_queue
+from bot.storage.queue import make_queue
 
 LOCK = 1  # seconds the sweep lock is held; a second sweep must wait it out
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.run import lifecycle_for
+from bot.app import live_cards
+from bot.storage.jobs import JobName
 from tests.plugins.bot import RunningBot
 from tests.test_lifecycle_card import Card, card_update, join_button, refreshes_done, start
 from tests.test_lifecycle_recordings import recorded_session, thread_reply
@@ -13,7 +14,7 @@ from tests.test_lifecycle_recordings import recorded_session, thread_reply
 
 async def reconcile(bot: RunningBot, card: Card) -> None:
     """What one sweep does for this meeting (the sweep itself: the last test)."""
-    _, reconciler = lifecycle_for(bot.components)
+    _, reconciler = live_cards(bot.components)
     await reconciler.check(card.meeting_id)
 
 
@@ -93,10 +94,10 @@ async def test_the_periodic_job_runs_the_sweep_and_only_one_runs_at_a_time(
     card = await start(bot, "Periodic --for 30d")
     await bot.emulator.control.expire_room(card.room_id, callback=False)
     past = datetime.now(UTC) - timedelta(seconds=1)
-    await bot.components.store.mark_active(card.meeting_id, past)
-    async with bot.components.store.exclusive("reconcile", ttl=30) as held:
+    await bot.components.store.watchlist.mark_active(card.meeting_id, past)
+    async with bot.components.store.locks.exclusive("reconcile", ttl=30) as held:
         assert held
-        _, reconciler = lifecycle_for(bot.components)
+        _, reconciler = live_cards(bot.components)
         assert await reconciler.sweep() == 0, "another replica is sweeping"
-    await bot.components.jobs.enqueue("reconcile", "reconcile:now")
+    await bot.components.jobs.enqueue(JobName.RECONCILE, "reconcile:now")
     await card_update(bot, card, lambda t: "expired" in t)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.meeting import Meeting, MeetingStatus, RecordingInfo
-from bot.reconcile import next_check, room_truths
-from bot.rooms import EventKind, Room, RoomKind
+from bot.cards.reconcile import next_check, room_truths
+from bot.domain.meeting import Meeting, MeetingStatus, RecordingInfo
+from bot.domain.rooms import EventKind, Room, RoomKind
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 STARTED = NOW - timedelta(minutes=45)

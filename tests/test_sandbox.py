@@ -8,6 +8,7 @@ other end-to-end tests; `python -m bot` with an empty environment is run as a pr
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import socket
@@ -17,16 +18,22 @@ from typing import Any
 
 import aiohttp
 import pytest
+from meetbot_sandbox.demo import choose_provider
+from meetbot_sandbox.demo.relay import Relay
+from meetbot_sandbox.demo.rooms_meetings import MeetingsRooms
+from meetbot_sandbox.demo.routes import Sandbox, create_sandbox_app
+from meetbot_sandbox.demo.transcript import Transcript
+from meetbot_sandbox.demo.workspace import DESIGN, GENERAL, escape_mentions, seed_workspace
 from pytest_aiohttp import AiohttpServer
 
 from bot.__main__ import main
-from bot.config import ConfigError, ProviderName, Settings, wants_sandbox
-from bot.sandbox.demo import choose_provider
-from bot.sandbox.demo.relay import Relay
-from bot.sandbox.demo.rooms_meetings import MeetingsRooms
-from bot.sandbox.demo.routes import Sandbox, create_sandbox_app
-from bot.sandbox.demo.transcript import Transcript
-from bot.sandbox.demo.workspace import DESIGN, GENERAL, escape_mentions, seed_workspace
+from bot.config import (
+    CREDENTIAL_VARIABLES,
+    ConfigError,
+    ProviderName,
+    Settings,
+    has_no_credentials,
+)
 from tests.plugins.bot import SIGNING_SECRET, RunningBot
 from tests.plugins.sandbox import Page, running_sandbox
 
@@ -152,7 +159,7 @@ async def test_bad_input_gets_a_4xx_with_the_reason(page: Page) -> None:
 
 
 def test_mentions_are_escaped_as_slack_does_for_known_names_only() -> None:
-    from bot.sandbox.slack.state import FakeSlackState
+    from meetbot_sandbox.slack.state import FakeSlackState
 
     state = FakeSlackState()
     seed_workspace(state)
@@ -163,10 +170,10 @@ def test_mentions_are_escaped_as_slack_does_for_known_names_only() -> None:
 
 
 def test_no_credential_at_all_means_sandbox_and_a_partial_set_is_reported() -> None:
-    assert wants_sandbox({})
-    assert wants_sandbox({"PORT": "3000", "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert has_no_credentials({})
+    assert has_no_credentials({"PORT": "3000", "REDIS_URL": "redis://127.0.0.1:6379/0"})
     partial = {"SLACK_BOT_TOKEN": "xoxb-1"}
-    assert not wants_sandbox(partial)
+    assert not has_no_credentials(partial)
     with pytest.raises(ConfigError) as raised:
         Settings.from_env(partial)
     assert "SLACK_SIGNING_SECRET" in str(raised.value)
@@ -186,8 +193,10 @@ async def test_partial_credentials_still_stop_python_m_bot_with_the_list() -> No
 async def test_python_m_bot_with_an_empty_environment_serves_the_sandbox(
     provider: str, redis_url: str, redis: object
 ) -> None:
-    args = () if provider == "meetings" else ("--provider", provider)  # meetings by default
-    async with running_sandbox(redis_url, *args) as url, aiohttp.ClientSession() as http:
+    # `python -m bot` with no credential runs the sandbox (on Meetings by default); the sandbox's
+    # own command picks the provider.
+    command = ("bot",) if provider == "meetings" else ("meetbot_sandbox", "--provider", provider)
+    async with running_sandbox(redis_url, *command) as url, aiohttp.ClientSession() as http:
         assert url.startswith("http://127.0.0.1:") and url.endswith("/sandbox")
         async with http.get(url) as response:
             assert response.status == 200
@@ -229,10 +238,18 @@ def test_the_provider_is_the_flag_else_room_provider_else_meetings() -> None:
         choose_provider(None, {"ROOM_PROVIDER": "zoom"})
 
 
-def test_provider_flag_outside_the_sandbox_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str],
+def test_without_the_sandbox_installed_python_m_bot_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(["--role", "web", "--provider", "daily"])
-    assert exited.value.code == 2
-    assert "ROOM_PROVIDER picks the provider" in capsys.readouterr().err
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *rest: None if name == "meetbot_sandbox" else find_spec(name, *rest),
+    )
+    assert main([]) == 2
+    said = capsys.readouterr().err
+    assert "pip install -e ./sandbox" in said
+    assert said.count("\n") == 1, "one line"

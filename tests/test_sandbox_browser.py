@@ -65,7 +65,7 @@ async def test_meet_demo_from_the_page_to_the_recording_in_the_thread(
 ) -> None:
     expect.set_options(timeout=UPDATES_MS)
     async with (
-        running_sandbox(redis_url, "--provider", story.provider) as url,
+        running_sandbox(redis_url, "meetbot_sandbox", "--provider", story.provider) as url,
         async_playwright() as playwright,
     ):
         # Chromium's own sandbox needs user namespaces, which root in a container lacks.

@@ -15,17 +15,17 @@ from typing import Any
 
 import aiohttp
 import pytest
+from meetbot_sandbox.demo.emulators import StoreRecords
+from meetbot_sandbox.demo.relay import Relay
+from meetbot_sandbox.demo.rooms import EmulatedRooms
+from meetbot_sandbox.demo.rooms_daily import DailyRooms
+from meetbot_sandbox.demo.rooms_meetings import MeetingsRooms
+from meetbot_sandbox.demo.routes import Sandbox, create_sandbox_app
+from meetbot_sandbox.demo.transcript import Transcript
+from meetbot_sandbox.demo.workspace import GENERAL, seed_workspace
+from meetbot_sandbox.slack.models import JSON
 from pytest_aiohttp import AiohttpServer
 
-from bot.sandbox.demo.emulators import StoreRecords
-from bot.sandbox.demo.relay import Relay
-from bot.sandbox.demo.rooms import EmulatedRooms
-from bot.sandbox.demo.rooms_daily import DailyRooms
-from bot.sandbox.demo.rooms_meetings import MeetingsRooms
-from bot.sandbox.demo.routes import Sandbox, create_sandbox_app
-from bot.sandbox.demo.transcript import Transcript
-from bot.sandbox.demo.workspace import GENERAL, seed_workspace
-from bot.sandbox.slack.models import JSON
 from tests.plugins.bot import SIGNING_SECRET
 from tests.plugins.providers import DailyRooms as DailyUnderTest
 from tests.plugins.providers import ProviderBot
@@ -167,9 +167,9 @@ async def test_an_expired_daily_room_reaches_the_card_at_the_next_sweep(
     redis_url: str, redis: object
 ) -> None:
     """Daily sends no webhook for an expiry: the sandbox has the bot's sweep (every 5 s with
-    `--provider daily`) look at the room, and the card says it expired within seconds."""
+    `python -m meetbot_sandbox --provider daily`) look at the room, and the card says it expired within seconds."""
     async with (
-        running_sandbox(redis_url, "--provider", "daily") as url,
+        running_sandbox(redis_url, "meetbot_sandbox", "--provider", "daily") as url,
         aiohttp.ClientSession() as http,
     ):
         page = Page(url, http)

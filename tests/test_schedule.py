@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.schedule import local_start, next_occurrence, parse_schedule
+from bot.standups.recurrence import local_start, next_occurrence, parse_schedule
 
 
 def rule(phrase: str) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import UsageError
-from bot.schedule import EXAMPLES
-from bot.slack.standup_grammar import (
+from bot.standups.grammar import (
     CancelSchedule,
     ListSchedules,
     StandupOptions,
     parse_standup_command,
 )
+from bot.standups.recurrence import EXAMPLES
 
 
 @pytest.mark.parametrize(

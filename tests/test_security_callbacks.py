@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from meetbot_sandbox.slack.signing import new_trigger_id
 
-from bot.meetings.events import parse_callback
-from bot.sandbox.slack.signing import new_trigger_id
+from bot.providers.meetings.events import parse_callback
 from tests.plugins.bot import GENERAL, RunningBot
 
 
@@ -31,7 +31,7 @@ async def start(bot: RunningBot, title: str) -> Started:
     assert job is not None
     await job.refresh(until_complete=15)
     room = next(r for r in bot.emulator.state.rooms.values() if r.display_name == title)
-    meeting = await bot.components.store.get_meeting(str(room.metadata))
+    meeting = await bot.components.store.records.get(str(room.metadata))
     assert meeting is not None and meeting.card_ts is not None and room.callback_urls
     return Started(
         meeting.id, room.id, room.callback_urls["sessions_callback_url"], meeting.card_ts
@@ -44,7 +44,7 @@ async def two_rooms(bot: RunningBot) -> tuple[Started, Started]:
 
 
 async def records(bot: RunningBot, *rooms: Started) -> list[dict[str, Any]]:
-    found = [await bot.components.store.get_meeting(r.meeting_id) for r in rooms]
+    found = [await bot.components.store.records.get(r.meeting_id) for r in rooms]
     return [json.loads(m.to_json()) for m in found if m is not None]
 
 

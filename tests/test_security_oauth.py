@@ -11,8 +11,8 @@ import redis.asyncio as aioredis
 from cryptography.fernet import Fernet
 from yarl import URL
 
-from bot.keys import Keys
 from bot.slack.installations import RedisInstallationStore
+from bot.storage.keys import Keys
 from tests.plugins.bot import RunningBot
 from tests.test_oauth_mode import CLIENT_SECRET, install, oauth_bot  # noqa: F401 - fixture
 

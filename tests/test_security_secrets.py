@@ -12,9 +12,9 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from meetbot_sandbox.slack.signing import new_trigger_id
 
 from bot.logs import guard
-from bot.sandbox.slack.signing import new_trigger_id
 from tests.plugins.bot import CREATOR, GENERAL, SIGNING_SECRET, RunningBot
 from tests.plugins.slack import BOT_TOKEN
 
@@ -64,7 +64,7 @@ async def test_a_whole_meeting_leaks_no_secret_to_channels_or_logs(
     assert job is not None
     await job.refresh(until_complete=15)
     (room,) = bot.emulator.state.rooms.values()
-    meeting = await bot.components.store.get_meeting(str(room.metadata))
+    meeting = await bot.components.store.records.get(str(room.metadata))
     assert meeting is not None and meeting.card_ts and meeting.host_url and meeting.callback_token
 
     control = bot.emulator.control

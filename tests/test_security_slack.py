@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 import redis.asyncio as aioredis
+from meetbot_sandbox.slack.signing import new_trigger_id, signed_headers, slash_command_body
 from multidict import CIMultiDict
 
-from bot.sandbox.slack.signing import new_trigger_id, signed_headers, slash_command_body
 from tests.plugins.bot import SIGNING_SECRET, RunningBot
 
 # Unique strings that would show up in a log line if a body were logged.
@@ -112,7 +112,7 @@ async def test_a_valid_request_replayed_within_the_window_is_refused(bot: Runnin
     assert all(h.get("X-Slack-No-Retry") == "1" for _, _, h in replayed)
     assert b"replayed" in replayed[0][1]
     assert len(bot.emulator.state.rooms) == 1
-    started = await bot.components.store.user_meetings("T0FAKE001", "U0ALICE")
+    started = await bot.components.store.records.user_meetings("T0FAKE001", "U0ALICE")
     assert len(started) == 1
 
 

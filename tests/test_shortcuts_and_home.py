@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.sandbox.slack.payloads import (
+from meetbot_sandbox.slack.payloads import (
     app_home_opened_event,
     global_shortcut_payload,
     message_shortcut_payload,
     view_submission_payload,
 )
+
 from bot.slack.views import (
     CONVERSATION_ACTION_ID,
     CONVERSATION_BLOCK_ID,

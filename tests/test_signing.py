@@ -8,12 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
-from slack_sdk.signature import SignatureVerifier
-
-from bot.sandbox.slack.payloads import (
+from meetbot_sandbox.slack.payloads import (
     app_home_opened_event,
     app_uninstalled_event,
     global_shortcut_payload,
@@ -21,13 +16,18 @@ from bot.sandbox.slack.payloads import (
     tokens_revoked_event,
     view_submission_payload,
 )
-from bot.sandbox.slack.signing import (
+from meetbot_sandbox.slack.signing import (
     event_callback_body,
     interactive_body,
     signed_headers,
     slash_command_body,
     url_verification_body,
 )
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
+
 from tests.plugins.slack import FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -16,6 +16,9 @@ from urllib.parse import parse_qsl
 import aiohttp
 import pytest
 from aiohttp.test_utils import unused_port
+from meetbot_sandbox.slack.models import ApiCall
+from meetbot_sandbox.slack.payloads import app_home_opened_event, global_shortcut_payload
+from meetbot_sandbox.slack.signing import event_callback_body, new_trigger_id, slash_command_body
 from pytest_aiohttp import AiohttpServer
 from saq.job import Status
 from slack_sdk.errors import SlackApiError
@@ -23,9 +26,6 @@ from slack_sdk.errors import SlackApiError
 from bot.app import build, close, create_web_app
 from bot.config import Settings
 from bot.run import close_socket_mode, connect_socket_mode, run_socket_mode
-from bot.sandbox.slack.models import ApiCall
-from bot.sandbox.slack.payloads import app_home_opened_event, global_shortcut_payload
-from bot.sandbox.slack.signing import event_callback_body, new_trigger_id, slash_command_body
 from bot.slack.views import START_MEETING_CALLBACK_ID
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
 from tests.plugins.emulator import EmulatorHandle
@@ -159,7 +159,7 @@ async def test_app_home_opened_over_socket_mode_publishes_home(socket_bot: Runni
     assert await state.sockets.wait_for_ack(envelope_id, timeout=ACK_DEADLINE) is None
     published = await state.wait_for("views.publish", lambda c: c.ok, timeout=10)
     assert published.params["user_id"] == CREATOR
-    # The refresh is keyed by the second it was asked for (bot.jobs.Jobs.refresh_home).
+    # The refresh is keyed by the second it was asked for (bot.storage.jobs.Jobs.refresh_home).
     team = state.workspace.team_id
     keys = [f"home:{team}:{CREATOR}:{s}" for s in range(before, int(time.time()) + 1)]
     await _job_done(socket_bot, *keys)

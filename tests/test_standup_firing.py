@@ -11,13 +11,13 @@ import asyncio
 import json
 from datetime import datetime, timedelta
 
+from meetbot_sandbox.slack.models import ApiCall
 from redis.asyncio import Redis
 
-from bot.app import build, close, utc_now
-from bot.run import WorkerRole
-from bot.sandbox.slack.models import ApiCall
-from bot.standup_scheduler import StandupScheduler
-from bot.standup_store import Claimed, Schedule, StandupStore
+from bot.app import WorkerRole, build, close
+from bot.domain.clock import utc_now
+from bot.standups.scheduler import StandupScheduler
+from bot.standups.store import Claimed, Schedule, StandupStore
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.plugins.takeover import host_dm_from_the_survivor, worker_killed_before_the_dm
 

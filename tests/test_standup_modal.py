@@ -13,13 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from meetbot_sandbox.meetings import MutableClock
+from meetbot_sandbox.slack.payloads import message_shortcut_payload, view_submission_payload
 
-from bot.sandbox.meetings import MutableClock
-from bot.sandbox.slack.payloads import message_shortcut_payload, view_submission_payload
 from bot.slack import views
-from bot.slack.modal_repeat import CHOICES, NO_REPEAT
-from bot.slack.standup_grammar import StandupOptions, parse_standup_command
 from bot.slack.views import StandupFromModal, parse_start_meeting_submission
+from bot.standups.grammar import StandupOptions, parse_standup_command
+from bot.standups.modal_repeat import CHOICES, NO_REPEAT
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.test_blocks import NOW
 from tests.test_views import assert_valid_view, blocks_by_id, submit

@@ -17,11 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from meetbot_sandbox.meetings import MutableClock
+from meetbot_sandbox.slack.models import ApiCall
 
-from bot.app import build, close
-from bot.run import WorkerRole
-from bot.sandbox.meetings import MutableClock
-from bot.sandbox.slack.models import ApiCall
+from bot.app import WorkerRole, build, close
 from tests.plugins.bot import CREATOR
 from tests.plugins.providers import DailyRooms, ProviderBot
 from tests.test_standups import cards, last_seq, next_card, next_run, schedule, settled
@@ -115,7 +114,7 @@ async def test_each_run_posts_a_card_with_a_working_join_link_and_dms_the_host_l
     saved = await bot.components.standups.store.get(schedule_id)
     assert saved is not None and saved.room_id == room.id
     newest = bot.components.standups.occurrence_request(saved, int(following.timestamp()))
-    assert await bot.components.store.meeting_id_for_room(room.id) == newest.meeting_id
+    assert await bot.components.store.records.id_for_room(room.id) == newest.meeting_id
 
 
 async def test_a_renewed_room_hands_out_links_valid_past_its_old_expiry(

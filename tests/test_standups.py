@@ -13,11 +13,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from meetbot_sandbox.meetings import MutableClock
+from meetbot_sandbox.slack.models import ApiCall
 
-from bot.sandbox.meetings import MutableClock
-from bot.sandbox.slack.models import ApiCall
-from bot.standup_scheduler import StandupScheduler
-from bot.standup_tasks import StandupFirer
+from bot.standups.scheduler import StandupScheduler
+from bot.standups.tasks import StandupFirer
 from tests.plugins.bot import GENERAL, RunningBot
 
 

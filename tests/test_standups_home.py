@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from bot.sandbox.slack.payloads import app_home_opened_event, block_actions_payload
-from bot.standup_blocks import DELETE_ACTION_ID, PAUSE_ACTION_ID, RESUME_ACTION_ID
+from meetbot_sandbox.slack.payloads import app_home_opened_event, block_actions_payload
+
+from bot.standups.blocks import DELETE_ACTION_ID, PAUSE_ACTION_ID, RESUME_ACTION_ID
 from tests.plugins.bot import CREATOR, RunningBot
 
 

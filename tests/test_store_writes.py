@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 
 import redis.asyncio as aioredis
 
-from bot.meeting import Meeting, Participant
-from bot.store import Store
+from bot.domain.meeting import Meeting, Participant
+from bot.storage.store import Store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def make_store(redis: aioredis.Redis) -> Store:
-    return Store(redis, clock=lambda: NOW)
+    return Store.open(redis, clock=lambda: NOW)
 
 
 def meeting() -> Meeting:
@@ -25,18 +25,18 @@ def meeting() -> Meeting:
 
 async def test_concurrent_updates_of_one_meeting_all_land(redis: aioredis.Redis) -> None:
     store = make_store(redis)
-    await store.save_meeting(meeting())
+    await store.records.save(meeting())
 
     async def join(n: int) -> None:
         async def add(m: Meeting) -> Meeting:
             await asyncio.sleep(0)  # let the others read the same record meanwhile
             return m.replace(participants=(*m.participants, Participant(id=f"p{n}", name="")))
 
-        await store.update_meeting("m1", add)
+        await store.records.update("m1", add)
 
     await asyncio.gather(*(join(n) for n in range(20)))
 
-    saved = await store.get_meeting("m1")
+    saved = await store.records.get("m1")
     assert saved is not None
     assert sorted(p.id for p in saved.participants) == sorted(f"p{n}" for n in range(20))
 
@@ -44,28 +44,28 @@ async def test_concurrent_updates_of_one_meeting_all_land(redis: aioredis.Redis)
 async def test_a_stale_known_record_is_not_written_back(redis: aioredis.Redis) -> None:
     store = make_store(redis)
     original = meeting()
-    await store.save_meeting(original)
-    await store.update_meeting("m1", lambda m: m.replace(session_id="S1"))  # a callback
+    await store.records.save(original)
+    await store.records.update("m1", lambda m: m.replace(session_id="S1"))  # a callback
 
-    updated = await store.update_meeting("m1", lambda m: m.replace(card_ts="1.2"), known=original)
+    updated = await store.records.update("m1", lambda m: m.replace(card_ts="1.2"), known=original)
 
     assert updated is not None and (updated.session_id, updated.card_ts) == ("S1", "1.2")
-    assert await store.get_meeting("m1") == updated
-    assert await store.meeting_id_for_session("S1") == "m1"
+    assert await store.records.get("m1") == updated
+    assert await store.records.id_for_session("S1") == "m1"
 
 
 async def test_noted_steps_are_written_with_the_next_write(redis: aioredis.Redis) -> None:
     store = make_store(redis)
-    await store.save_meeting(meeting())
-    _, steps = await store.resume("m1", "meet:k1")
+    await store.records.save(meeting())
+    _, steps = await store.records.resume("m1", "meet:k1")
     steps.note("card", "1.2")
-    assert await store.steps("meet:k1") == {}  # not yet: it rides with the next write
+    assert await store.steps.read("meet:k1") == {}  # not yet: it rides with the next write
 
-    await store.update_meeting("m1", lambda m: m.replace(card_ts="1.2"), steps=steps)
+    await store.records.update("m1", lambda m: m.replace(card_ts="1.2"), steps=steps)
     steps.note("host_dm", "3.4")
-    await store.watch("m1", NOW, steps=steps)
+    await store.watchlist.watch("m1", NOW, steps=steps)
 
-    assert await store.steps("meet:k1") == {"card": "1.2", "host_dm": "3.4"}
+    assert await store.steps.read("meet:k1") == {"card": "1.2", "host_dm": "3.4"}
     assert steps.pending == {}
 
 
@@ -73,8 +73,8 @@ async def test_an_update_of_a_missing_meeting_still_writes_noted_steps(
     redis: aioredis.Redis,
 ) -> None:
     store = make_store(redis)
-    _, steps = await store.resume("gone", "meet:k2")
+    _, steps = await store.records.resume("gone", "meet:k2")
     steps.note("card", "1.2")
 
-    assert await store.update_meeting("gone", lambda m: m, steps=steps) is None
-    assert await store.steps("meet:k2") == {"card": "1.2"}
+    assert await store.records.update("gone", lambda m: m, steps=steps) is None
+    assert await store.steps.read("meet:k2") == {"card": "1.2"}

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
-from bot.home import home_view
-from bot.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
-from bot.rooms import RoomKind
+from bot.domain.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
+from bot.domain.rooms import RoomKind
+from bot.home.view import home_view
 from bot.slack import views
 from bot.slack.grammar import MeetOptions
 from bot.slack.views import StartFromModal, parse_start_meeting_submission

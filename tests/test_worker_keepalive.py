@@ -11,8 +11,8 @@ import redis.asyncio as aioredis
 from saq import Job
 from saq.job import Status
 
-from bot.jobs import make_worker
-from bot.queue import make_queue
+from bot.storage.jobs import make_worker
+from bot.storage.queue import make_queue
 
 
 async def test_a_job_running_past_its_heartbeat_runs_once(redis: aioredis.Redis) -> None:

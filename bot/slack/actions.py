@@ -14,8 +14,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.errors import Unavailable
 from bot.slack.deps import ListenerDeps, workspace_of
-from bot.standup_blocks import DELETE_ACTION_ID, PAUSE_ACTION_ID, RESUME_ACTION_ID
-from bot.store import RedisDown
+from bot.standups.blocks import DELETE_ACTION_ID, PAUSE_ACTION_ID, RESUME_ACTION_ID
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +38,6 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             else:
                 await deps.standups.cancel(schedule)
             await deps.jobs.refresh_home(ws, user_id, opened=True)
-        except (Unavailable, *RedisDown):
+        except Unavailable:
             # Nothing changed; the Home tab still shows the button to try again.
             log.warning("standup button not applied: Redis unavailable")

@@ -14,10 +14,9 @@ from typing import Any
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import SlackError
-from bot.requests import Workspace
+from bot.domain.inputs import Workspace
+from bot.errors import SlackError, Unavailable
 from bot.slack.installations import RedisInstallationStore
-from bot.store import RedisDown
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ class InstallationAuth:
                     team_id=team_id,
                     is_enterprise_install=is_enterprise_install,
                 )
-            except RedisDown:
+            except Unavailable:
                 # Let the listener run token-less: it only enqueues, fails the same way and
                 # answers "temporarily unavailable" instead of Bolt's generic install prompt.
                 return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id)

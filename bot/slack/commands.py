@@ -6,22 +6,16 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot import blocks
+from bot.domain.inputs import StartMeeting, default_title
+from bot.domain.message import Message
 from bot.errors import Unavailable, UsageError, user_message
-from bot.requests import StartMeeting
+from bot.meet import blocks
 from bot.slack import standup_commands
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.slack.grammar import HelpRequest, parse_meet
-from bot.slack.standup_grammar import parse_standup_command
+from bot.standups.grammar import parse_standup_command
 
 # Slack's channel_name for conversations that have no name of their own.
-_UNNAMED = {"directmessage", "privategroup", "mpdm"}
-
-
-def default_title(channel_name: str) -> str:
-    if not channel_name or channel_name in _UNNAMED or channel_name.startswith("mpdm-"):
-        return "Quick meeting"
-    return f"#{channel_name} meeting"
 
 
 def register(app: AsyncApp, deps: ListenerDeps) -> None:
@@ -67,5 +61,5 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         await _ack_message(ack, starting)
 
 
-async def _ack_message(ack: AsyncAck, message: blocks.Message) -> None:
+async def _ack_message(ack: AsyncAck, message: Message) -> None:
     await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)

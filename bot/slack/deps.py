@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.jobs import Jobs
-from bot.requests import Workspace
-from bot.standups import StandupService
+from bot.domain.inputs import Workspace
+from bot.standups.service import StandupService
+from bot.storage.jobs import Jobs
 
 log = logging.getLogger(__name__)
 

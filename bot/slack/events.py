@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.blocks import LINK_ACTION_IDS
 from bot.errors import Unavailable
+from bot.meet.blocks import LINK_ACTION_IDS
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.slack.installations import RedisInstallationStore
 from bot.slack.uninstall import forget_installation, revoke_tokens

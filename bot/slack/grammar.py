@@ -4,7 +4,7 @@ Pure: `now` comes in and every mistake is a `UsageError` carrying `USAGE`. The m
 `should_escape: true`, so Slack sends people as `<@U123|ana>` (or `<@U123>`), channels as
 `<#C123|general>`, and a literal `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`. A plain `@word` is
 a name Slack could not resolve to anyone. Limits are shared with the modal (`bot.slack.limits`);
-`USAGE` and `HELP_TEXT` are re-exported from `bot.blocks`, which owns all user-facing copy.
+`USAGE` and `HELP_TEXT` are re-exported from `bot.meet.blocks`, which owns all user-facing copy.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.blocks import HELP_TEXT, USAGE
+from bot.domain.rooms import RoomKind
 from bot.errors import UsageError
-from bot.rooms import RoomKind
+from bot.meet.blocks import HELP_TEXT, USAGE
 from bot.slack import limits
 
 __all__ = ["HELP_TEXT", "USAGE", "HelpRequest", "MeetOptions", "parse_meet", "plain_text"]

@@ -1,6 +1,6 @@
 """Slack installations for multi-workspace (OAuth) mode, in Redis, tokens sealed with Fernet.
 
-Bolt ships no Redis store, so this is ours. Key names come from `bot.keys.Keys`; an org-wide
+Bolt ships no Redis store, so this is ours. Key names come from `bot.storage.keys.Keys`; an org-wide
 Enterprise Grid install is keyed without a team, as slack_sdk's SQLAlchemy and file stores do:
 
     bot(E, T)               the latest Bot: the only copy of the bot token
@@ -31,7 +31,8 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from bot.errors import MeetbotError
-from bot.keys import Keys
+from bot.storage.keys import Keys
+from bot.storage.redis import unavailable_on_failure
 
 Record = dict[str, Any]
 
@@ -137,6 +138,7 @@ class RedisInstallationStore(AsyncInstallationStore):
             return
         await self._redis.set(self._keys.bot(bot.enterprise_id, t), self._seal(_bot_record(bot)))
 
+    @unavailable_on_failure
     async def async_find_bot(
         self,
         *,

@@ -15,7 +15,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from bot.keys import OAUTH_STATE_TTL, Keys
+from bot.storage.keys import OAUTH_STATE_TTL, Keys
 
 
 class RedisOAuthStateStore(AsyncOAuthStateStore):

@@ -17,13 +17,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-import redis.asyncio as aioredis
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.keys import SLACK_REPLAY_TTL, Keys
-from bot.store import RedisDown
+from bot.errors import Unavailable
+from bot.storage.seen_requests import SeenRequests
 
 log = logging.getLogger(__name__)
 
@@ -33,27 +32,16 @@ _INVALID_SIGNATURE = "Invalid request signature detected"
 
 
 class ReplayGuard:
-    def __init__(
-        self,
-        redis: aioredis.Redis,
-        *,
-        keys: Keys = Keys(),  # noqa: B008 - Keys is a frozen dataclass
-        ttl: int = SLACK_REPLAY_TTL,
-    ) -> None:
-        self._redis = redis
-        self._keys = keys
-        self._ttl = ttl
+    def __init__(self, seen: SeenRequests) -> None:
+        self._seen = seen
 
     async def first_sighting(self, signature: str) -> bool:
         """True unless this signature was seen before. Redis down counts as first: the
         listener fails the same way and answers "temporarily unavailable" itself."""
         try:
-            added = await self._redis.set(
-                self._keys.slack_request(signature), b"1", nx=True, ex=self._ttl
-            )
-        except RedisDown:
+            return await self._seen.first_sighting(signature)
+        except Unavailable:
             return True
-        return bool(added)
 
     async def middleware(
         self,
@@ -83,9 +71,9 @@ class WithholdBodies(logging.Filter):
         return True
 
 
-def install(bolt: AsyncApp, redis: aioredis.Redis) -> None:
+def install(bolt: AsyncApp, seen: SeenRequests) -> None:
     """Guard `bolt` against replays and keep request bodies out of its verification log."""
-    bolt.use(ReplayGuard(redis).middleware)
+    bolt.use(ReplayGuard(seen).middleware)
     logger = logging.getLogger(BOLT_VERIFICATION_LOGGER)
     if not any(isinstance(f, WithholdBodies) for f in logger.filters):
         logger.addFilter(WithholdBodies())

@@ -13,9 +13,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.domain.inputs import CreateStandup, StartMeeting
 from bot.errors import Unavailable
-from bot.home import HOME_START_MEETING_ACTION_ID
-from bot.requests import CreateStandup, StartMeeting
+from bot.home.view import HOME_START_MEETING_ACTION_ID
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.slack.views import (
     START_MEETING_CALLBACK_ID,

@@ -11,18 +11,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot import blocks, standup_blocks
+from bot.domain.inputs import CreateStandup, default_title
+from bot.domain.message import Message
 from bot.errors import Unavailable
-from bot.requests import CreateStandup
+from bot.meet import blocks
 from bot.slack.deps import ListenerDeps, workspace_of
-from bot.slack.standup_grammar import CancelSchedule, ListSchedules, StandupCommand
-from bot.store import RedisDown
-
-
-def default_title(channel_name: str) -> str:
-    if not channel_name or channel_name in ("directmessage", "privategroup", "mpdm"):
-        return "Standup"
-    return f"#{channel_name} standup"
+from bot.standups import blocks as standup_blocks
+from bot.standups.grammar import CancelSchedule, ListSchedules, StandupCommand
+from bot.storage.jobs import JobName
 
 
 async def handle(
@@ -34,14 +30,14 @@ async def handle(
 ) -> None:
     try:
         message = await _answer(parsed, command, body, deps)
-    except (Unavailable, *RedisDown):
+    except Unavailable:
         message = blocks.unavailable_message()
     await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
 
 
 async def _answer(
     parsed: StandupCommand, command: dict[str, Any], body: dict[str, Any], deps: ListenerDeps
-) -> blocks.Message:
+) -> Message:
     assert deps.standups is not None, "standups are wired in bot.app.build"
     ws, user_id = workspace_of(body), command["user_id"]
     store = deps.standups.store
@@ -57,7 +53,7 @@ async def _answer(
             await deps.standups.cancel(schedule)
             return standup_blocks.cancelled(schedule)
         await deps.jobs.enqueue(
-            "cancel_standup",
+            JobName.CANCEL_STANDUP,
             f"standup-cancel:{command['trigger_id']}",
             team_id=ws.team_id,
             enterprise_id=ws.enterprise_id,
@@ -71,7 +67,7 @@ async def _answer(
         workspace=ws,
         user_id=user_id,
         channel_id=command["channel_id"],
-        title=parsed.title or default_title(command.get("channel_name", "")),
+        title=parsed.title or default_title(command.get("channel_name", ""), kind="standup"),
         rule=parsed.recurrence.rule,
         description=parsed.recurrence.description,
         here=parsed.here,

@@ -1,8 +1,8 @@
-"""The start-meeting modal, built and then read back. Pure. (App Home lives in `bot.home`.)
+"""The start-meeting modal, built and then read back. Pure. (App Home lives in `bot.home.view`.)
 
 The modal is the form twin of `/meet`: a submission becomes the same `MeetOptions`, checked
 against the same limits (`bot.slack.limits`), and each problem is mapped onto its block for
-`response_action: errors`. With a repeat (`bot.slack.modal_repeat`) it is the twin of
+`response_action: errors`. With a repeat (`bot.standups.modal_repeat`) it is the twin of
 `/meet standup` instead, and becomes the same `StandupOptions`.
 """
 
@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.blocks import (
-    Block,
+from bot.domain.message import Block
+from bot.domain.rooms import RoomKind
+from bot.meet.blocks import (
     clip,
     context,
     plain,
 )
-from bot.rooms import RoomKind
 from bot.slack import limits
 from bot.slack.grammar import MeetOptions, plain_text
-from bot.slack.modal_repeat import parse_repeat, repeat_blocks, wants_repeat
-from bot.slack.standup_grammar import StandupOptions
+from bot.standups.grammar import StandupOptions
+from bot.standups.modal_repeat import parse_repeat, repeat_blocks, wants_repeat
 
 START_MEETING_CALLBACK_ID = "start_meeting_modal"
 TITLE_BLOCK_ID, TITLE_ACTION_ID = "title", "title_input"

@@ -19,10 +19,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import Message
+from bot.domain.inputs import Workspace
+from bot.domain.message import Message
+from bot.domain.ports import CallUser, Posted, SlackUser
 from bot.errors import NotInChannel, SlackError, SlackUnavailable
-from bot.ports import CallUser, Posted, SlackUser
-from bot.requests import Workspace
 
 log = logging.getLogger(__name__)
 

@@ -13,20 +13,20 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import unused_port
-from pytest_aiohttp import AiohttpServer
-from saq import Worker
-
-from bot.app import Components, build, close, create_web_app, utc_now
-from bot.config import Settings
-from bot.providers import build_provider
-from bot.run import WorkerRole
-from bot.sandbox.slack.signing import (
+from meetbot_sandbox.slack.signing import (
     event_callback_body,
     interactive_body,
     new_trigger_id,
     signed_headers,
     slash_command_body,
 )
+from pytest_aiohttp import AiohttpServer
+from saq import Worker
+
+from bot.app import Components, WorkerRole, build, close, create_web_app
+from bot.config import Settings
+from bot.domain.clock import utc_now
+from bot.providers.build import build_provider
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import BOT_TOKEN, FakeSlack
 

@@ -17,15 +17,15 @@ from datetime import UTC, datetime
 
 import aiohttp
 import pytest
+from meetbot_sandbox.daily import API_PREFIX, STATE_KEY, DailyControl, DailyState
+from meetbot_sandbox.daily.app import create_daily_emulator
+from meetbot_sandbox.meetings import MutableClock
+from meetbot_sandbox.meetings.clock import system_clock
 from pytest_aiohttp import AiohttpServer
 
-from bot.daily.client import DailyClient
-from bot.daily.provider import DailyProvider
-from bot.meetings.retry import RetryPolicy
-from bot.sandbox.daily import API_PREFIX, STATE_KEY, DailyControl, DailyState
-from bot.sandbox.daily.app import create_daily_emulator
-from bot.sandbox.meetings import MutableClock
-from bot.sandbox.meetings.clock import system_clock
+from bot.providers.daily.client import DailyClient
+from bot.providers.daily.provider import DailyProvider
+from bot.providers.http.retry import RetryPolicy
 from tests.plugins.meetings import RecordedSleeps
 
 

@@ -24,12 +24,7 @@ import jsonschema
 import jwt
 import pytest
 import yaml
-from openapi_core import OpenAPI
-from openapi_core.testing import MockRequest, MockResponse
-from pytest_aiohttp import AiohttpServer
-from yarl import URL
-
-from bot.sandbox.meetings import (
+from meetbot_sandbox.meetings import (
     API_PREFIX,
     STATE_KEY,
     EmulatorControl,
@@ -37,7 +32,11 @@ from bot.sandbox.meetings import (
     MutableClock,
     create_emulator_app,
 )
-from bot.sandbox.meetings.keypair import KeyPair
+from meetbot_sandbox.meetings.keypair import KeyPair
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+from pytest_aiohttp import AiohttpServer
+from yarl import URL
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SPEC_PATH = FIXTURES / "vonage-meetings-openapi.yml"

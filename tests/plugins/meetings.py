@@ -14,9 +14,9 @@ from typing import Protocol
 import aiohttp
 import pytest
 
-from bot.meetings.auth import TokenCache
-from bot.meetings.client import MeetingsClient
-from bot.meetings.retry import RetryPolicy
+from bot.providers.http.retry import RetryPolicy
+from bot.providers.meetings.auth import TokenCache
+from bot.providers.meetings.client import MeetingsClient
 from tests.plugins.emulator import EmulatorHandle
 
 

@@ -20,12 +20,13 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 from aiohttp.test_utils import unused_port
+from meetbot_sandbox.meetings import MutableClock
 from pytest_aiohttp import AiohttpServer
 
-from bot.app import build, close, create_web_app, utc_now
+from bot.app import build, close, create_web_app
 from bot.config import Settings
-from bot.providers import build_provider
-from bot.sandbox.meetings import MutableClock
+from bot.domain.clock import utc_now
+from bot.providers.build import build_provider
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
 from tests.plugins.daily import DailyHandle, running_daily
 from tests.plugins.emulator import EmulatorHandle

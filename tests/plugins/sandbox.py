@@ -18,8 +18,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp.test_utils import unused_port
-
-from bot.sandbox.demo.routes import Sandbox
+from meetbot_sandbox.demo.routes import Sandbox
 
 STARTUP_SECONDS = 30
 
@@ -42,9 +41,11 @@ class Page:
 
 
 @contextlib.asynccontextmanager
-async def running_sandbox(redis_url: str, *args: str) -> AsyncIterator[str]:
-    """Start `python -m bot [args]` with an environment holding no credential at all and yield
-    the one line it prints (the page's URL); SIGTERM it afterwards and check it exited cleanly."""
+async def running_sandbox(redis_url: str, *command: str) -> AsyncIterator[str]:
+    """Start `python -m <command>` (default: `bot`) with an environment holding no credential
+    at all and yield the one line it prints (the page's URL); SIGTERM it afterwards and check
+    it exited cleanly."""
+    module, *args = command or ("bot",)
     port = unused_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -53,17 +54,17 @@ async def running_sandbox(redis_url: str, *args: str) -> AsyncIterator[str]:
         "REDIS_URL": redis_url,
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, env=env, stdout=asyncio.subprocess.PIPE
+        sys.executable, "-m", module, *args, env=env, stdout=asyncio.subprocess.PIPE
     )
     assert process.stdout is not None
     try:
         line = await asyncio.wait_for(process.stdout.readline(), STARTUP_SECONDS)
-        assert line, f"python -m bot exited with {await process.wait()} before printing a URL"
+        assert line, f"python -m {module} exited with {await process.wait()} before printing a URL"
         yield line.decode().strip()
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(process.wait(), 15)
     rest = await process.stdout.read()
-    assert code == 0, f"python -m bot exited with {code}"
+    assert code == 0, f"python -m {module} exited with {code}"
     assert not rest.strip(), f"the sandbox printed more than its URL: {rest!r}"

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from meetbot_sandbox.slack import FakeSlackState, create_fake_slack_app
 from pytest_aiohttp import AiohttpServer
 from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.sandbox.slack import FakeSlackState, create_fake_slack_app
 
 BOT_TOKEN = "xoxb-1-fake-bot-token"
 

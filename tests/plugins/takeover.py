@@ -14,7 +14,8 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.sandbox.slack.models import ApiCall
+from meetbot_sandbox.slack.models import ApiCall
+
 from tests.plugins.bot import CREATOR, RunningBot, bot_env
 
 

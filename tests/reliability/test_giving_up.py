@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 
 from aiohttp.test_utils import unused_port
+from meetbot_sandbox.slack.signing import new_trigger_id
 from pytest_aiohttp import AiohttpServer
 from saq import Job
 
-from bot.jobs import HEARTBEAT, JOB_TIMEOUT
-from bot.requests import StartMeeting, Workspace
-from bot.sandbox.slack.signing import new_trigger_id
+from bot.domain.inputs import StartMeeting, Workspace
+from bot.storage.jobs import HEARTBEAT, JOB_TIMEOUT
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from meetbot_sandbox.slack.models import ApiCall
+from meetbot_sandbox.slack.signing import new_trigger_id
 from pytest_aiohttp import AiohttpServer
 
-from bot.sandbox.slack.models import ApiCall
-from bot.sandbox.slack.signing import new_trigger_id
 from tests.plugins.bot import GENERAL, RunningBot
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack
@@ -44,7 +44,7 @@ async def start(bot: RunningBot, title: str) -> tuple[str, str]:
     assert job is not None
     await job.refresh(until_complete=15)
     room = next(r for r in bot.emulator.state.rooms.values() if r.display_name == title)
-    meeting = await bot.components.store.get_meeting(str(room.metadata))
+    meeting = await bot.components.store.records.get(str(room.metadata))
     assert meeting is not None and meeting.card_ts is not None
     return room.id, meeting.card_ts
 

@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from meetbot_sandbox.slack.models import ApiCall
 from pytest_aiohttp import AiohttpServer
 
-from bot.sandbox.slack.models import ApiCall
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack

@@ -4,8 +4,8 @@ in a busy channel where hundreds of messages came after it (found by bench/fault
 
 from __future__ import annotations
 
-from bot.blocks import Message
-from bot.requests import Workspace
+from bot.domain.inputs import Workspace
+from bot.domain.message import Message
 from tests.plugins.bot import GENERAL, RunningBot
 
 WS = Workspace(team_id="T0FAKE001")
@@ -15,7 +15,7 @@ async def test_a_post_buried_under_450_messages_is_found_not_repeated(
     bot_no_worker: RunningBot,
 ) -> None:
     service, state = bot_no_worker.components.service, bot_no_worker.slack.state
-    steps = await service.store.job_steps("meet:crashed")
+    steps = await service.store.steps.load("meet:crashed")
     # What the crashed attempt did: recorded the attempt, posted with its marker, and died.
     await steps.record("card:attempt", str(service.clock().timestamp() - 1))
     posted = await service.slack.post(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from bot.sandbox.slack.signing import new_trigger_id
+from meetbot_sandbox.slack.signing import new_trigger_id
+
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 
 

@@ -10,7 +10,8 @@ import signal
 import sys
 from collections import Counter
 
-from bot.sandbox.slack.models import ApiCall
+from meetbot_sandbox.slack.models import ApiCall
+
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
 
 COMMANDS = 20

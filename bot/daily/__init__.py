@@ -1,5 +1,0 @@
-"""Daily (daily.co): the live room provider behind `bot.rooms.RoomProvider` (issue 9).
-
-`client.DailyClient` speaks Daily's REST API, `provider.DailyProvider` maps it onto our own
-types, and `webhooks` verifies Daily's signed webhooks and maps them to `bot.rooms.RoomEvent`.
-"""

@@ -1,0 +1,102 @@
+"""Use-case inputs: what a listener hands to the queue and the service runs later.
+
+Plain data that survives a trip through a Redis job (to_dict/from_dict), so listeners
+never pass Slack or aiohttp objects downward.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain.rooms import RoomKind
+
+# Slack's channel_name where a conversation has no usable name: a DM, a private channel the
+# command cannot name, a group DM ("mpdm", or "mpdm-ana--li-1" in newer payloads).
+_UNNAMED = {"directmessage", "privategroup", "mpdm"}
+
+
+def default_title(channel_name: str, *, kind: str = "meeting") -> str:
+    """The title when none is given: "#design meeting", "#design standup"; where the channel
+    has no usable name, "Quick meeting" or "Standup"."""
+    if not channel_name or channel_name in _UNNAMED or channel_name.startswith("mpdm-"):
+        return "Quick meeting" if kind == "meeting" else kind.capitalize()
+    return f"#{channel_name} {kind}"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Which Slack install a request belongs to (Enterprise Grid: enterprise + team)."""
+
+    team_id: str
+    enterprise_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StartMeeting:
+    """Start a room and post its card; `key` makes a retried job resume instead of repeating."""
+
+    key: str  # idempotency key: the Slack trigger_id (or view id) that asked for it
+    workspace: Workspace
+    user_id: str
+    channel_id: str
+    title: str
+    invitees: tuple[str, ...] = ()
+    record: bool = False
+    kind: RoomKind = RoomKind.INSTANT
+    expires_at: datetime | None = None
+    expire_after_use: bool = False
+    thread_ts: str | None = None  # post the card in this thread (message shortcut)
+    response_url: str | None = None  # fallback when the bot cannot post in the channel
+
+    @property
+    def meeting_id(self) -> str:
+        """Derived from the key, so every retry of this request addresses the same meeting."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:24]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["expires_at"] = self.expires_at.isoformat() if self.expires_at else None
+        data["invitees"] = list(self.invitees)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StartMeeting:
+        data = dict(data)
+        data["workspace"] = Workspace(**data["workspace"])
+        data["kind"] = RoomKind(data["kind"])
+        data["invitees"] = tuple(data.get("invitees", ()))
+        expires = data.get("expires_at")
+        data["expires_at"] = datetime.fromisoformat(expires) if expires else None
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class CreateStandup:
+    """Schedule a standup; the worker looks up the creator's time zone (users.info) first."""
+
+    key: str  # the Slack trigger_id (or view id): a retried job finds the schedule it made
+    workspace: Workspace
+    user_id: str
+    channel_id: str
+    title: str
+    rule: str  # RRULE body from bot.standups.recurrence.parse_schedule
+    description: str
+    here: bool = False
+    response_url: str | None = None
+
+    @property
+    def schedule_id(self) -> str:
+        """Short enough to type in `/meet cancel <id>`: 8 base-32 characters (40 bits)."""
+        digest = hashlib.sha256(self.key.encode()).digest()
+        return base64.b32encode(digest).decode()[:8].lower()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CreateStandup:
+        return cls(**{**data, "workspace": Workspace(**data["workspace"])})

@@ -1,0 +1,104 @@
+"""The seams the use cases talk through: Slack (`SlackPort`, implemented over slack_sdk in
+`bot.slack.web`) and the job layer (`FollowUps`, implemented by `bot.storage.jobs.Jobs`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.domain.inputs import Workspace
+from bot.domain.message import Message
+
+CallUser = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """What users.info tells us about a person: their IANA time zone and whether they run the
+    workspace (admins and owners may cancel anyone's standup)."""
+
+    id: str
+    tz: str | None = None
+    is_admin: bool = False
+    is_owner: bool = False
+
+
+class SlackPort(Protocol):
+    """What the service needs from Slack. Implemented over slack_sdk in `bot.slack.web`."""
+
+    async def post(
+        self,
+        ws: Workspace,
+        channel: str,
+        message: Message,
+        *,
+        thread_ts: str | None = None,
+        marker: str | None = None,
+    ) -> Posted:
+        """Post to a channel, or DM when `channel` is a user id. Raises NotInChannel / SlackError."""
+        ...
+
+    async def find_posted(
+        self,
+        ws: Workspace,
+        channel: str,
+        *,
+        since: float,
+        marker: str,
+        thread_ts: str | None = None,
+    ) -> str | None:
+        """The ts of our own message carrying `marker`, posted in `channel` after `since`."""
+        ...
+
+    async def update(self, ws: Workspace, channel: str, ts: str, message: Message) -> None: ...
+
+    async def join(self, ws: Workspace, channel: str) -> bool:
+        """Join a public channel; False where joining is impossible (private channel, DM)."""
+        ...
+
+    async def respond(
+        self, response_url: str, message: Message, *, in_channel: bool = False
+    ) -> None: ...
+
+    async def publish_home(self, ws: Workspace, user_id: str, view: dict[str, Any]) -> None: ...
+
+    async def user_info(self, ws: Workspace, user_id: str) -> SlackUser: ...
+
+    # Slack Calls API (https://api.slack.com/apis/calls); `CallUser` is an external user:
+    # {"external_id": ..., "display_name": ...}.
+    async def calls_add(
+        self,
+        ws: Workspace,
+        *,
+        external_unique_id: str,
+        join_url: str,
+        created_by: str,
+        title: str | None = None,
+        date_start: int | None = None,
+        external_display_id: str | None = None,
+        users: list[CallUser] | None = None,
+    ) -> str:
+        """Register a Call; returns its id (the `call_id` of a `call` block)."""
+        ...
+
+    async def calls_participants(
+        self, ws: Workspace, call_id: str, users: list[CallUser], *, joined: bool
+    ) -> None:
+        """calls.participants.add (joined) or calls.participants.remove."""
+        ...
+
+    async def calls_end(
+        self, ws: Workspace, call_id: str, *, duration: int | None = None
+    ) -> None: ...
+
+
+class FollowUps(Protocol):
+    """Work the service asks the job layer to do later (implemented by `bot.storage.jobs`)."""
+
+    async def refresh_home(self, ws: Workspace, user_id: str) -> None: ...

@@ -1,0 +1,139 @@
+"""The App Home tab, a pure Block Kit builder: the creator's live and upcoming rooms with their
+host links (besides the host DM, the one place that shows them: a lost DM is never a lost host
+link) and recent recordings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.domain.meeting import Meeting, MeetingStatus
+from bot.domain.message import Block
+from bot.domain.rooms import RoomKind
+from bot.meet.blocks import (
+    JOIN_ACTION_ID,
+    RECORDING_ACTION_ID,
+    button,
+    clip,
+    context,
+    escape,
+    header,
+    is_joinable,
+    link,
+    link_button,
+    section,
+)
+from bot.meet.timefmt import duration_text, size_text, slack_date
+
+HOME_START_MEETING_ACTION_ID = "home_start_meeting"
+MAX_HOME_ROOMS = 20  # two blocks each: with recordings, well inside a view's 100 blocks
+MAX_HOME_RECORDINGS = 10
+
+
+def home_view(
+    *,
+    meetings: Sequence[Meeting],
+    now: datetime,
+    viewer_id: str | None = None,
+    standups: Sequence[Block] = (),
+) -> dict[str, Any]:
+    """The App Home tab of the person who created `meetings`.
+
+    Args:
+        meetings: the viewer's own meetings, in any order.
+        now: the current time.
+        viewer_id: when given, host links show only on meetings this user created.
+        standups: the viewer's schedules, built by `bot.standups.blocks.home_blocks`.
+    """
+    rooms = sorted((m for m in meetings if is_joinable(m, now)), key=_room_order)
+    recordings = _recent_recordings(meetings)
+    blocks: list[Block] = [
+        header("Video meetings"),
+        {
+            "type": "actions",
+            "elements": [button("Start a meeting", HOME_START_MEETING_ACTION_ID, style="primary")],
+        },
+        context("Or type `/meet` in any channel · `/meet help` shows the options"),
+        {"type": "divider"},
+    ]
+    if not rooms and not recordings:
+        blocks.append(
+            section(
+                ":wave: No rooms yet. Start one above or with `/meet`: your live and upcoming"
+                " rooms, their host links and recordings will show up here."
+            )
+        )
+        return {"type": "home", "blocks": [*blocks, *standups]}
+    blocks.append(header("Your live and upcoming rooms"))
+    for meeting in rooms[:MAX_HOME_ROOMS]:
+        blocks += _room_blocks(meeting, show_host=viewer_id in (None, meeting.creator_id))
+    if not rooms:
+        blocks.append(section("_Nothing live or upcoming right now._"))
+    elif len(rooms) > MAX_HOME_ROOMS:
+        blocks.append(context(f"and {len(rooms) - MAX_HOME_ROOMS} more"))
+    blocks += [{"type": "divider"}, header("Recent recordings")]
+    for meeting, recording_url, details in recordings[:MAX_HOME_RECORDINGS]:
+        open_button = link_button("Open", recording_url, RECORDING_ACTION_ID)
+        line = " · ".join(
+            [f"*{escape(clip(meeting.title, 200))}*", *details, f"<#{meeting.channel_id}>"]
+        )
+        blocks.append(
+            section(
+                line if open_button else f"{line}\n_Link too long to show here: see the thread._",
+                open_button,
+            )
+        )
+    if not recordings:
+        blocks.append(section("_No recordings yet._"))
+    return {"type": "home", "blocks": [*blocks, *standups]}
+
+
+def _room_order(meeting: Meeting) -> tuple[int, float]:
+    rank = {MeetingStatus.LIVE: 0, MeetingStatus.OPEN: 1}.get(meeting.status, 2)
+    return rank, -(meeting.created_at.timestamp() if meeting.created_at else 0.0)
+
+
+def _room_blocks(meeting: Meeting, *, show_host: bool) -> list[Block]:
+    if meeting.status is MeetingStatus.LIVE:
+        status = f":large_green_circle: Live now · {len(meeting.present)} here"
+    elif meeting.status is MeetingStatus.OPEN:
+        status = ":white_circle: Open · nobody has joined yet"
+    else:
+        status = ":repeat: Ended · ready to use again"
+    if meeting.kind is RoomKind.LONG_TERM and meeting.expires_at:
+        lasts = f"Long-term room, available until {slack_date(meeting.expires_at)}"
+    else:
+        lasts = "Instant room"
+    text = f"*{escape(clip(meeting.title, 200))}*\n{status} · <#{meeting.channel_id}>\n{lasts}"
+    blocks = [section(text, link_button("Join", meeting.guest_url, JOIN_ACTION_ID))]
+    if show_host and meeting.host_url:
+        # A text link, not a button: it can be copied to hand to a co-host.
+        blocks.append(
+            context(
+                f":key: {link(meeting.host_url, 'Join as host')} (your host link: don't share it)"
+            )
+        )
+    return blocks
+
+
+def _recent_recordings(meetings: Sequence[Meeting]) -> list[tuple[Meeting, str, list[str]]]:
+    """Ready recordings, newest meeting first (RecordingInfo carries no time of its own)."""
+
+    def when(meeting: Meeting) -> float:
+        moment = meeting.ended_at or meeting.started_at or meeting.created_at
+        return moment.timestamp() if moment else 0.0
+
+    found: list[tuple[Meeting, str, list[str]]] = []
+    for meeting in sorted(meetings, key=when, reverse=True):
+        for recording in reversed(meeting.recordings):
+            if recording.status == "ready" and recording.url:
+                details = (
+                    [duration_text(recording.duration_seconds)]
+                    if recording.duration_seconds
+                    else []
+                )
+                details += [size_text(recording.size_bytes)] if recording.size_bytes else []
+                found.append((meeting, recording.url, details))
+    return found

@@ -1,0 +1,187 @@
+"""`DailyClient`: the async Daily REST API client (rooms, meeting tokens, recordings, webhooks).
+
+It shares the Meetings client's transport (`bot.providers.http.transport`): one exception boundary,
+`check_response` with Daily's error bodies, and the same retry policy (`bot.providers.http.retry`):
+429 honouring `Retry-After` and 5xx, timeouts and connection errors on idempotent calls only.
+A `POST` that failed ambiguously is raised, not repeated; `DailyProvider.create_room` makes a
+repeated create harmless by choosing the room's name itself.
+
+    async with aiohttp.ClientSession() as session:
+        client = DailyClient(session, base_url="https://api.daily.co/v1", api_key=key)
+        room = await client.create_room("standup-x1", exp=expires_at, record=False)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiohttp
+
+from bot.errors import ProviderAuthError
+from bot.providers.daily.models import (
+    AccessLink,
+    DailyRecording,
+    DailyRoom,
+    DailyWebhook,
+    token_from_json,
+)
+from bot.providers.daily.responses import check_daily
+from bot.providers.http.paths import segment
+from bot.providers.http.retry import RetryPolicy
+from bot.providers.http.transport import RetryDecision, Sleep, Transport
+
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=30, sock_connect=10)
+RECORDINGS_PAGE = 100  # Daily's maximum page size for GET /recordings
+
+
+class ApiKey:
+    """The transport's token source for a static bearer key: there is nothing to refresh, so a
+    401 is final at once (Daily: `authentication-error`, the key is not valid)."""
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def token(self) -> str:
+        return self._key
+
+    async def refresh(self, rejected: str) -> str:
+        raise ProviderAuthError("DAILY_API_KEY was rejected (authentication-error)")
+
+
+class DailyClient:
+    """Args:
+    session: the process's shared `aiohttp.ClientSession` (we never close it).
+    base_url: `https://api.daily.co/v1`, or the emulator's.
+    api_key: the domain's REST API key (Daily dashboard, Developers).
+    retry: `(exc, attempt) -> delay | None`; `bot.providers.http.retry.NO_RETRY` turns retries off.
+    sleep: awaited between retries (tests and benchmarks pass their own).
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        base_url: str,
+        api_key: str,
+        retry: RetryDecision | None = None,
+        sleep: Sleep = asyncio.sleep,
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        self._http = Transport(
+            session,
+            base_url=base_url,
+            auth=ApiKey(api_key),
+            retry=retry or RetryPolicy(),
+            sleep=sleep,
+            timeout=timeout,
+            check=check_daily,
+            label="Daily",
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self._http.base_url
+
+    # Rooms: https://docs.daily.co/reference/rest-api/rooms
+
+    async def create_room(self, name: str, *, exp: datetime, record: bool) -> DailyRoom:
+        """POST /rooms: a private room that ends its meeting at `exp`, cloud-recorded if asked."""
+        properties: dict[str, object] = {"exp": int(exp.timestamp()), "eject_at_room_exp": True}
+        if record:
+            properties["enable_recording"] = "cloud"
+        body = {"name": name, "privacy": "private", "properties": properties}
+        return await self._http.call("POST", "/rooms", json=body, parse=DailyRoom.from_json)
+
+    async def get_room(self, name: str) -> DailyRoom:
+        path = f"/rooms/{segment('name', name)}"
+        return await self._http.call("GET", path, parse=DailyRoom.from_json)
+
+    async def set_room_exp(self, name: str, exp: datetime) -> DailyRoom:
+        """POST /rooms/{name} (Daily's "set room config") with a new `exp`."""
+        path = f"/rooms/{segment('name', name)}"
+        body = {"properties": {"exp": int(exp.timestamp())}}
+        return await self._http.call("POST", path, json=body, parse=DailyRoom.from_json)
+
+    async def delete_room(self, name: str) -> None:
+        await self._http.call_no_content("DELETE", f"/rooms/{segment('name', name)}")
+
+    # Meeting tokens: https://docs.daily.co/reference/rest-api/meeting-tokens
+
+    async def meeting_token(
+        self,
+        room_name: str,
+        *,
+        is_owner: bool,
+        exp: datetime,
+        start_cloud_recording: bool = False,
+        user_name: str | None = None,
+    ) -> str:
+        """POST /meeting-tokens for one room; the token lets its holder into a private room,
+        and with `start_cloud_recording` starts the room's cloud recording when they join."""
+        properties: dict[str, object] = {
+            "room_name": room_name,
+            "is_owner": is_owner,
+            "exp": int(exp.timestamp()),
+        }
+        if start_cloud_recording:
+            properties["start_cloud_recording"] = True
+        if user_name:
+            properties["user_name"] = user_name
+        body = {"properties": properties}
+        return await self._http.call("POST", "/meeting-tokens", json=body, parse=token_from_json)
+
+    # Recordings: https://docs.daily.co/reference/rest-api/recordings
+
+    async def get_recording(self, recording_id: str) -> DailyRecording:
+        path = f"/recordings/{segment('recording_id', recording_id)}"
+        return await self._http.call("GET", path, parse=DailyRecording.from_json)
+
+    async def recording_access_link(self, recording_id: str) -> AccessLink:
+        """GET /recordings/{id}/access-link: a pre-signed download link (an hour by default)."""
+        path = f"/recordings/{segment('recording_id', recording_id)}/access-link"
+        return await self._http.call("GET", path, parse=AccessLink.from_json)
+
+    async def list_recordings(self, *, room_name: str | None = None) -> list[DailyRecording]:
+        """The newest page (up to 100) of the domain's recordings, or of one room's."""
+        params = {"limit": str(RECORDINGS_PAGE)}
+        if room_name:
+            params["room_name"] = room_name
+        return await self._http.call(
+            "GET", "/recordings", params=params, parse=DailyRecording.list_from_json
+        )
+
+    # Webhooks: https://docs.daily.co/reference/rest-api/webhooks (set up by `python -m bot
+    # daily webhook`; Daily first POSTs a test body to `url` and refuses unless it gets a 200).
+
+    async def list_webhooks(self) -> list[DailyWebhook]:
+        return await self._http.call("GET", "/webhooks", parse=DailyWebhook.list_from_json)
+
+    async def create_webhook(
+        self, url: str, *, event_types: Sequence[str], hmac: str | None = None
+    ) -> DailyWebhook:
+        """POST /webhooks; without `hmac` (base64) Daily provisions a secret and returns it."""
+        body = _webhook_body(url, event_types, hmac)
+        return await self._http.call("POST", "/webhooks", json=body, parse=DailyWebhook.from_json)
+
+    async def update_webhook(
+        self, uuid: str, url: str, *, event_types: Sequence[str], hmac: str | None = None
+    ) -> DailyWebhook:
+        """POST /webhooks/{uuid}: also turns a webhook Daily switched off (FAILED) back on."""
+        path = f"/webhooks/{segment('uuid', uuid)}"
+        body = _webhook_body(url, event_types, hmac)
+        return await self._http.call("POST", path, json=body, parse=DailyWebhook.from_json)
+
+
+def _webhook_body(url: str, event_types: Sequence[str], hmac: str | None) -> dict[str, object]:
+    # "exponential" retries a failed delivery with backoff instead of counting it towards the
+    # circuit breaker at once; our route answers 503 while Redis is down, and wants it again.
+    body: dict[str, object] = {
+        "url": url,
+        "retryType": "exponential",
+        "eventTypes": list(event_types),
+    }
+    if hmac is not None:
+        body["hmac"] = hmac
+    return body

@@ -1,0 +1,151 @@
+"""`DailyProvider`: Daily behind `bot.domain.rooms.RoomProvider`, in our own types.
+
+Rooms are private, so both links carry a meeting token: the guest link a plain one, the host
+link an owner one (`is_owner`), each expiring with the room; the host link is a secret like
+the Meetings host URL. Daily has no instant rooms that expire when idle: an instant meeting
+gets a room that lives `INSTANT_ROOM_LIFETIME`; every Daily room therefore reports
+`RoomKind.LONG_TERM` (a fixed expiry), while the meeting record keeps the kind the user asked
+for. A recorded room's host link starts the cloud recording when the host joins (the token's
+`start_cloud_recording`, https://docs.daily.co/reference/rest-api/meeting-tokens/config), as
+Meetings' `auto_record` did. `expire_after_use` has no Daily equivalent and is ignored.
+
+Names: we choose each room's name, an HMAC of the request's `metadata` (our meeting id) keyed
+with the API key, so it is unguessable yet the same on every attempt: a create repeated after
+an ambiguous failure meets Daily's "already exists" and adopts the room instead of making a
+second one, and `find_room(metadata)` is one GET.
+
+Tokens expire with the room, so links are minted where they are handed out: `create_room`,
+`find_room` and `extend_room` (a renewed standup room gets links valid to its new expiry; a
+renewal is rare, two extra calls each time are cheap). `get_room` answers the bare room URL as
+both links: minting two tokens on every reconcile sweep would triple its API calls.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.domain.rooms import Recording, Room, RoomKind, RoomRequest
+from bot.errors import NotFoundError, ValidationError
+from bot.providers.daily.client import DailyClient
+from bot.providers.daily.models import DailyRecording, DailyRoom
+
+INSTANT_ROOM_LIFETIME = timedelta(days=1)
+_STATUS = {"finished": "uploaded", "in-progress": "started", "canceled": "stopped"}
+
+
+def room_name(key: bytes, metadata: str | None) -> str:
+    """`mb-` and 24 url-safe characters (144 bits); Daily allows [A-Za-z0-9_-], 128 at most."""
+    if metadata is None:
+        return "mb-" + secrets.token_urlsafe(18)
+    digest = hmac.new(key, metadata.encode(), hashlib.sha256).digest()
+    return "mb-" + base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def with_token(url: str, token: str) -> str:
+    """Daily Prebuilt takes a meeting token as `?t=` on the room URL."""
+    return f"{url}?t={token}"
+
+
+def to_room(room: DailyRoom, *, now: datetime, guest_url: str, host_url: str) -> Room:
+    return Room(
+        id=room.name,
+        title=room.name,
+        kind=RoomKind.LONG_TERM,
+        guest_url=guest_url,
+        host_url=host_url,
+        meeting_code=None,
+        expires_at=room.exp,
+        created_at=room.created_at,
+        is_available=room.exp is None or room.exp > now,
+        record=room.enable_recording == "cloud",
+    )
+
+
+class DailyProvider:
+    """A `bot.domain.rooms.RoomProvider` over a `DailyClient`; raises the `bot.errors` tree."""
+
+    name = "daily"
+
+    def __init__(self, client: DailyClient, *, name_key: bytes, clock: Callable[[], datetime]):
+        self.client = client
+        self._name_key = name_key
+        self._clock = clock
+
+    async def create_room(self, request: RoomRequest) -> Room:
+        now = self._clock()
+        long_term = request.kind is RoomKind.LONG_TERM and request.expires_at is not None
+        exp = (
+            request.expires_at if long_term and request.expires_at else now + INSTANT_ROOM_LIFETIME
+        )
+        name = room_name(self._name_key, request.metadata)
+        try:
+            room = await self.client.create_room(name, exp=exp, record=request.record)
+        except ValidationError as exc:
+            if "already exists" not in exc.message:
+                raise
+            # An earlier attempt created it before failing ambiguously: it is ours.
+            room = await self.client.get_room(name)
+        return await self._with_links(room)
+
+    async def find_room(self, metadata: str) -> Room | None:
+        try:
+            room = await self.client.get_room(room_name(self._name_key, metadata))
+        except NotFoundError:
+            return None
+        return await self._with_links(room)
+
+    async def get_room(self, room_id: str) -> Room:
+        room = await self.client.get_room(room_id)
+        return to_room(room, now=self._clock(), guest_url=room.url, host_url=room.url)
+
+    async def extend_room(self, room_id: str, expires_at: datetime) -> Room:
+        """The room with a new `exp` and fresh links: the old links' tokens still expire at the
+        old `exp`. Three API calls; only a standup's renewal (every ~45 days) makes them."""
+        room = await self.client.set_room_exp(room_id, expires_at)
+        return await self._with_links(room)
+
+    async def get_recording(self, recording_id: str) -> Recording:
+        return await self._recording(await self.client.get_recording(recording_id))
+
+    async def session_recordings(self, session_id: str) -> list[Recording]:
+        """Recordings of one meeting session, from the domain's newest 100 (Daily cannot
+        filter by session; a session's recordings are among the newest while it matters)."""
+        found = await self.client.list_recordings()
+        return [await self._recording(r) for r in found if r.session_id == session_id]
+
+    async def _with_links(self, room: DailyRoom) -> Room:
+        exp = room.exp or self._clock() + INSTANT_ROOM_LIFETIME
+        guest = await self.client.meeting_token(room.name, is_owner=False, exp=exp)
+        host = await self.client.meeting_token(
+            room.name,
+            is_owner=True,
+            exp=exp,
+            start_cloud_recording=room.enable_recording == "cloud",
+        )
+        return to_room(
+            room,
+            now=self._clock(),
+            guest_url=with_token(room.url, guest),
+            host_url=with_token(room.url, host),
+        )
+
+    async def _recording(self, recording: DailyRecording) -> Recording:
+        url = None
+        if recording.status == "finished":
+            url = (await self.client.recording_access_link(recording.id)).download_link
+        ended = None
+        if recording.started_at and recording.duration_seconds is not None:
+            ended = recording.started_at + timedelta(seconds=recording.duration_seconds)
+        return Recording(
+            id=recording.id,
+            session_id=recording.session_id or "",
+            status=_STATUS.get(recording.status, recording.status),
+            started_at=recording.started_at,
+            ended_at=ended,
+            url=url,
+        )

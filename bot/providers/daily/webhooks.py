@@ -1,0 +1,145 @@
+"""Daily webhooks: signature check (`verify`, and `sign` for tests and the emulator) and the
+mapping of an event body to a `bot.domain.rooms.RoomEvent` (`parse_webhook`). Pure: no I/O, no clock.
+
+Signature (https://docs.daily.co/reference/rest-api/webhooks, "hmac"): `X-Webhook-Signature`
+is the base64 HMAC-SHA256 of `f"{X-Webhook-Timestamp}.{raw body}"`, keyed with the webhook's
+secret after base64-decoding it. We also refuse a timestamp more than five minutes from our
+clock, so a captured delivery cannot be replayed later.
+
+Bodies (https://docs.daily.co/reference/rest-api/webhooks/events): `{"version", "type", "id",
+"payload", "event_ts"}`. Payloads used here, as documented per event:
+
+    meeting.started             {start_ts, meeting_id, room}
+    meeting.ended               {start_ts, end_ts, meeting_id, room}
+    participant.joined|left     {joined_at, session_id, room, user_id, user_name, owner
+                                 [, duration (left)]}
+    recording.started           {recording_id, room_name, start_ts, ...}
+    recording.ready-to-download {recording_id, room_name, start_ts, status, duration, ...}
+
+Daily's `meeting_id` is our session id; a participant's `session_id` is our participant id
+and names no meeting (`bot.cards.reducer.bind_session` supplies it). Recording events carry the
+room as `room_name`, the others as `room`; both are read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from collections.abc import Mapping
+from datetime import timedelta
+
+from bot.domain.rooms import EventKind, RoomEvent
+from bot.providers.daily.models import opt_unix
+from bot.providers.http.parse import JsonObject, as_object, opt_bool, opt_float, opt_str
+
+MAX_SKEW_SECONDS = 300
+UPDATES_OFF_WARNING = (
+    "DAILY_WEBHOOK_SECRET is not set: rooms work, but /callbacks/daily refuses every Daily "
+    "event, so cards do not go live and recordings are not posted. To turn live updates on, "
+    "run `python -m bot daily webhook` while this bot is reachable at PUBLIC_URL, then set "
+    "the DAILY_WEBHOOK_SECRET it prints and restart."
+)
+SIGNATURE_HEADER = "X-Webhook-Signature"
+TIMESTAMP_HEADER = "X-Webhook-Timestamp"
+
+KINDS: Mapping[str, EventKind] = {
+    "meeting.started": EventKind.SESSION_STARTED,
+    "meeting.ended": EventKind.SESSION_ENDED,
+    "participant.joined": EventKind.PARTICIPANT_JOINED,
+    "participant.left": EventKind.PARTICIPANT_LEFT,
+    "recording.started": EventKind.RECORDING_STARTED,
+    "recording.ready-to-download": EventKind.RECORDING_READY,
+}
+_REQUIRED: Mapping[EventKind, str] = {
+    EventKind.SESSION_STARTED: "meeting_id",
+    EventKind.SESSION_ENDED: "meeting_id",
+    EventKind.PARTICIPANT_JOINED: "session_id",
+    EventKind.PARTICIPANT_LEFT: "session_id",
+    EventKind.RECORDING_STARTED: "recording_id",
+    EventKind.RECORDING_READY: "recording_id",
+}
+
+
+def sign(secret: bytes, body: bytes, timestamp: str) -> str:
+    """The `X-Webhook-Signature` Daily sends for `body` at `timestamp` (secret: decoded bytes)."""
+    mac = hmac.new(secret, timestamp.encode() + b"." + body, hashlib.sha256)
+    return base64.b64encode(mac.digest()).decode()
+
+
+def verify(
+    secret: bytes | None, body: bytes, timestamp: str | None, signature: str | None, *, now: float
+) -> bool:
+    """Whether the delivery is Daily's and fresh. Constant-time; never raises.
+
+    `timestamp` is unix seconds (milliseconds are recognised by their size).
+    """
+    if not secret or not timestamp or not signature:
+        return False
+    try:
+        sent = float(timestamp)
+        base64.b64decode(signature, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    if sent > 1e11:
+        sent /= 1000
+    if abs(now - sent) > MAX_SKEW_SECONDS:
+        return False
+    return hmac.compare_digest(sign(secret, body, timestamp), signature)
+
+
+def room_of(payload: JsonObject) -> str | None:
+    return opt_str(payload, "room") or opt_str(payload, "room_name")
+
+
+def parse_webhook(body: Mapping[str, object]) -> RoomEvent | None:
+    """The event a verified body reports; None for a type we do not follow (answer 2xx anyway).
+
+    Raises:
+        ValueError: no type, no payload, no room, a required id missing or a field mistyped.
+    """
+    name = opt_str(body, "type")
+    if not name:
+        raise ValueError("webhook has no 'type'")
+    kind = KINDS.get(name)
+    if kind is None:
+        return None
+    payload = as_object(body.get("payload"), "payload")
+    room = room_of(payload)
+    if not room:
+        raise ValueError(f"{name} webhook without its room")
+    if not opt_str(payload, _REQUIRED[kind]):
+        raise ValueError(f"{name} webhook without {_REQUIRED[kind]!r}")
+    meeting = kind in (EventKind.SESSION_STARTED, EventKind.SESSION_ENDED)
+    person = kind in (EventKind.PARTICIPANT_JOINED, EventKind.PARTICIPANT_LEFT)
+    started = opt_unix(payload, "joined_at" if person else "start_ts")
+    ended = opt_unix(payload, "end_ts")
+    duration = opt_float(payload, "duration")
+    if duration is None and started is not None and ended is not None:
+        duration = (ended - started).total_seconds()
+    if kind is EventKind.PARTICIPANT_LEFT and started is not None and duration is not None:
+        ended = started + timedelta(seconds=duration)
+    return RoomEvent(
+        kind=kind,
+        identity=identity(name, body, payload),
+        room_id=room,
+        session_id=opt_str(payload, "meeting_id") if meeting else None,
+        started_at=started,
+        ended_at=ended,
+        participant_id=opt_str(payload, "session_id") if person else None,
+        participant_name=opt_str(payload, "user_name") if person else None,
+        is_host=opt_bool(payload, "owner") if person else False,
+        recording_id=opt_str(payload, "recording_id"),
+        duration_seconds=duration if not person else None,
+    )
+
+
+def identity(name: str, body: Mapping[str, object], payload: JsonObject) -> str:
+    """Daily's event `id` names one event across redeliveries; without one, its ids and times."""
+    event_id = opt_str(body, "id")
+    if event_id:
+        return f"daily|{name}|{event_id}"
+    keys = ("room", "room_name", "meeting_id", "session_id", "recording_id", "start_ts", "end_ts")
+    parts = [f"{key}={opt_str(payload, key)}" for key in keys if opt_str(payload, key)]
+    return "|".join(["daily", name, *parts])

@@ -1,0 +1,95 @@
+"""`MeetingsProvider`: the Meetings API behind `bot.domain.rooms.RoomProvider`, in our own types.
+
+The service only sees `bot.domain.rooms` values; HAL links, `update_details` envelopes and the API's
+room types stay below this line.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.rooms import Recording, Room, RoomKind, RoomRequest
+from bot.errors import ProviderError
+from bot.providers.meetings import models
+from bot.providers.meetings.bodies import CreateRoom, UpdateRoom
+from bot.providers.meetings.client import MeetingsClient
+from bot.providers.meetings.models import CallbackUrls, RoomType
+
+_KINDS = {RoomType.INSTANT: RoomKind.INSTANT, RoomType.LONG_TERM: RoomKind.LONG_TERM}
+
+
+def create_body(request: RoomRequest) -> CreateRoom:
+    """The API body for a `RoomRequest`: one callback URL serves room, session and recording events."""
+    callbacks = (
+        None
+        if request.callback_url is None
+        else CallbackUrls(request.callback_url, request.callback_url, request.callback_url)
+    )
+    long_term = request.kind is RoomKind.LONG_TERM
+    return CreateRoom(
+        display_name=request.title,
+        type=RoomType.LONG_TERM if long_term else RoomType.INSTANT,
+        expires_at=request.expires_at if long_term else None,
+        metadata=request.metadata,
+        auto_record=request.record,
+        # Only meaningful for long-term rooms; leave the API's default for instant ones.
+        expire_after_use=request.expire_after_use if long_term else None,
+        callback_urls=callbacks,
+    )
+
+
+def to_room(room: models.Room) -> Room:
+    if not room.guest_url or not room.host_url:
+        raise ProviderError(f"the Meetings API returned room {room.id} without its join links")
+    return Room(
+        id=room.id,
+        title=room.display_name,
+        kind=_KINDS[room.type],
+        guest_url=room.guest_url,
+        host_url=room.host_url,
+        meeting_code=room.meeting_code,
+        expires_at=room.expires_at,
+        created_at=room.created_at,
+        is_available=room.is_available,
+        record=room.recording_options.auto_record,
+    )
+
+
+def to_recording(recording: models.Recording) -> Recording:
+    return Recording(
+        id=recording.id,
+        session_id=recording.session_id,
+        status=recording.status,
+        started_at=recording.started_at,
+        ended_at=recording.ended_at,
+        url=recording.url,
+    )
+
+
+class MeetingsProvider:
+    """A `bot.domain.rooms.RoomProvider` over a `MeetingsClient`; raises the `bot.errors` tree."""
+
+    name = "meetings"
+
+    def __init__(self, client: MeetingsClient) -> None:
+        self.client = client
+
+    async def create_room(self, request: RoomRequest) -> Room:
+        """Ambiguous failures (timeout, 5xx other than 503) are raised, not retried: see retry.py."""
+        return to_room(await self.client.create_room(create_body(request)))
+
+    async def get_room(self, room_id: str) -> Room:
+        return to_room(await self.client.get_room(room_id))
+
+    async def find_room(self, metadata: str) -> Room | None:
+        found = await self.client.find_room_by_metadata(metadata)
+        return None if found is None else to_room(found)
+
+    async def extend_room(self, room_id: str, expires_at: datetime) -> Room:
+        return to_room(await self.client.update_room(room_id, UpdateRoom(expires_at=expires_at)))
+
+    async def get_recording(self, recording_id: str) -> Recording:
+        return to_recording(await self.client.get_recording(recording_id))
+
+    async def session_recordings(self, session_id: str) -> list[Recording]:
+        return [to_recording(r) for r in await self.client.session_recordings(session_id)]

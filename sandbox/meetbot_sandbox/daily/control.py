@@ -1,0 +1,70 @@
+"""DailyControl: a small async client for the Daily emulator's /_control API (tests, demos)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+
+from meetbot_sandbox.faults import FaultControl
+
+
+class DailyControlError(Exception):
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(f"{status}: {body}")
+        self.status = status
+        self.body = body
+
+
+class DailyControl(FaultControl):
+    """Args: session: any aiohttp ClientSession; base_url: the emulator root (http://host:port)."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
+        self._session = session
+        self._base = base_url.rstrip("/") + "/_control"
+
+    async def call(
+        self, method: str, path: str, *, json: Any = None, webhook: bool = True
+    ) -> dict[str, Any]:
+        params = {} if webhook else {"webhook": "false"}
+        async with self._session.request(
+            method, self._base + path, json=json, params=params
+        ) as response:
+            body = await response.json() if response.content_type == "application/json" else {}
+            if response.status >= 400:
+                raise DailyControlError(response.status, body)
+            return dict(body)
+
+    async def set_webhook(self, url: str | None) -> None:
+        await self.call("PUT", "/webhook", json={"url": url})
+
+    async def start_session(self, room: str, *, webhook: bool = True) -> str:
+        body = await self.call("POST", f"/rooms/{room}/sessions", webhook=webhook)
+        return str(body["session_id"])
+
+    async def join(
+        self, session_id: str, name: str = "Guest", *, is_host: bool = False, webhook: bool = True
+    ) -> str:
+        payload = {"name": name, "is_host": is_host}
+        path = f"/sessions/{session_id}/participants"
+        return str((await self.call("POST", path, json=payload, webhook=webhook))["participant_id"])
+
+    async def leave(self, session_id: str, participant_id: str, *, webhook: bool = True) -> None:
+        path = f"/sessions/{session_id}/participants/{participant_id}"
+        await self.call("DELETE", path, webhook=webhook)
+
+    async def end_session(self, session_id: str, *, webhook: bool = True) -> None:
+        await self.call("POST", f"/sessions/{session_id}/end", webhook=webhook)
+
+    async def start_recording(self, session_id: str, *, webhook: bool = True) -> str:
+        body = await self.call("POST", f"/sessions/{session_id}/recordings", webhook=webhook)
+        return str(body["recording_id"])
+
+    async def recording_ready(self, recording_id: str, *, webhook: bool = True) -> None:
+        await self.call("POST", f"/recordings/{recording_id}/ready", webhook=webhook)
+
+    async def expire_room(self, room: str) -> None:
+        await self.call("POST", f"/rooms/{room}/expire")
+
+    async def deliveries(self) -> list[dict[str, Any]]:
+        return list((await self.call("GET", "/deliveries"))["deliveries"])

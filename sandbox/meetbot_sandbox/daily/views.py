@@ -1,0 +1,69 @@
+"""JSON bodies as Daily's REST API writes them (https://docs.daily.co/reference/rest-api):
+the room object, the recording object, and error bodies `{"error", "info"}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from meetbot_sandbox.daily.state import RecordingState, RoomState
+
+
+class DailyApiError(Exception):
+    """Answered as Daily does: `{"error": <stable type>, "info": <free text>}`."""
+
+    def __init__(self, status: int, error: str, info: str) -> None:
+        super().__init__(info)
+        self.status, self.error, self.info = status, error, info
+
+    def response(self) -> web.Response:
+        return web.json_response({"error": self.error, "info": self.info}, status=self.status)
+
+
+def invalid(info: str) -> DailyApiError:
+    return DailyApiError(400, "invalid-request-error", info)
+
+
+def not_found(info: str) -> DailyApiError:
+    return DailyApiError(404, "not-found", info)
+
+
+def iso(value: Any) -> str:
+    return str(value.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+
+
+def room_json(room: RoomState, origin: str) -> dict[str, Any]:
+    """`config` holds only what differs from the defaults, as Daily's create-room doc says."""
+    config: dict[str, Any] = {}
+    if room.exp is not None:
+        config["exp"] = room.exp
+    if room.enable_recording:
+        config["enable_recording"] = room.enable_recording
+    if room.eject_at_room_exp:
+        config["eject_at_room_exp"] = True
+    return {
+        "id": room.id,
+        "name": room.name,
+        "api_created": True,
+        "privacy": room.privacy,
+        "url": f"{origin}/{room.name}",
+        "created_at": iso(room.created_at),
+        "config": config,
+    }
+
+
+def recording_json(recording: RecordingState) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": recording.id,
+        "room_name": recording.room_name,
+        "start_ts": int(recording.started_at.timestamp()),
+        "status": recording.status,
+        "max_participants": 1,
+        "s3key": f"recordings/{recording.id}.mp4",
+        "mtgSessionId": recording.session_id,
+        "tracks": [],
+    }
+    if recording.duration is not None:
+        body["duration"] = recording.duration
+    return body

@@ -1,0 +1,42 @@
+"""Who and what is in the sandbox's Slack workspace, and how the composer's text becomes the
+text Slack sends for a command with `should_escape: true` (manifest.yml)."""
+
+from __future__ import annotations
+
+import re
+
+from meetbot_sandbox.slack.state import FakeSlackState
+
+GENERAL, DESIGN, PRIVATE = "C0GENERAL", "C0DESIGN", "G0LEADERS"
+# The first person is who the page starts as; each has a zone, so cards show local times.
+PEOPLE = (
+    ("U0ALICE", "alice", "Alice Example", "Europe/Berlin"),
+    ("U0BOB", "bob", "Bob Example", "America/New_York"),
+    ("U0CHEN", "chen", "Chen Example", "Asia/Singapore"),
+)
+_MENTION = re.compile(r"(?<![\w<])([@#])([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
+
+
+def seed_workspace(state: FakeSlackState) -> None:
+    """#general with the bot in it, #design without (the bot joins it by itself), a private
+    channel it cannot join (the card goes through the command's response_url), and people."""
+    state.add_channel(GENERAL, "general")
+    state.add_channel(DESIGN, "design", member=False)
+    state.add_channel(PRIVATE, "leadership", private=True, member=False)
+    for user_id, name, real_name, tz in PEOPLE:
+        state.add_user(user_id, name, tz, real_name=real_name)
+    state.add_user_message(GENERAL, "Can we look at the release checklist today?", user="U0BOB")
+
+
+def escape_mentions(text: str, state: FakeSlackState) -> str:
+    """`@bob` -> `<@U0BOB|bob>` and `#design` -> `<#C0DESIGN|design>` for known names, as Slack
+    rewrites a command's text before sending it; unknown names stay as typed."""
+    users = {user.name: user.id for user in state.users.values() if not user.is_bot}
+    channels = {c.name: c.id for c in state.channels.values() if not c.is_im and not c.is_mpim}
+
+    def replace(match: re.Match[str]) -> str:
+        sigil, name = match.group(1), match.group(2)
+        known = (users if sigil == "@" else channels).get(name.lower())
+        return match.group(0) if known is None else f"<{sigil}{known}|{name.lower()}>"
+
+    return _MENTION.sub(replace, text)
