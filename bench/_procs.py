@@ -68,12 +68,22 @@ async def wait_ready(http: aiohttp.ClientSession, url: str, seconds: float = 20)
         await asyncio.sleep(0.1)
 
 
+def tree(pid: int) -> list[int]:
+    """`pid` and its live descendants (Linux /proc): `python -m bot` supervises two children."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for child in children for p in tree(int(child)))]
+
+
 def cpu_seconds(*procs: asyncio.subprocess.Process) -> float:
-    """User + system CPU time used so far by these live processes (Linux /proc; else NaN)."""
+    """User + system CPU time used so far by these live processes and their children (Linux
+    /proc; else NaN)."""
     total = 0.0
-    for proc in procs:
+    for pid in (p for proc in procs for p in tree(proc.pid)):
         try:
-            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             return math.nan
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

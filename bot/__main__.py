@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from collections.abc import Callable
 
 from bot.config import ConfigError, Settings, has_no_credentials, log_level, process_env
 from bot.logs import configure as configure_logging
@@ -39,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         "--role",
         choices=["all", "web", "worker"],
         default="all",
-        help="all (default): web and worker in one process; web or worker to scale them apart",
+        help="all (default): the web and worker roles as two supervised processes; web or "
+        "worker to run one role alone (the Procfile, or to scale them apart)",
     )
     parser.add_argument("--log-level", default=log_level(env), help="default: LOG_LEVEL or INFO")
     args = parser.parse_args(argv)
@@ -61,6 +63,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from bot.run import Role, run_loop, serve
 
+    if args.role == "all":
+        # Two processes, so acks never wait behind jobs on one event loop (issue 20); the
+        # supervisor has loaded bot.run (and so both roles' code) and forks them.
+        from bot.supervisor import Supervisor
+
+        def role(which: Role) -> Callable[[], int]:
+            def run() -> int:
+                run_loop(serve(settings, which))
+                return 0
+
+            return run
+
+        return Supervisor({"web": role(Role.WEB), "worker": role(Role.WORKER)}).run()
     run_loop(serve(settings, Role(args.role)))
     return 0
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from saq import Job
-
 from bot.errors import RetryLater
 
 
@@ -32,6 +30,10 @@ class AbridgeJobs(logging.Filter):
     line naming the reason rather than an ERROR with a traceback an operator would chase."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # Imported here: only the worker installs this filter, and saq is loaded there already;
+        # the supervisor and the web role's start stay free of it.
+        from saq import Job
+
         if isinstance(record.args, tuple) and any(isinstance(a, Job) for a in record.args):
             record.args = tuple(a.info(False) if isinstance(a, Job) else a for a in record.args)
         exc = record.exc_info[1] if record.exc_info else None

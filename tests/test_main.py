@@ -1,4 +1,4 @@
-"""`python -m bot` as an operator runs it: one process serving Slack and doing the work."""
+"""`python -m bot` as an operator runs it: serving Slack, doing the work, stopping cleanly."""
 
 from __future__ import annotations
 
