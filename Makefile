@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit bench clean browser
+.PHONY: run test lint types unit bench clean browser screenshot redis-server
 
 $(STAMP): pyproject.toml sandbox/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,17 @@ run: $(STAMP)
 	$(BIN)/python scripts/redis_up.py
 	$(BIN)/python -m bot
 
-test: $(STAMP) lint types browser
-	$(BIN)/python scripts/redis_up.py
+# The suite starts a redis-server of its own on a free port (tests/conftest.py): no Redis of
+# yours is read or flushed, and two runs can share a machine.
+test: $(STAMP) lint types browser redis-server
 	$(BIN)/python -m pytest
+
+# The README's screenshot, taken by the browser test on purpose (make test leaves docs/ alone).
+screenshot: $(STAMP) browser redis-server
+	MEETBOT_SCREENSHOT=$(CURDIR)/docs/sandbox.png $(BIN)/python -m pytest tests/test_sandbox_browser.py -k meetings
+
+redis-server:
+	command -v redis-server >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server)
 
 # The sandbox's browser test drives Debian's chromium (never a downloaded browser); installing
 # it needs root, so a developer without root runs the rest and that one test skips.

@@ -28,15 +28,9 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--examples", type=int, default=2000, help="per property (2000)")
-    parser.add_argument("--redis-db", type=int, default=13, help="a database the tests may flush")
     args = parser.parse_args(argv)
-    if args.redis_db in (0, 15):
-        parser.error("--redis-db: use a database of its own (not 0, not the tests' 15)")
-    env = {
-        **os.environ,
-        "MEETBOT_FUZZ_EXAMPLES": str(args.examples),
-        "MEETBOT_TEST_REDIS_DB": str(args.redis_db),
-    }
+    # The suite starts a redis-server of its own (tests/conftest.py): nothing else is touched.
+    env = {**os.environ, "MEETBOT_FUZZ_EXAMPLES": str(args.examples)}
     started = time.monotonic()
     command = [sys.executable, "-m", "pytest", *TESTS, "-q", "-p", "no:cacheprovider",
                "--timeout", "3600", "--hypothesis-show-statistics"]  # fmt: skip

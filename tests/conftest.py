@@ -1,13 +1,16 @@
-"""Shared fixtures: a real Redis on its own DB, an RSA key pair, and the HTTP fakes (plugins/)."""
+"""Shared fixtures: a real Redis of the suite's own, an RSA key pair, and the HTTP fakes (plugins/)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from urllib.parse import urlparse
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import redis.asyncio as aioredis
+from aiohttp.test_utils import unused_port
 from meetbot_sandbox.meetings.keypair import KeyPair, new_key_pair
 
 pytest_plugins = [
@@ -19,19 +22,46 @@ pytest_plugins = [
     "tests.plugins.providers",
 ]
 
-# Tests own one DB of the Redis at REDIS_URL (make test starts one if none answers) and flush
-# it: DB 15 unless MEETBOT_TEST_REDIS_DB says otherwise (two suites running side by side).
-TEST_REDIS_DB = int(os.environ.get("MEETBOT_TEST_REDIS_DB", "15"))
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway redis-server of this test session's own, on a free port of 127.0.0.1, keeping
+    nothing on disk: the suite never reads or flushes a Redis of the person running it, and two
+    suites can run side by side. Stopped when the session ends."""
+    binary = shutil.which("redis-server")
+    assert binary is not None, "the tests need redis-server (make test installs it)"
+    port = unused_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_for_pong(port)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
-def _test_redis_url() -> str:
-    base = urlparse(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    return f"redis://{base.hostname or '127.0.0.1'}:{base.port or 6379}/{TEST_REDIS_DB}"
+def _wait_for_pong(port: int) -> None:
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)  # the server is starting: poll, there is nothing to await
+    raise RuntimeError("the suite's redis-server did not start")
 
 
 @pytest.fixture
-def redis_url() -> str:
-    return _test_redis_url()
+def redis_url(redis_server: str) -> str:
+    return f"{redis_server}/0"
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 `python -m bot` runs with no credentials at all, exactly as after cloning; the browser only
 does what a person does (types, clicks, reads). Debian's /usr/bin/chromium drives it (`make
 test` installs it); nothing is downloaded. The story runs on each provider the sandbox can
-emulate; the Meetings run's last screenshot is docs/sandbox.png.
+emulate. The Meetings run's last screenshot goes to the test's temporary directory, or to
+MEETBOT_SCREENSHOT when set (`make screenshot` writes docs/sandbox.png so).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from playwright.async_api import Page, async_playwright, expect
 from tests.plugins.sandbox import running_sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "sandbox.png"
 UPDATES_MS = 15_000  # card updates are coalesced (one chat.update per card every 2 s)
 
 pytestmark = pytest.mark.skipif(
@@ -61,9 +61,10 @@ DAILY = Story(
 
 @pytest.mark.parametrize("story", [MEETINGS, DAILY], ids=lambda story: story.provider)
 async def test_meet_demo_from_the_page_to_the_recording_in_the_thread(
-    story: Story, redis_url: str, redis: object
+    story: Story, redis_url: str, redis: object, tmp_path: Path
 ) -> None:
     expect.set_options(timeout=UPDATES_MS)
+    screenshot = Path(os.environ.get("MEETBOT_SCREENSHOT") or tmp_path / "sandbox.png")
     async with (
         running_sandbox(redis_url, "meetbot_sandbox", "--provider", story.provider) as url,
         async_playwright() as playwright,
@@ -76,7 +77,7 @@ async def test_meet_demo_from_the_page_to_the_recording_in_the_thread(
             await page.goto(url)
             await run_the_story(page, story)
             if story is MEETINGS:
-                await page.screenshot(path=str(SCREENSHOT))
+                await page.screenshot(path=str(screenshot))
         finally:
             await browser.close()
 
