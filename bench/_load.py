@@ -37,6 +37,10 @@ def user_id(i: int) -> str:
     return f"UB{i:06d}"
 
 
+def channel_id(i: int) -> str:
+    return f"CB{i:06d}"
+
+
 def title_for(prefix: str, i: int) -> str:
     return f"{prefix}-{i:06d}"
 
@@ -49,6 +53,12 @@ def prepare(args: argparse.Namespace, count: int) -> list[tuple[str, bytes, dict
             text=title,
             user_id=user_id(i % args.users),
             user_name=f"bench{i % args.users}",
+            # Person i speaks in their own channel of their own workspace: 200 cards a second
+            # in one channel (or workspace) is beyond what Slack lets any app post, and the
+            # bot's pacing (bot.slack.pacing) would queue them; this is how such load looks.
+            channel_id=channel_id(i % args.users),
+            channel_name=f"bench{i % args.users}",
+            team_id=f"TB{i % args.users:06d}",
             trigger_id=new_trigger_id(),
             response_url=args.response_url,
         )
@@ -100,7 +110,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, required=True, help="requests per second")
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--response-url", required=True, help="for failure notices")
-    parser.add_argument("--users", type=int, required=True, help="command i is by user i % N")
+    parser.add_argument(
+        "--users",
+        type=int,
+        required=True,
+        help="command i is by user i % N, in their channel, of their workspace",
+    )
     parser.add_argument("--out", type=Path, required=True, help="results (JSON)")
     args = parser.parse_args(argv)
     results = asyncio.run(run(args))

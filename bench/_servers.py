@@ -38,7 +38,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.signature import SignatureVerifier
 
-from bench._load import user_id
+from bench._load import channel_id, user_id
 from bot.domain.clock import utc_now
 from bot.domain.inputs import StartMeeting, Workspace
 from bot.storage.jobs import Jobs
@@ -115,7 +115,8 @@ def fake_slack_app(host: str, port: int, users: int) -> web.Application:
             # Read the answer, not the request: the handler must be the one to read the body.
             answer = json.loads(response.body) if isinstance(response.body, bytes) else {}
             text = str(answer.get("message", {}).get("text", ""))
-            if answer.get("ok") and answer.get("channel") == CHANNEL and ":" in text:
+            channel = str(answer.get("channel", ""))
+            if answer.get("ok") and channel.startswith(("CB", CHANNEL)) and ":" in text:
                 request.app[CARDS_KEY].setdefault(text.split(":", 1)[0], arrived)
         return response
 
@@ -125,6 +126,7 @@ def fake_slack_app(host: str, port: int, users: int) -> web.Application:
     state = demo_state(f"http://{host}:{port}")
     for i in range(users):
         state.add_user(user_id(i), f"bench{i}")
+        state.add_channel(channel_id(i), f"bench{i}")
     response_url = state.response_url()
 
     async def get_response_url(_: web.Request) -> web.Response:

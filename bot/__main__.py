@@ -7,10 +7,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, has_no_credentials, log_level, process_env
 from bot.logs import configure as configure_logging
+
+if TYPE_CHECKING:
+    from bot.run import Role
 
 SANDBOX_MISSING = (
     "No Slack or room-provider credential is set, and the local sandbox is not installed: "
@@ -61,22 +64,32 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         print("\nSee README.md (Configuration) and docs/slack-app.md.", file=sys.stderr)
         return 2
-    from bot.run import Role, run_loop, serve
+    from bot.run import Role
 
     if args.role == "all":
         # Two processes, so acks never wait behind jobs on one event loop (issue 20); the
         # supervisor has loaded bot.run (and so both roles' code) and forks them.
         from bot.supervisor import Supervisor
 
-        def role(which: Role) -> Callable[[], int]:
-            def run() -> int:
-                run_loop(serve(settings, which))
-                return 0
+        return Supervisor(
+            {
+                "web": lambda: run_role(settings, Role.WEB),
+                "worker": lambda: run_role(settings, Role.WORKER),
+            }
+        ).run()
+    return run_role(settings, Role(args.role))
 
-            return run
 
-        return Supervisor({"web": role(Role.WEB), "worker": role(Role.WORKER)}).run()
-    run_loop(serve(settings, Role(args.role)))
+def run_role(settings: Settings, role: Role) -> int:
+    """Run one role until it is stopped; 2 with one line when it refuses to start (a Slack
+    token that Slack itself refuses), which the supervisor does not restart."""
+    from bot.run import run_loop, serve
+
+    try:
+        run_loop(serve(settings, role))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 

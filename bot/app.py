@@ -10,6 +10,8 @@ Where to look next, by question:
     room created, card posted, DMs     bot.meet.tasks -> bot.meet.service.MeetingService
     a callback updates the card        bot.cards.{meetings,daily}_route -> bot.cards.tasks -> bot.cards.live
     a standup fires                    bot.standups.scheduler -> bot.standups.service
+    a recording link is clicked        bot.recordings.route (token: bot.recordings.links)
+    /meet settings, defaults, policy   bot.slack.settings_listeners -> bot.settings.service
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from prometheus_client import CollectorRegistry
 from saq import Worker
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import AsyncCallableAuthorize
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards.calls import CallSync
+from bot.cards.daily_recordings import daily_functions
 from bot.cards.live import LiveCards
 from bot.cards.reconcile import Reconciler, tick_forever
 from bot.cards.tasks import card_functions
@@ -38,16 +42,31 @@ from bot.config import Settings, SlackMode
 from bot.domain.clock import Clock, utc_now
 from bot.domain.rooms import RoomProvider
 from bot.home.tasks import home_functions
+from bot.logs import quiet_bolt_env_token_warning
 from bot.meet.service import MeetingService
 from bot.meet.tasks import meet_functions
 from bot.metrics import Metrics
 from bot.providers.build import build_provider
-from bot.slack import actions, commands, events, events_route, request_guard, shortcuts
+from bot.recordings.links import RecordingLinks
+from bot.settings.service import SettingsService
+from bot.settings.store import SettingsStore
+from bot.settings.tasks import settings_functions
+from bot.slack import (
+    actions,
+    commands,
+    events,
+    events_route,
+    request_guard,
+    settings_listeners,
+    shortcuts,
+)
 from bot.slack.auth import InstallationAuth, SingleWorkspaceAuth
 from bot.slack.deps import ListenerDeps
 from bot.slack.installations import RedisInstallationStore
 from bot.slack.oauth import build_oauth_settings
 from bot.slack.oauth_state import RedisOAuthStateStore
+from bot.slack.pacing import SlackPacer
+from bot.slack.token_rotation import BotTokenRefresher
 from bot.slack.web import SlackWeb
 from bot.standups.scheduler import StandupScheduler
 from bot.standups.service import StandupService
@@ -78,6 +97,8 @@ class Components:
     metrics: Metrics
     clock: Clock
     standups: StandupService
+    recording_links: RecordingLinks
+    channel_settings: SettingsService
     single_auth: SingleWorkspaceAuth | None = None
 
 
@@ -103,11 +124,21 @@ async def build(
     queue = make_queue(connect_redis(settings.redis_url, max_connections=CONCURRENCY + 64))
     await queue.connect()
     jobs = Jobs(queue, home_viewers=store.home_viewers, clock=clock)
-    provider = provider or build_provider(settings, http=http, clock=clock)
+    provider = provider or build_provider(
+        settings, http=http, clock=clock, redis=redis, keys=store.keys
+    )
     metrics = Metrics(registry or CollectorRegistry())
     slack_client = AsyncWebClient(base_url=settings.slack_api_url, session=http)
     bolt, auth, installations = _bolt(settings, redis, slack_client)
-    slack = SlackWeb(session=http, base_url=settings.slack_api_url, tokens=auth.token)
+    slack = SlackWeb(
+        session=http,
+        base_url=settings.slack_api_url,
+        tokens=auth.token,
+        pacer=SlackPacer(redis, keys=store.keys),
+    )
+    channel_settings = SettingsService(
+        slack=slack, store=SettingsStore(redis, keys=store.keys), clock=clock
+    )
     service = MeetingService(
         provider=provider,
         slack=slack,
@@ -115,14 +146,26 @@ async def build(
         followups=jobs,
         public_url=settings.public_url,
         clock=clock,
+        settings=channel_settings,
     )
     standups = StandupService(
-        meetings=service, store=StandupStore(redis, keys=store.keys), clock=clock
+        meetings=service,
+        store=StandupStore(redis, keys=store.keys),
+        clock=clock,
+        settings=channel_settings,
     )
     request_guard.install(bolt, SeenRequests(redis, keys=store.keys))
-    deps = ListenerDeps(jobs=jobs, clock=clock, open_view=slack.open_view, standups=standups)
+    deps = ListenerDeps(
+        jobs=jobs,
+        clock=clock,
+        open_view=slack.open_view,
+        standups=standups,
+        can_post=slack.can_post,
+        settings=channel_settings,
+    )
     commands.register(bolt, deps)
     shortcuts.register(bolt, deps)
+    settings_listeners.register(bolt, deps)
     events.register(bolt, deps, installations)
     actions.register(bolt, deps)
     return Components(
@@ -139,6 +182,10 @@ async def build(
         metrics=metrics,
         clock=clock,
         standups=standups,
+        channel_settings=channel_settings,
+        recording_links=RecordingLinks.from_secret(
+            settings.slack_signing_secret, public_url=settings.public_url, provider=provider.name
+        ),
         single_auth=auth if isinstance(auth, SingleWorkspaceAuth) else None,
     )
 
@@ -150,12 +197,19 @@ def _bolt(
 
     process_before_response: our listeners only enqueue, so answering after them is fastest;
     otherwise Bolt polls for ack() every 10 ms (issue 4's measurements)."""
+    quiet_bolt_env_token_warning()
     if settings.slack_mode is SlackMode.OAUTH:
         assert settings.encryption_key is not None
         installations = RedisInstallationStore(
             redis, fernet_key=settings.encryption_key, client_id=settings.slack_client_id
         )
-        auth = InstallationAuth(installations)
+        assert settings.slack_client_id is not None and settings.slack_client_secret is not None
+        rotator = AsyncTokenRotator(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            client=client,
+        )
+        auth = InstallationAuth(installations, BotTokenRefresher(installations, rotator, redis))
         oauth_settings = build_oauth_settings(
             settings, installation_store=installations, state_store=RedisOAuthStateStore(redis)
         )
@@ -201,6 +255,8 @@ def create_web_app(components: Components) -> web.Application:
         metrics=c.metrics,
         clock=c.clock,
         daily_webhook_secret=c.settings.daily_webhook_secret,
+        provider=c.provider,
+        recording_links=c.recording_links,
     )
     return app
 
@@ -214,6 +270,7 @@ def live_cards(components: Components) -> tuple[LiveCards, Reconciler]:
         calls=CallSync(components.slack, components.store),
         http=components.http,
         recheck_after=timedelta(seconds=interval),
+        recording_links=components.recording_links,
     )
     return live, Reconciler(live, interval=interval)
 
@@ -223,9 +280,11 @@ def create_worker(components: Components, *, shutdown_grace: int = SHUTDOWN_GRAC
     live, reconciler = live_cards(components)
     functions = {
         **meet_functions(components.service),
-        **home_functions(components.service, components.standups.store),
+        **home_functions(components.service, components.standups.store, components.recording_links),
         **card_functions(live, reconciler),
         **standup_functions(components.standups),
+        **daily_functions(live, components.provider),
+        **settings_functions(components.channel_settings),
     }
     return make_worker(components.queue, functions, shutdown_grace=shutdown_grace)
 

@@ -29,6 +29,14 @@ class ConfigError(Exception):
         super().__init__("meetbot is not configured:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
+NO_PROVIDER = (
+    "no room provider: set DAILY_API_KEY for Daily (the live provider; DAILY_WEBHOOK_SECRET "
+    "for live cards, printed by `python -m bot daily webhook`), or VONAGE_APPLICATION_ID and "
+    "VONAGE_PRIVATE_KEY (or VONAGE_PRIVATE_KEY_PATH) for the retired Meetings API or its "
+    "emulator (`python -m meetbot_sandbox.meetings`)"
+)
+
+
 class ProviderName(StrEnum):
     MEETINGS = "meetings"
     DAILY = "daily"
@@ -165,6 +173,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
 
     application_id = get("VONAGE_APPLICATION_ID")
     daily_key = get("DAILY_API_KEY")
+    if not (get("ROOM_PROVIDER") or application_id or daily_key):
+        # Neither provider named: point at the one that works today first.
+        problems.append(NO_PROVIDER)
     provider_raw = get("ROOM_PROVIDER") or (
         "meetings" if application_id or not daily_key else "daily"
     )
@@ -176,7 +187,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
 
     private_key: str | None = None
     daily_secret: bytes | None = None
-    if provider is ProviderName.MEETINGS:
+    if NO_PROVIDER in problems:
+        pass  # one line names both providers' variables
+    elif provider is ProviderName.MEETINGS:
         if application_id is None:
             problems.append("VONAGE_APPLICATION_ID: required for the Meetings provider")
         private_key = _private_key(

@@ -6,13 +6,18 @@
     ├── RetryLater               not possible yet (an event ahead of its cause): the job retries
     ├── SlackError               a Slack Web API call failed (`error` is Slack's code)
     │   ├── NotInChannel             the bot is not a member of the conversation
+    │   ├── ChannelUnreachable       archived, deleted or hidden from us: posting cannot work
+    │   ├── SlackScopeMissing        missing_scope: `needed` (an admin reinstalls to grant it)
+    │   ├── SlackAuthBroken          invalid_auth, token_revoked...: the install is dead
+    │   ├── SlackRateLimited         429 past our patience: retried, `gave_up` after a deadline
     │   └── SlackUnavailable         Slack answered 5xx: maybe done, retried
     └── ProviderError            a room provider call failed (method, url, status)
         ├── ProviderAuthError        401: credentials rejected
         ├── NotFoundError            404: room, recording, theme or session unknown
         ├── ValidationError          400: request refused, `field_errors` says why
         │   └── ClientValidationError    refused before sending (our own checks)
-        ├── LimitReachedError        403: room/theme cap reached (1,000 per account)
+        ├── LimitReachedError        403: room/theme cap reached (1,000 per account; Meetings)
+        ├── ProviderForbiddenError   403: the key is valid but may not use that resource (Daily)
         ├── ConflictError            409: theme name or short URL already taken
         ├── RateLimitedError         429: `retry_after` seconds
         ├── ProviderServerError      5xx
@@ -60,6 +65,10 @@ class SlackError(MeetbotError):
         self.error = error
 
 
+# Our code for an `ok: true` answer missing what the method documents (calls.add without `call`).
+SLACK_INVALID_ANSWER = "invalid_answer"
+
+
 class NotInChannel(SlackError):
     pass
 
@@ -67,6 +76,41 @@ class NotInChannel(SlackError):
 class SlackUnavailable(SlackError):
     """Slack answered 5xx: the call may or may not have taken effect; retry (the job does),
     and look for a post before repeating it (`MeetingService._post_once`)."""
+
+
+class ChannelUnreachable(SlackError):
+    """`is_archived`, or `channel_not_found` where joining cannot help: the channel is archived,
+    deleted, or private without us. Retrying cannot fix it; the person can."""
+
+    @property
+    def archived(self) -> bool:
+        return self.error == "is_archived"
+
+
+class SlackScopeMissing(SlackError):
+    """`missing_scope`: the installation lacks `needed`; an admin reinstalls to grant it.
+    `provided` (the scopes the token has) is for the operator's log only."""
+
+    def __init__(self, method: str, error: str, *, needed: str = "", provided: str = "") -> None:
+        super().__init__(method, error)
+        self.needed = needed
+        self.provided = provided
+
+
+class SlackAuthBroken(SlackError):
+    """`invalid_auth`, `token_revoked`, `account_inactive`: the installation's token is dead.
+    Nothing works for that workspace until meetbot is reinstalled (`bot.slack.pacing`)."""
+
+
+class SlackRateLimited(SlackError):
+    """Slack kept answering 429 (or our pacing queue was longer) past what one call waits.
+    `retry_after`: seconds Slack (or the queue) asked for. `gave_up`: Slack has refused for
+    longer than the step's deadline, so the person is told instead of the step retried."""
+
+    def __init__(self, method: str, *, retry_after: float, gave_up: bool = False) -> None:
+        super().__init__(method, "ratelimited")
+        self.retry_after = retry_after
+        self.gave_up = gave_up
 
 
 class ProviderError(MeetbotError):
@@ -128,6 +172,11 @@ class LimitReachedError(ProviderError):
     pass
 
 
+class ProviderForbiddenError(ProviderError):
+    """403 from Daily (`forbidden-error`): the API key is valid but may not access the resource,
+    e.g. a feature the account's plan lacks (https://docs.daily.co/docs/rest-api/errors)."""
+
+
 class ConflictError(ProviderError):
     pass
 
@@ -166,6 +215,38 @@ TEMPORARILY_UNAVAILABLE = (
 )
 
 
+def slack_user_message(exc: SlackError) -> str | None:
+    """What to tell a person about a Slack error retrying cannot fix: what will fix it.
+    None for the rest (they end as "something went wrong")."""
+    if isinstance(exc, ChannelUnreachable):
+        if exc.archived:
+            return (
+                ":warning: I can't post in that channel because it is archived."
+                " Unarchive it, or start the meeting from another channel."
+            )
+        return (
+            ":warning: I can't reach that channel: it may have been deleted, or it is private and"
+            " I'm not in it. `/invite @meetbot` there, or use another channel."
+        )
+    if isinstance(exc, SlackScopeMissing):
+        scope = f" `{exc.needed}`" if exc.needed else ""
+        return (
+            f":warning: meetbot is missing the Slack permission{scope} it needs for this."
+            " A workspace admin can grant it by reinstalling meetbot."
+        )
+    if isinstance(exc, SlackAuthBroken):
+        return (
+            ":warning: meetbot's installation in this workspace no longer works (Slack revoked"
+            " or rejected its token). A workspace admin needs to reinstall meetbot."
+        )
+    if isinstance(exc, SlackRateLimited):
+        return (
+            ":hourglass: Slack is limiting how fast meetbot can post in this workspace right"
+            " now, so this did not go through. Please try again in a few minutes."
+        )
+    return None
+
+
 def user_message(exc: BaseException) -> str:
     """The one mapping from an error to words a Slack user sees. Never includes internals."""
     if isinstance(exc, UsageError):
@@ -174,15 +255,32 @@ def user_message(exc: BaseException) -> str:
         return f":warning: {exc.message}"
     if isinstance(exc, Unavailable):
         return TEMPORARILY_UNAVAILABLE
+    if isinstance(exc, SlackError) and (slack := slack_user_message(exc)) is not None:
+        return slack
     if isinstance(exc, LimitReachedError):
         return ":warning: This workspace has reached its room limit. Ask an admin to free up rooms."
-    if isinstance(
-        exc, RateLimitedError | ProviderServerError | ProviderTimeout | ProviderConnectionError
-    ):
+    if isinstance(exc, RateLimitedError):
+        return (
+            ":warning: meetbot has used up the video provider's request allowance for the moment."
+            " Please try again in a minute."
+        )
+    if isinstance(exc, ProviderServerError | ProviderTimeout | ProviderConnectionError):
         return ":warning: The video provider is not answering right now. Please try again shortly."
     if isinstance(exc, ProviderAuthError):
         return (
             ":warning: meetbot's video provider credentials were rejected. An admin has been told."
+        )
+    if isinstance(exc, ProviderForbiddenError):
+        return (
+            ":warning: meetbot's video provider account is not allowed to do this."
+            " An admin has been told."
+        )
+    if isinstance(exc, NotFoundError):
+        return ":warning: The video provider no longer has this room or recording."
+    if isinstance(exc, ValidationError):
+        return (
+            ":warning: The video provider refused this request as invalid; trying again will not"
+            " help. An admin has been told."
         )
     if isinstance(exc, ProviderError):
         return ":warning: The video provider refused the request. Please try again."

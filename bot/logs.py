@@ -46,6 +46,24 @@ class AbridgeJobs(logging.Filter):
         return True
 
 
+class DropEnvTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and, since we hand it our own
+    client (one shared HTTP session) and an `authorize`, warns on every start that the token
+    it found "will be unused" - which reads like a misconfiguration. It is exactly what we want."""
+
+    MESSAGE = "As you gave `client` as well, `token` will be unused."
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.MESSAGE
+
+
+def quiet_bolt_env_token_warning() -> None:
+    """Install `DropEnvTokenWarning` on Bolt's app logger once."""
+    logger = logging.getLogger("slack_bolt.AsyncApp")
+    if not any(isinstance(f, DropEnvTokenWarning) for f in logger.filters):
+        logger.addFilter(DropEnvTokenWarning())
+
+
 def protect_saq_logs() -> None:
     """Install the filter on saq's logger once (safe to call for every worker built)."""
     logger = logging.getLogger("saq")

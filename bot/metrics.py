@@ -26,3 +26,11 @@ class Metrics:
             ["outcome"],
             registry=registry,
         )
+        # Signed Daily webhooks answered 200 but not applied (bot.cards.daily_route): "unreadable"
+        # (counted once per Daily event id) or "not followed" (every delivery of such a type).
+        self.daily_unusable = Counter(
+            "meetbot_daily_webhooks_unusable",
+            "Signed Daily webhook events meetbot could not use, by event type and reason.",
+            ["type", "reason"],
+            registry=registry,
+        )

@@ -26,7 +26,6 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import FrameType
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +34,10 @@ STOP_GRACE = 15.0  # seconds a child gets after SIGTERM before it is killed
 BACKOFF_FIRST, BACKOFF_MAX = 1.0, 30.0
 HEALTHY_AFTER = 60.0  # a child that ran this long restarts with the first back-off again
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-_POLL = 0.05
+_WAKE_MAX = 1.0  # seconds: the longest the supervisor sleeps without looking at its children
+_WATCHED = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT}
 
 Role = Callable[[], int]  # runs in the child; returns its exit code
-
-
-class _Stop(Exception):
-    """Raised by the SIGTERM/SIGINT handler to leave a blocking wait in the supervisor."""
 
 
 def exit_code(status: int) -> int:
@@ -57,9 +53,14 @@ class Child:
     pid: int = 0
     started: float = 0.0
     backoff: float = BACKOFF_FIRST
+    restart_at: float | None = None
 
 
 class Supervisor:
+    """Signals are received synchronously: SIGCHLD, SIGTERM and SIGINT stay blocked in the
+    supervisor and are taken with sigtimedwait, so none can land inside a fork or a log call
+    (a handler raising there leaves the supervisor stuck); the children unblock them."""
+
     def __init__(self, roles: Mapping[str, Role], *, backoff_first: float = BACKOFF_FIRST) -> None:
         self.children = {
             name: Child(name, role, backoff=backoff_first) for name, role in roles.items()
@@ -69,30 +70,26 @@ class Supervisor:
 
     def run(self) -> int:
         """Fork every role, keep them running until SIGTERM/SIGINT, stop them; the exit code."""
-        previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _WATCHED)
         # Objects loaded so far are shared with the children: keep the collector from touching
         # (and so copying) their pages.
         gc.freeze()
         try:
             for child in self.children.values():
-                self._fork(child)
-            self._watch()
-        except _Stop:
-            pass
+                self._fork(child, mask)
+            self._watch(mask)
         finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
             self._stop_all()
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         return self.code
 
-    def _fork(self, child: Child) -> None:
+    def _fork(self, child: Child, mask: set[int | signal.Signals]) -> None:
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             code = 1
             try:
-                for sig in (signal.SIGTERM, signal.SIGINT):
-                    signal.signal(sig, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 _die_with(parent)
                 code = child.role()
             except SystemExit as exc:
@@ -103,62 +100,75 @@ class Supervisor:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        child.pid, child.started = pid, time.monotonic()
+        child.pid, child.started, child.restart_at = pid, time.monotonic(), None
         log.info("%s role started (pid %d)", child.name, pid)
 
-    def _watch(self) -> None:
+    def _watch(self, mask: set[int | signal.Signals]) -> None:
         while True:
-            pid, status = os.wait()
-            child = next((c for c in self.children.values() if c.pid == pid), None)
-            if child is None:
+            self._reap()
+            if self.code == CONFIG_ERROR:
+                return
+            now = time.monotonic()
+            for child in self.children.values():
+                if child.restart_at is not None and child.restart_at <= now:
+                    self._fork(child, mask)
+            due = [c.restart_at for c in self.children.values() if c.restart_at is not None]
+            # Woken by a child's exit or a stop signal; the timeout only bounds a lost SIGCHLD.
+            timeout = min([_WAKE_MAX, *(max(d - now, 0.0) for d in due)])
+            got = signal.sigtimedwait(_WATCHED, timeout)
+            if got is not None and got.si_signo in (signal.SIGTERM, signal.SIGINT):
+                return
+
+    def _reap(self) -> None:
+        """Collect every child that exited; schedule its restart (or stop on code 2)."""
+        for child in self.children.values():
+            if not child.pid:
+                continue
+            pid, status = os.waitpid(child.pid, os.WNOHANG)
+            if not pid:
                 continue
             child.pid = 0
             code = exit_code(status)
             if code == CONFIG_ERROR:
                 log.error("%s role exited with %d (configuration); stopping", child.name, code)
                 self.code = CONFIG_ERROR
-                return
+                continue
             if time.monotonic() - child.started >= HEALTHY_AFTER:
                 child.backoff = self.backoff_first
             log.warning(
                 "%s role exited with %d; restarting in %.0f s", child.name, code, child.backoff
             )
-            time.sleep(child.backoff)
+            child.restart_at = time.monotonic() + child.backoff
             child.backoff = min(child.backoff * 2, BACKOFF_MAX)
-            self._fork(child)
 
     def _stop_all(self) -> None:
         running = [c for c in self.children.values() if c.pid]
         for child in running:
             _signal(child.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE
+        killed = False
         while running:
             for child in list(running):
                 pid, status = os.waitpid(child.pid, os.WNOHANG)
-                if pid:
-                    running.remove(child)
-                    child.pid = 0
-                    # Ended by the SIGTERM we sent is a clean stop, handled or not.
-                    stopped = (
-                        0
-                        if os.waitstatus_to_exitcode(status) == -signal.SIGTERM
-                        else exit_code(status)
-                    )
-                    if self.code != CONFIG_ERROR:
-                        self.code = max(self.code, stopped)
-            if running and time.monotonic() > deadline:
+                if not pid:
+                    continue
+                running.remove(child)
+                child.pid = 0
+                # Ended by the SIGTERM we sent is a clean stop, handled or not.
+                ended = os.waitstatus_to_exitcode(status) == -signal.SIGTERM
+                if self.code != CONFIG_ERROR:
+                    self.code = max(self.code, 0 if ended else exit_code(status))
+            if not running:
+                break
+            left = deadline - time.monotonic()
+            if left <= 0 and not killed:
                 for child in running:
                     log.warning(
                         "%s role did not stop in %.0f s; killing it", child.name, STOP_GRACE
                     )
                     _signal(child.pid, signal.SIGKILL)
-                deadline = float("inf")
-            if running:
-                time.sleep(_POLL)
-
-
-def _raise_stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stop
+                killed = True
+            signal.sigtimedwait({signal.SIGCHLD}, max(min(left, _WAKE_MAX), 0.05))
 
 
 def _signal(pid: int, sig: signal.Signals) -> None:

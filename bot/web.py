@@ -1,5 +1,5 @@
-"""Our own routes beside Bolt's: health, readiness, metrics, Meetings and Daily callbacks
-(DESIGN §3)."""
+"""Our own routes beside Bolt's: health, readiness, metrics, Meetings and Daily callbacks,
+recording links (DESIGN §3)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.cards import daily_route, meetings_route
 from bot.domain.clock import Clock
+from bot.domain.rooms import RoomProvider
 from bot.metrics import Metrics
+from bot.recordings import route as recordings_route
+from bot.recordings.links import RecordingLinks
 from bot.storage.jobs import Jobs
 from bot.storage.store import Store
 
@@ -26,6 +29,8 @@ def add_routes(
     metrics: Metrics,
     clock: Clock,
     daily_webhook_secret: bytes | None,
+    provider: RoomProvider,
+    recording_links: RecordingLinks,
 ) -> None:
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -57,3 +62,4 @@ def add_routes(
     daily_route.register(
         app, store=store, jobs=jobs, metrics=metrics, clock=clock, secret=daily_webhook_secret
     )
+    recordings_route.register(app, links=recording_links, provider=provider)

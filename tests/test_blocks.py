@@ -24,6 +24,8 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 GUEST_URL = "https://meetings.vonage.com/613804614"
 HOST_URL = "https://meetings.vonage.com/?room_token=613804614&participant_token=HOST-SECRET"
 RECORDING_URL = "https://recordings.example/archive.mp4?Expires=1&Signature=abc%2F"
+# meetbot's own link to a recording (bot.recordings.links), what replies and App Home show.
+RECORDING_LINK = "https://meetbot.example/recordings/cjE.AAAAAAAAAAAAAAAAAAAAAA"
 
 _BLOCK_TYPES = {"section", "actions", "context", "divider", "header", "input", "image"}
 _ELEMENT_TYPES = {
@@ -160,7 +162,8 @@ def test_a_channel_card_never_contains_the_host_url(meeting: Meeting) -> None:
 
 @pytest.mark.parametrize("meeting", EVERY_CARD[:2], ids=["instant", "long-term"])
 def test_invites_and_recording_replies_never_contain_the_host_url(meeting: Meeting) -> None:
-    for message in (blocks.invite_dm(meeting), blocks.recording_reply(meeting, READY)):
+    reply = blocks.recording_reply(meeting, READY, link_url=RECORDING_LINK)
+    for message in (blocks.invite_dm(meeting), reply):
         assert "HOST-SECRET" not in texts(message)
         assert_valid(message)
 
@@ -192,7 +195,7 @@ def test_a_live_card_lists_who_is_there_with_a_host_badge_and_a_recording_badge(
     recording = RecordingInfo(id="r1", status="started")
     card = blocks.meeting_card(make_meeting(**LIVE, recordings=(recording,)), now=NOW)
     shown = texts(card)
-    assert "Live* since <!date^" in shown and "2 people here" in shown
+    assert "Live* since <!date^" in shown and "people here" not in shown, "counted once, below"
     assert "Here now (2):* Ana _(host)_, Li" in shown and "Bob" not in shown
     assert ":red_circle: Recording" in shown
     assert join_button(card) is not None
@@ -267,17 +270,23 @@ def test_a_recording_reply_links_it_with_human_duration_and_size() -> None:
     recording = RecordingInfo(
         id="r1", status="ready", url=RECORDING_URL, duration_seconds=725, size_bytes=48_200_000
     )
-    reply = blocks.recording_reply(make_meeting(), recording)
+    reply = blocks.recording_reply(make_meeting(), recording, link_url=RECORDING_LINK)
     assert "12 min 5 s · 48.2 MB" in texts(reply)
-    assert reply.blocks[0]["accessory"]["url"] == RECORDING_URL
+    assert reply.blocks[0]["accessory"]["url"] == RECORDING_LINK
     assert reply.text == "The recording of Design review is ready (12 min 5 s, 48.2 MB)."
     assert_valid(reply)
 
 
+def test_a_recording_reply_never_shows_the_providers_expiring_link() -> None:
+    reply = blocks.recording_reply(make_meeting(), READY, link_url=RECORDING_LINK)
+    assert "recordings.example" not in texts(reply) and RECORDING_LINK in texts(reply)
+
+
 def test_a_recording_link_too_long_for_a_button_is_sent_as_plain_text() -> None:
-    recording = RecordingInfo(id="r1", status="ready", url="https://x.example/" + "a" * 3000)
-    reply = blocks.recording_reply(make_meeting(), recording)
-    assert reply.blocks == [] and recording.url and recording.url in reply.text
+    recording = RecordingInfo(id="r1", status="ready", url=RECORDING_URL)
+    long_link = "https://x.example/recordings/" + "a" * 3000
+    reply = blocks.recording_reply(make_meeting(), recording, link_url=long_link)
+    assert reply.blocks == [] and long_link in reply.text
 
 
 @pytest.mark.parametrize(
@@ -299,6 +308,8 @@ def test_small_messages_are_valid_and_say_something(message: Message) -> None:
 def test_help_shows_examples_and_the_usage_line() -> None:
     shown = texts(blocks.help_message())
     assert "/meet Design review @ana @li --record" in shown and "--until YYYY-MM-DD" in shown
+    # mrkdwn: a raw <id> would be read as a link; escaped, people read "<id>".
+    assert "<id>" not in shown and "/meet cancel &lt;id&gt;" in shown
 
 
 def test_the_private_channel_notice_says_how_to_get_live_updates() -> None:

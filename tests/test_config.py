@@ -8,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 from meetbot_sandbox.meetings.keypair import KeyPair
 
-from bot.config import ConfigError, ProviderName, Settings, SlackMode
+from bot.config import NO_PROVIDER, ConfigError, ProviderName, Settings, SlackMode
 
 
 def base_env(keys: KeyPair) -> dict[str, str]:
@@ -46,10 +46,21 @@ def test_every_missing_variable_is_reported_at_once() -> None:
     for name in (
         "SLACK_SIGNING_SECRET",
         "SLACK_BOT_TOKEN",
+        "DAILY_API_KEY",
         "VONAGE_APPLICATION_ID",
         "VONAGE_PRIVATE_KEY",
     ):
         assert name in message
+    # Slack credentials without a provider: both providers named, Daily (the live one) first.
+    assert message.index("DAILY_API_KEY") < message.index("VONAGE_APPLICATION_ID")
+
+
+def test_slack_credentials_alone_name_both_providers_daily_first() -> None:
+    env = {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1"}
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env(env)
+    assert info.value.problems == [NO_PROVIDER]
+    assert NO_PROVIDER.index("DAILY_API_KEY") < NO_PROVIDER.index("VONAGE_APPLICATION_ID")
 
 
 def test_malformed_values_name_their_variable(rsa_keypair: KeyPair) -> None:

@@ -60,7 +60,7 @@ async def test_the_readme_path_from_three_variables_to_a_live_card(
     env = three_variables(daily_env(emulator, daily, slack_api, redis_url, port))
     credentials = {name for name in CREDENTIAL_VARIABLES if env.get(name)}
     assert credentials == {"DAILY_API_KEY", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"}
-    rooms = DailyRooms(daily)
+    rooms = DailyRooms(daily, slack_api.state, redis_url)
 
     with caplog.at_level(logging.WARNING, logger="bot.providers.build"):
         async with _running(env, port, rooms, aiohttp_server, emulator, slack_api) as bot:

@@ -141,3 +141,27 @@ def test_an_event_survives_the_job_round_trip() -> None:
     )
     assert parsed is not None
     assert RoomEvent.from_dict(json.loads(json.dumps(parsed.to_dict()))) == parsed
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload"),
+    [
+        ("meeting.started", {"meeting_id": "m-1", "room": "mb-x", "start_ts": None}),
+        ("meeting.ended", {"meeting_id": "m-1", "room": "mb-x"}),
+        ("participant.joined", {"session_id": "p-1", "room": "mb-x", "user_name": None,
+                                "owner": None, "will_eject_at": None, "permissions": None}),
+        ("participant.left", {"session_id": "p-1", "room": "mb-x", "duration": None}),
+        ("recording.started", {"recording_id": "r-1"}),
+        ("recording.ready-to-download", {"recording_id": "r-1", "room_name": "mb-x",
+                                         "tracks": None, "type": "cloud"}),
+    ],
+)  # fmt: skip
+def test_fields_the_sdk_marks_optional_may_be_missing_or_null(
+    kind: str, payload: dict[str, object]
+) -> None:
+    """Daily's SDK models mark every payload field optional; an event needs only its ids (and
+    its room, but for recording.started, which has none)."""
+    parsed = parse_webhook(event(kind, payload))
+    assert parsed is not None and parsed.identity == f"daily|{kind}|ev-1"
+    assert parsed.started_at is None
+    assert parsed.participant_name in (None, "")

@@ -35,7 +35,7 @@ async def test_the_first_page_links_to_the_next_without_a_scheme(
     page = (await emulator_api.get("/rooms", params={"page_size": "2"})).body
 
     assert page["page_size"] == 2 and page["total_items"] == 5
-    assert [r["id"] for r in page["_embedded"]["rooms"]] == [r["id"] for r in rooms[:2]]
+    assert [r["id"] for r in page["_embedded"]] == [r["id"] for r in rooms[:2]]
     assert page["_links"] == {
         "first": {"href": f"{authority}/v1/meetings/rooms?page_size=2"},
         "self": {"href": f"{authority}/v1/meetings/rooms?page_size=2&start_id={seqs[0]}"},
@@ -53,15 +53,15 @@ async def test_following_next_and_prev_walks_every_room_once(
     while True:
         page = (await emulator_api.get(path)).body
         pages.append(page)
-        seen += [r["id"] for r in page["_embedded"]["rooms"]]
+        seen += [r["id"] for r in page["_embedded"]]
         if "next" not in page["_links"]:
             break
         path = api_path(emulator, page["_links"]["next"]["href"])
 
     assert seen == [r["id"] for r in rooms]
-    assert len(pages) == 3 and len(pages[-1]["_embedded"]["rooms"]) == 1
+    assert len(pages) == 3 and len(pages[-1]["_embedded"]) == 1
     back = (await emulator_api.get(api_path(emulator, pages[-1]["_links"]["prev"]["href"]))).body
-    assert [r["id"] for r in back["_embedded"]["rooms"]] == [r["id"] for r in rooms[2:4]]
+    assert [r["id"] for r in back["_embedded"]] == [r["id"] for r in rooms[2:4]]
 
 
 async def test_the_default_page_is_twenty_rooms(emulator_api: EmulatorApi) -> None:
@@ -70,7 +70,7 @@ async def test_the_default_page_is_twenty_rooms(emulator_api: EmulatorApi) -> No
     page = (await emulator_api.get("/rooms")).body
 
     assert page["page_size"] == 20 and page["total_items"] == 21
-    assert len(page["_embedded"]["rooms"]) == 20
+    assert len(page["_embedded"]) == 20
     assert "next" in page["_links"] and "prev" not in page["_links"]
 
 
@@ -84,13 +84,13 @@ async def test_start_and_end_ids_bound_the_window(
         await emulator_api.get("/rooms", params={"start_id": str(seqs[1]), "end_id": str(seqs[3])})
     ).body
 
-    assert [r["id"] for r in page["_embedded"]["rooms"]] == [r["id"] for r in rooms[1:3]]
+    assert [r["id"] for r in page["_embedded"]] == [r["id"] for r in rooms[1:3]]
 
 
 async def test_an_empty_list_still_has_links(emulator_api: EmulatorApi) -> None:
     page = (await emulator_api.get("/rooms")).body
 
-    assert page["_embedded"] == {"rooms": []} and page["total_items"] == 0
+    assert page["_embedded"] == [] and page["total_items"] == 0
     assert set(page["_links"]) == {"first", "self"}
 
 
@@ -115,10 +115,10 @@ async def test_a_themes_rooms_page_the_same_way(
     ).body
 
     assert page["total_items"] == 3
-    assert [r["id"] for r in page["_embedded"]["rooms"]] == [r["id"] for r in themed[:2]]
+    assert [r["id"] for r in page["_embedded"]] == [r["id"] for r in themed[:2]]
     assert page["_links"]["next"]["href"].startswith(
         f"{authority}/v1/meetings/themes/{theme['theme_id']}/rooms?page_size=2&start_id="
     )
     last = (await emulator_api.get(api_path(emulator, page["_links"]["next"]["href"]))).body
-    assert [r["id"] for r in last["_embedded"]["rooms"]] == [themed[2]["id"]]
+    assert [r["id"] for r in last["_embedded"]] == [themed[2]["id"]]
     assert "next" not in last["_links"]

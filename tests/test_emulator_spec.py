@@ -21,11 +21,13 @@ from openapi_core.validation.response.exceptions import InvalidData
 from tests.plugins.emulator import (
     RECORDED,
     RECORDED_ERRATA,
+    RESPONSE_ERRATA,
     SPEC_PATH,
     EmulatorApi,
     EmulatorHandle,
     SpecChecker,
     operation_ids,
+    response_schema,
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -60,7 +62,7 @@ async def test_every_operation_answers_as_the_spec_says(
             assert uploaded.status == 204
     await api.put(f"/themes/{theme_id}/finalizeLogos", json={"keys": [slot["fields"]["key"]]})
     await api.get(f"/themes/{theme_id}/rooms")
-    await api.patch("/applications", json={"default_theme_id": theme_id})
+    await api.patch("/applications", json={"update_details": {"default_theme_id": theme_id}})
     session_id = await control.start_session(room["id"])
     recording_id = await control.start_recording(session_id)
     await control.stop_recording(recording_id)
@@ -96,9 +98,20 @@ def test_each_erratum_targets_a_real_property() -> None:
         assert all(schemas[schema]["properties"][prop].get(k) != v for k, v in change.items()), why
 
 
+def test_each_response_erratum_targets_a_real_inline_property() -> None:
+    spec = _original_spec()
+    for path, method, status, prop, replacement, why in RESPONSE_ERRATA:
+        original = spec["paths"][path.replace("{themeId}", ":themeId")]
+        schema = response_schema({"paths": {path: original}}, path, method, status)
+        assert schema["properties"][prop] != replacement, why
+
+
 @pytest.mark.parametrize(
     ("method", "path", "fixture"),
     [
+        ("get", "/rooms", "multiple_rooms.json"),
+        ("get", "/rooms", "multiple_fewer_rooms.json"),
+        ("get", "/themes/t/rooms", "list_rooms_with_theme_id.json"),
         ("get", "/rooms/b3142c46-d1c1-4405-baa6-85683827ed69", "meeting_room.json"),
         ("post", "/rooms", "long_term_room.json"),
         ("patch", "/rooms/33791484-231c-421b-8349-96e1a44e27d2", "update_room.json"),

@@ -14,6 +14,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from tests.plugins.slack import BOT_TOKEN, FakeSlack
 
 CARD = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Standup* is live"}}]
+DIVIDER = {"type": "divider"}
 
 
 async def test_a_card_posted_then_updated_reads_as_its_latest_version(slack_api: FakeSlack) -> None:
@@ -61,8 +62,7 @@ async def test_the_bot_posts_to_a_public_channel_only_after_joining_it(
     with pytest.raises(SlackApiError) as refused:
         await client.chat_postMessage(channel="C0RANDOM", text="Standup")
     assert refused.value.response["error"] == "not_in_channel"
-    info = await client.conversations_info(channel="C0RANDOM")
-    assert (info["channel"]["name"], info["channel"]["is_member"]) == ("random", False)
+    assert slack_api.state.channels["C0RANDOM"].is_member is False
 
     joined = await client.conversations_join(channel="C0RANDOM")
     again = await client.conversations_join(channel="C0RANDOM")
@@ -113,14 +113,19 @@ async def test_a_dm_goes_to_the_channel_conversations_open_returns(slack_api: Fa
 
 async def test_a_method_outside_the_manifests_scopes_is_missing_scope(slack_api: FakeSlack) -> None:
     slack_api.state.add_user("U0ALICE", "alice")
+    slack_api.state.add_channel("C0GENERAL", "general")
     client = slack_api.client()
     dm = (await client.conversations_open(users="U0ALICE"))["channel"]["id"]
 
-    with pytest.raises(SlackApiError) as refused:
-        await client.conversations_info(channel=dm)  # a DM's info needs im:read
+    refusals = []
+    for channel in (dm,):  # im:read: the manifest does not ask for it
+        with pytest.raises(SlackApiError) as refused:
+            await client.conversations_info(channel=channel)
+        refusals.append((refused.value.response["error"], refused.value.response["needed"]))
+    info = await client.conversations_info(channel="C0GENERAL")  # channels:read: it does
 
-    assert refused.value.response["error"] == "missing_scope"
-    assert refused.value.response["needed"] == "im:read"
+    assert refusals == [("missing_scope", "im:read")]
+    assert info["channel"]["creator"] == "U0CREATOR"
 
 
 async def test_history_and_replies_find_a_post_by_its_metadata(slack_api: FakeSlack) -> None:
@@ -292,13 +297,14 @@ async def test_a_trigger_opens_one_modal_and_home_tabs_are_per_user(slack_api: F
         "type": "modal",
         "callback_id": "start_meeting",
         "title": {"type": "plain_text", "text": "Meet"},
+        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": "Hello"}}],
     }
 
     opened = (await client.views_open(trigger_id="1.2.abc", view=modal))["view"]
     with pytest.raises(SlackApiError) as reused:
         await client.views_open(trigger_id="1.2.abc", view=modal)
     updated = await client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal)
-    home = await client.views_publish(user_id="U0ALICE", view={"type": "home", "blocks": []})
+    home = await client.views_publish(user_id="U0ALICE", view={"type": "home", "blocks": [DIVIDER]})
 
     assert opened["callback_id"] == "start_meeting"
     assert reused.value.response["error"] == "exchanged_trigger_id"

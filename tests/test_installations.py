@@ -7,6 +7,7 @@ import redis.asyncio as aioredis
 from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
+from bot.domain.inputs import Workspace
 from bot.slack.installations import InstallationDecryptError, RedisInstallationStore
 from bot.slack.uninstall import forget_installation, revoke_tokens
 
@@ -243,6 +244,7 @@ async def test_delete_installation_and_delete_all(
     assert await key_names(redis) == {
         "meetbot:install:-:T2",
         "meetbot:bot:-:T2",
+        "meetbot:install-team:T2",
     }
 
 
@@ -262,12 +264,13 @@ async def test_app_uninstalled_forgets_the_workspace_or_org_and_nothing_else(
     await store.async_save(install("T2", enterprise_id="E1"))
     await store.async_save(install(None, enterprise_id="E2", org_wide=True, user_token="xoxp-o"))
 
-    await forget_installation(store, enterprise_id="E1", team_id="T1", is_enterprise_install=False)
-    await forget_installation(store, enterprise_id="E2", team_id="T5", is_enterprise_install=True)
+    await forget_installation(store, Workspace("T1", "E1"))
+    await forget_installation(store, Workspace("T5", "E2", is_enterprise_install=True))
 
     assert await key_names(redis) == {
         "meetbot:install:E1:T2",
         "meetbot:bot:E1:T2",
+        "meetbot:install-team:T2",
     }
 
 
@@ -275,14 +278,10 @@ async def test_tokens_revoked_drops_the_listed_bot_and_users(store: RedisInstall
     await store.async_save(install(user_id="U1", user_token="xoxp-u1"))
     await store.async_save(install(user_id="U2", user_token="xoxp-u2"))
 
-    await revoke_tokens(
-        store, enterprise_id=None, team_id="T1", bot_user_ids=["UOTHER"], user_ids=[]
-    )
+    await revoke_tokens(store, Workspace("T1"), bot_user_ids=["UOTHER"], user_ids=[])
     assert await store.async_find_bot(enterprise_id=None, team_id="T1") is not None
 
-    await revoke_tokens(
-        store, enterprise_id=None, team_id="T1", bot_user_ids=["UBOT1"], user_ids=["U1"]
-    )
+    await revoke_tokens(store, Workspace("T1"), bot_user_ids=["UBOT1"], user_ids=["U1"])
     assert await store.async_find_bot(enterprise_id=None, team_id="T1") is None
     assert (
         await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U1") is None
@@ -296,13 +295,66 @@ async def test_tokens_revoked_in_an_org_wide_install(store: RedisInstallationSto
 
     await revoke_tokens(
         store,
-        enterprise_id="E2",
-        team_id="T5",
+        Workspace("T5", "E2", is_enterprise_install=True),
         bot_user_ids=["UBOT1"],
         user_ids=["U1"],
-        is_enterprise_install=True,
     )
     assert await store.async_find_bot(enterprise_id="E2", team_id=None) is None
     assert (
         await store.async_find_installation(enterprise_id="E2", team_id=None, user_id="U1") is None
     )
+
+
+async def serving(store: RedisInstallationStore, ws: Workspace) -> str | None:
+    bot = await store.async_find_serving_bot(
+        enterprise_id=ws.enterprise_id,
+        team_id=ws.team_id,
+        is_enterprise_install=ws.is_enterprise_install,
+    )
+    return None if bot is None else bot.bot_token
+
+
+async def test_a_workspace_is_served_by_its_own_install_else_by_its_orgs_org_wide_one(
+    store: RedisInstallationStore,
+) -> None:
+    """A card, a standup or App Home knows only the workspace and its org: an org-wide install
+    is stored under the org alone and must still be found from any workspace of that org."""
+    await store.async_save(install(None, enterprise_id="E1", bot="xoxb-org", org_wide=True))
+    await store.async_save(install("T2", enterprise_id="E1", bot="xoxb-t2"))
+
+    assert await serving(store, Workspace("T1", "E1")) == "xoxb-org"
+    assert await serving(store, Workspace("T3", "E1", is_enterprise_install=True)) == "xoxb-org"
+    assert await serving(store, Workspace("T2", "E1")) == "xoxb-t2", "its own install first"
+    assert await serving(store, Workspace("T1", "E9")) is None, "another org's workspace"
+    assert await serving(store, Workspace("T1")) is None
+    assert await serving(store, Workspace("", None)) is None
+
+
+async def test_a_workspace_is_found_by_its_id_when_a_payload_names_another_org(
+    store: RedisInstallationStore,
+) -> None:
+    """A modal opened from a Slack Connect channel names the submitter's org and only our
+    workspace (`view.app_installed_team_id`): the workspace's install is found regardless,
+    before any org-wide install of the submitter's org."""
+    await store.async_save(install("THOST", enterprise_id="EHOST", bot="xoxb-host"))
+    await store.async_save(install("TPLAIN", bot="xoxb-plain"))
+    await store.async_save(install(None, enterprise_id="EOTHER", bot="xoxb-other", org_wide=True))
+
+    assert await serving(store, Workspace("THOST", "EOTHER")) == "xoxb-host"
+    assert await serving(store, Workspace("THOST")) == "xoxb-host"
+    assert await serving(store, Workspace("TPLAIN", "EOTHER")) == "xoxb-plain"
+
+    await forget_installation(store, Workspace("THOST", "EHOST"))
+    assert await serving(store, Workspace("THOST")) is None
+
+
+async def test_installations_saved_before_the_workspace_index_are_still_found(
+    store: RedisInstallationStore, redis: aioredis.Redis
+) -> None:
+    await store.async_save(install("TPLAIN", bot="xoxb-plain"))
+    await store.async_save(install("THOST", enterprise_id="EHOST", bot="xoxb-host"))
+    await redis.delete("meetbot:install-team:TPLAIN", "meetbot:install-team:THOST")  # old deploy
+
+    assert await serving(store, Workspace("TPLAIN", "EOTHER")) == "xoxb-plain"
+    assert await serving(store, Workspace("THOST", "EHOST")) == "xoxb-host"
+    assert await serving(store, Workspace("THOST", "EOTHER")) == "xoxb-host", "index written"

@@ -1,14 +1,20 @@
-"""A ready recording: its link, duration and size once in the card's thread, and in App Home."""
+"""A ready recording: its link, duration and size once in the card's thread, and in App Home.
+
+The link is meetbot's own (`PUBLIC_URL/recordings/<token>`), which fetches a fresh download
+link at each click: tests/test_recording_links.py tells what happens when it is clicked.
+"""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from meetbot_sandbox.slack.models import ApiCall
 from meetbot_sandbox.slack.payloads import app_home_opened_event
 
 from tests.plugins.bot import CREATOR, RunningBot
 from tests.plugins.providers import ProviderBot
+from tests.recordings import open_recording, recording_link
 from tests.test_lifecycle_card import (
     Card,
     card_update,
@@ -51,11 +57,13 @@ async def test_a_ready_recording_is_posted_once_in_the_thread_with_link_duration
     shown = json.dumps(reply.params)
     assert "9 min" in shown, "the duration"
     assert " B" in shown or "KB" in shown, "the size, read off the download link"
-    assert json.dumps(url)[1:-1] in shown, "the link itself"
+    link = recording_link(shown, bot.url)
+    assert json.dumps(url)[1:-1] not in shown, "not the provider's link: it expires"
+    assert urlsplit(url).path in await open_recording(bot.http, link), "the link itself"
     await card_update(bot, card, lambda t: "1 recording in the thread" in t)
     await bot.slack.state.wait_for(
         "views.publish",
-        lambda c: c.params.get("user_id") == CREATOR and recording_id in json.dumps(c.params),
+        lambda c: c.params.get("user_id") == CREATOR and link in json.dumps(c.params),
         timeout=15,
     )
 
@@ -79,8 +87,9 @@ async def test_a_ready_callback_without_a_link_fetches_the_recording(bot: Runnin
     assert await post_callback(bot, card, bare) == 204
 
     reply = await thread_reply(bot, card)
-    assert json.dumps(url)[1:-1] in json.dumps(reply.params), "GET /recordings/{id} gave the link"
-    assert "9 min" in json.dumps(reply.params)
+    link = recording_link(json.dumps(reply.params), bot.url)
+    assert urlsplit(url).path in await open_recording(bot.http, link)
+    assert "9 min" in json.dumps(reply.params), "GET /recordings/{id} gave the duration"
 
 
 async def test_every_callback_delivered_twice_still_gives_one_true_card(bot: RunningBot) -> None:
@@ -117,11 +126,12 @@ async def test_on_either_provider_a_ready_recording_reaches_the_thread(
     await card_update(bot, card, lambda t: "Recording" in t)
     bot.rooms.advance(minutes=9)
     await bot.rooms.end_session(session)
-    link = await bot.rooms.recording_ready(recording)
+    download = await bot.rooms.recording_ready(recording)
 
     reply = await thread_reply(bot, card)
     shown = json.dumps(reply.params)
     assert "9 min" in shown, "the duration"
     assert " B" in shown or "KB" in shown, "the size, read off the download link"
-    assert json.dumps(link)[1:-1] in shown, "the link itself"
+    assert download not in shown, "meetbot's own link, not the provider's"
+    assert download in await open_recording(bot.http, recording_link(shown, bot.url))
     await card_update(bot, card, lambda t: "1 recording in the thread" in t)

@@ -111,3 +111,22 @@ def test_bot_scopes_are_the_minimal_set_the_fake_slack_grants(manifest: dict[str
     assert set(scopes) == {"bot"}
     assert tuple(scopes["bot"]) == BOT_SCOPES
     assert "chat:write.public" not in scopes["bot"]  # we join public channels instead
+
+
+def test_no_scope_is_asked_for_that_no_code_uses(manifest: dict[str, Any]) -> None:
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    web = (ROOT / "bot/slack/web.py").read_text(encoding="utf-8")
+
+    # conversations.info (a channel's creator, for `/meet settings`) is their only use.
+    assert "channels:read" in scopes and "groups:read" in scopes
+    assert '"conversations.info"' in web
+    assert "mpim:read" not in scopes and "im:read" not in scopes
+
+
+def test_every_scope_has_its_reason_in_the_setup_guide(manifest: dict[str, Any]) -> None:
+    guide = (ROOT / "docs/slack-app.md").read_text(encoding="utf-8")
+    table = guide[guide.index("## What the manifest asks for, and why") :]
+    rows = {line.split("|")[1] for line in table.splitlines() if line.startswith("| `")}
+
+    missing = [s for s in manifest["oauth_config"]["scopes"]["bot"] if f"`{s}`" not in str(rows)]
+    assert missing == []

@@ -153,11 +153,17 @@ async def test_errors_are_one_line_and_exit_1(cli: Cli) -> None:
 
     code, _, err = await cli("rooms", "create", "--name", "x" * 201)
     assert (
-        code == 1 and err.strip() == "error: display_name: must be at most 200 characters, got 201"
+        code == 1 and err.strip() == "error: --name: must be at most 200 characters, got 201"
     )
 
     code, _, err = await cli("themes", "upload-logos", "t", "--white", "/no/such/file.png")
     assert code == 1 and err.startswith("error: ") and "No such file" in err
+
+
+async def test_a_refused_expiry_names_the_flag_not_the_api_field(cli: Cli) -> None:
+    """Issue 18: the person typed --until; `expires_at` is the API's name for it."""
+    code, _, err = await cli("rooms", "create", "--name", "x", "--until", "2020-01-01")
+    assert code == 1 and err.startswith("error: --until: ") and "expires_at" not in err
 
 
 async def test_bad_arguments_exit_2_with_usage(cli: Cli) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -116,6 +117,26 @@ async def test_list_rooms_returns_one_page_and_iter_rooms_follows_next_links(
 
     everything = [room.id async for room in meetings_client.iter_rooms(page_size=3)]
     assert everything == [r.id for r in created]
+
+
+async def test_a_page_with_one_malformed_room_skips_it_with_a_warning(
+    meetings_client: MeetingsClient,
+    emulator: EmulatorHandle,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    created = [await meetings_client.create_room(CreateRoom(f"room {n}")) for n in range(3)]
+    odd = emulator.state.rooms[created[1].id]
+    odd.type = "temporary"  # a room type this client does not know
+
+    with caplog.at_level(logging.WARNING, logger="bot.providers.meetings"):
+        page = await meetings_client.list_rooms()
+        everything = [room.id async for room in meetings_client.iter_rooms(page_size=2)]
+
+    assert [r.id for r in page.rooms] == [created[0].id, created[2].id], "the others still come"
+    assert everything == [created[0].id, created[2].id]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings and all(w == f"skipped room {odd.id} of a room page: type" for w in warnings)
+    assert odd.participant_token not in caplog.text, "never the room itself: its host link"
 
 
 async def test_end_id_pages_backwards(meetings_client: MeetingsClient) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+from aiohttp import web
+from pytest_aiohttp import AiohttpServer
 
 from bot.errors import (
     ConflictError,
@@ -16,7 +19,8 @@ from bot.errors import (
 from bot.providers.meetings.bodies import CreateRoom, CreateTheme, UpdateRoom, UpdateTheme
 from bot.providers.meetings.client import MeetingsClient
 from bot.providers.meetings.models import LogoType, RoomType
-from tests.plugins.emulator import EmulatorHandle
+from tests.plugins.emulator import RECORDED, EmulatorHandle
+from tests.plugins.meetings import MakeClient
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -121,6 +125,32 @@ async def test_set_default_theme(meetings_client: MeetingsClient, emulator: Emul
 
     with pytest.raises(ValidationError, match="not found"):
         await meetings_client.themes.set_default("not-a-real-theme-id")
+
+
+async def test_the_default_theme_is_sent_inside_update_details(
+    make_meetings_client: MakeClient, aiohttp_server: AiohttpServer
+) -> None:
+    """As Vonage's curl snippet and SDKs send it (sandbox/meetbot_sandbox/meetings/README.md);
+    a stand-in for the API keeps the body it got and answers as recorded."""
+    received: list[object] = []
+
+    async def update_application(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.json_response(
+            json.loads((RECORDED / "update_application_theme.json").read_text())
+        )
+
+    app = web.Application()
+    app.router.add_patch("/v1/meetings/applications", update_application)
+    server = await aiohttp_server(app)
+    client = make_meetings_client(base_url=str(server.make_url("/v1/meetings")))
+
+    application = await client.themes.set_default("90a21428-b74a-4221-adc3-783935d654db")
+
+    assert received == [
+        {"update_details": {"default_theme_id": "90a21428-b74a-4221-adc3-783935d654db"}}
+    ]
+    assert application.default_theme_id == "90a21428-b74a-4221-adc3-783935d654db"
 
 
 async def test_upload_theme_logos_end_to_end(meetings_client: MeetingsClient) -> None:

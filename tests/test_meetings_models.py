@@ -143,3 +143,27 @@ def test_malformed_rooms_raise_value_error_naming_the_field(
 ) -> None:
     with pytest.raises(ValueError, match=words):
         Room.from_json(body)
+
+
+def test_a_page_skips_a_malformed_room_and_keeps_the_rest(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    page = load("multiple_fewer_rooms.json")
+    assert isinstance(page, dict)
+    good = page["_embedded"]
+    bad = {**good[0], "id": "odd-room", "is_available": "yes"}
+    mangled = {**page, "_embedded": [good[0], bad, "not a room", good[1]]}
+
+    parsed = RoomPage.from_json(mangled)
+
+    assert [r.id for r in parsed.rooms] == [good[0]["id"], good[1]["id"]]
+    assert [r.getMessage() for r in caplog.records] == [
+        "skipped room odd-room of a room page: is_available",
+        "skipped room #2 of a room page: room",
+    ]
+    assert "participant_token" not in caplog.text
+
+
+def test_a_page_whose_rooms_are_not_a_list_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"_embedded\.rooms"):
+        RoomPage.from_json({"_embedded": "rooms"})

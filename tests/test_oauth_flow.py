@@ -7,6 +7,7 @@ them back with a code, Bolt exchanges it at oauth.v2.access and saves what it ge
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -211,3 +212,24 @@ async def test_a_refused_or_forged_callback_installs_nothing(
 def test_bot_scopes_are_the_manifests() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text())
     assert tuple(manifest["oauth_config"]["scopes"]["bot"]) == BOT_SCOPES
+
+
+async def test_a_rotating_install_keeps_its_refresh_token_and_expiry_sealed(
+    meetbot: Meetbot, slack_api: FakeSlack, redis: aioredis.Redis
+) -> None:
+    """With token rotation on, Slack's answer adds `refresh_token` and `expires_in`: both are
+    kept, so the token can be refreshed before it expires (bot.slack.token_rotation)."""
+    http, store, _ = meetbot
+    before = int(time.time())
+    bot_token = slack_api.state.add_oauth_code("code-rot", rotating=True)
+
+    done = await come_back(http, await start_install(http), code="code-rot")
+
+    assert done.status == 200
+    (refresh_token,) = slack_api.state.refresh_tokens
+    bot = await store.async_find_bot(enterprise_id=None, team_id="T0FAKE001")
+    assert bot is not None and (bot.bot_token, bot.bot_refresh_token) == (bot_token, refresh_token)
+    assert bot.bot_token_expires_at is not None
+    assert before + 43_200 <= bot.bot_token_expires_at <= int(time.time()) + 43_200
+    stored = await stored_text(redis)
+    assert bot_token not in stored and refresh_token not in stored

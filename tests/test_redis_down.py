@@ -12,7 +12,7 @@ from tests.test_shortcuts_and_home import modal_values
 async def test_meet_says_temporarily_unavailable_within_three_seconds(
     bot_without_redis: RunningBot,
 ) -> None:
-    reply = await bot_without_redis.command("Standup")
+    reply = await bot_without_redis.command("Sync")
     assert reply.status == 200
     assert reply.body is not None and reply.body["response_type"] == "ephemeral"
     assert "temporarily unavailable" in reply.text

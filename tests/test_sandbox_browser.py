@@ -41,13 +41,16 @@ class Story:
     recording_link: re.Pattern[str]
 
 
+# meetbot's own link, which fetches a fresh download link at each click (bot.recordings).
+OUR_RECORDING_LINK = re.compile(r"/recordings/[\w-]+\.[\w-]{22}$")
+
 MEETINGS = Story(
     "meetings",
     "/meet Demo",
     re.compile(r"^https://meetings\.vonage\.com/\d+$"),
     "participant_token",
     records_by_itself=False,
-    recording_link=re.compile(r"/_storage/recordings/"),
+    recording_link=OUR_RECORDING_LINK,
 )
 DAILY = Story(
     "daily",
@@ -55,7 +58,7 @@ DAILY = Story(
     re.compile(r"^http://127\.0\.0\.1:\d+/mb-[\w-]+\?t=[\w.-]+$"),
     "t",
     records_by_itself=True,
-    recording_link=re.compile(r"/_storage/[\w-]+\.mp4\?"),
+    recording_link=OUR_RECORDING_LINK,
 )
 
 
@@ -166,5 +169,109 @@ async def test_the_shortcut_modal_and_app_home_in_the_browser(
             await expect(page.locator("#messages")).to_contain_text(
                 "scheduled Team standup here, every weekday at 09:30"
             )
+
+            # Delete in App Home asks first, as Slack does with the button's `confirm`.
+            await page.click("#open-home")
+            home = page.locator("#messages")
+            await expect(home).to_contain_text("Team standup")
+            await home.get_by_role("button", name="Delete").click()
+            dialog = page.locator("dialog.confirm-dialog")
+            await expect(dialog).to_contain_text("Delete this standup?")
+            await dialog.get_by_role("button", name="Keep it").click()
+            await expect(dialog).to_have_count(0)
+            await page.click("[data-channel='C0GENERAL']")
+            await page.click("#open-home")
+            await expect(home).to_contain_text("Team standup")
+            await home.get_by_role("button", name="Delete").click()
+            await dialog.get_by_role("button", name="Delete").click()
+            await expect(home).not_to_contain_text("Team standup")
+        finally:
+            await browser.close()
+
+
+async def test_meet_settings_changes_a_default_that_the_next_card_shows(
+    redis_url: str, redis: object
+) -> None:
+    """Issue 17: Alice (the sandbox's workspace owner) opens `/meet settings` in #general,
+    turns recording on by default and saves; her next `/meet` card says so."""
+    expect.set_options(timeout=UPDATES_MS)
+    async with running_sandbox(redis_url) as url, async_playwright() as playwright:
+        args = ["--no-sandbox"] if os.geteuid() == 0 else []
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            page = await browser.new_page(viewport={"width": 1360, "height": 820})
+            await page.goto(url)
+            await expect(page.locator("#pane-title")).to_have_text("# general")
+            await page.fill("#composer-input", "/meet settings")
+            await page.press("#composer-input", "Enter")
+            modal = page.locator("#modal")
+            await expect(modal.locator("h2")).to_have_text("Meeting settings")
+            await expect(modal).to_contain_text("Never changed")
+            await expect(modal).to_contain_text("Workspace policy")
+
+            await modal.get_by_label("Record meetings").check()
+            await modal.get_by_role("button", name="Save").click()
+            await expect(page.locator("#modal-backdrop")).to_be_hidden()
+
+            await page.fill("#composer-input", "/meet Weekly")
+            await page.press("#composer-input", "Enter")
+            card = page.locator("#messages > .message.from-bot:not(.ephemeral)").filter(
+                has_text="Weekly"
+            )
+            await expect(card).to_contain_text("Recording on (channel default)")
+
+            await page.fill("#composer-input", "/meet settings")
+            await page.press("#composer-input", "Enter")
+            await expect(modal).to_contain_text("Last changed by")
+            await expect(modal.get_by_label("Record meetings")).to_be_checked()
+        finally:
+            await browser.close()
+
+
+async def _inside_the_window(page: Page, selector: str) -> None:
+    """Every element matching `selector` is visible and wholly inside the 1,360x820 window."""
+    boxes = [
+        await page.locator(selector).nth(i).bounding_box()
+        for i in range(await page.locator(selector).count())
+    ]
+    assert boxes, f"nothing matches {selector}"
+    for box in boxes:
+        assert box is not None, f"{selector} is not rendered"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1360, (selector, box)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 820, (selector, box)
+
+
+async def test_the_page_stays_usable_after_many_messages_and_a_long_host_link(
+    redis_url: str, redis: object
+) -> None:
+    """Issue 18: the message pane scrolls and follows the newest message with the composer in
+    view; the host-link DM's buttons stay on screen though the host URL is 300 characters
+    long; the composer is only where typing goes somewhere (channels)."""
+    expect.set_options(timeout=UPDATES_MS)
+    async with running_sandbox(redis_url) as url, async_playwright() as playwright:
+        args = ["--no-sandbox"] if os.geteuid() == 0 else []
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            page = await browser.new_page(viewport={"width": 1360, "height": 820})
+            await page.goto(url)
+            await expect(page.locator("#pane-title")).to_have_text("# general")
+            for i in range(20):
+                await page.fill("#composer-input", f"Message number {i + 1}")
+                await page.press("#composer-input", "Enter")
+                await expect(page.locator("#messages .message").last).to_contain_text(
+                    f"Message number {i + 1}"
+                )
+            await _inside_the_window(page, "#composer")
+            await _inside_the_window(page, "#messages .message >> nth=-1")
+
+            await page.fill("#composer-input", "/meet Demo")
+            await page.press("#composer-input", "Enter")
+            await expect(page.locator("#messages .message.from-bot").last).to_contain_text("Demo")
+            await page.click("#open-dm")
+            await expect(page.locator("#pane-title")).to_have_text("meetbot · Messages")
+            dm = page.locator("#messages .message").last
+            await expect(dm.get_by_role("link", name="Join as host")).to_be_visible()
+            await _inside_the_window(page, "#messages .message >> nth=-1 >> .btn")
+            await expect(page.locator("#composer")).to_be_hidden()
         finally:
             await browser.close()

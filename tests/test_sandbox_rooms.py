@@ -30,6 +30,7 @@ from tests.plugins.bot import SIGNING_SECRET
 from tests.plugins.providers import DailyRooms as DailyUnderTest
 from tests.plugins.providers import ProviderBot
 from tests.plugins.sandbox import Page, running_sandbox
+from tests.recordings import open_recording, recording_link
 
 ALICE = "U0ALICE"
 UPDATES = 10.0  # card updates are coalesced (one chat.update per card every 2 s)
@@ -105,7 +106,7 @@ async def test_the_panel_joins_records_ends_and_finishes_through_the_provider(
         return lambda c: c.params.get("ts") == card.response["ts"] and text in str(c.params)
 
     await slack.wait_for("chat.update", card_says("Recording"), timeout=UPDATES)
-    await slack.wait_for("chat.update", card_says("2 people here"), timeout=UPDATES)
+    await slack.wait_for("chat.update", card_says("Here now (2)"), timeout=UPDATES)
     (room,) = (await page.state())["rooms"]
     people = {p["name"]: p["is_host"] for p in room["session"]["participants"]}
     assert people == {"Alice Example": True, "Bob Example": False}
@@ -120,7 +121,8 @@ async def test_the_panel_joins_records_ends_and_finishes_through_the_provider(
         lambda c: c.params.get("thread_ts") == card.response["ts"],
         timeout=UPDATES,
     )
-    assert "/_storage/" in str(reply.params), "the recording's link, in the card's thread"
+    link = recording_link(json.dumps(reply.params), provider_bot.url)
+    assert "/_storage/" in await open_recording(provider_bot.http, link), "the recording's link"
 
 
 async def test_a_link_that_is_no_meeting_joins_nothing(page: Page) -> None:

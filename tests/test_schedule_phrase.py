@@ -76,9 +76,7 @@ def test_schedules_and_cancel() -> None:
     assert parse_standup_command("cancel AB12CD34") == CancelSchedule("ab12cd34")
 
 
-@pytest.mark.parametrize(
-    "text", ["", "Design review", "standup", "standup notes review", "schedules for Q4"]
-)
+@pytest.mark.parametrize("text", ["", "Design review", "standup notes review", "schedules for Q4"])
 def test_anything_else_is_a_meeting(text: str) -> None:
     assert parse_standup_command(text) is None
 
@@ -94,6 +92,7 @@ def test_anything_else_is_a_meeting(text: str) -> None:
         ("standup daily 13pm", "not a time"),
         ("standup daily 9:00 --record", "only `--here`"),
         ("standup --here", "repeats"),
+        ("standup", "repeats"),  # alone: not a room called "standup" (issue 18)
         ("cancel", "Which standup"),
     ],
 )

@@ -1,8 +1,10 @@
 """A whole meeting (command, invite, session, recording) leaves no secret in a channel or a log.
 
 Secrets: the host link (and its participant token), the bot token, the signing secret, the
-Meetings private key and the JWTs made from it, each room's callback token, the command's
-response_url; and, in logs only, the recording link (it belongs in the card's thread).
+Meetings private key and the JWTs made from it, each room's callback token, the provider's
+pre-signed recording links (the thread carries meetbot's own link instead, which expires
+never, and fetches a fresh one at each click); and, in logs only, the command's response_url
+and meetbot's recording link (it opens the recording: it belongs in the card's thread).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from meetbot_sandbox.slack.signing import new_trigger_id
 from bot.logs import guard
 from tests.plugins.bot import CREATOR, GENERAL, SIGNING_SECRET, RunningBot
 from tests.plugins.slack import BOT_TOKEN
+from tests.recordings import click, open_recording, recording_link
 
 INVITEE = "U0BOB"
 
@@ -74,9 +77,17 @@ async def test_a_whole_meeting_leaks_no_secret_to_channels_or_logs(
     await control.end_session(session)
     (recording,) = [r for r in bot.emulator.state.recordings.values() if r.session_id == session]
     recording_url = await control.upload_recording(recording.id)
-    await bot.slack.state.wait_for(
+    reply = await bot.slack.state.wait_for(
         "chat.postMessage", lambda c: c.ok and c.params.get("thread_ts") == meeting.card_ts, 15
     )
+    # People click the recording's link; a day later, and once someone made a token up.
+    our_link = recording_link(json.dumps(reply.params), bot.url)
+    fresh_url = await open_recording(bot.http, our_link)
+    bot.emulator.clock.advance(hours=25)
+    later_url = await open_recording(bot.http, our_link)
+    assert (
+        await click(bot.http, our_link[:-1] + ("A" if our_link[-1] != "A" else "B"))
+    ).status == 404
     # The host link did reach the host, privately.
     dm = bot.slack.state.dm_channel(CREATOR)
     assert any(meeting.host_url in json.dumps(m.blocks) for m in bot.slack.state.history(dm.id))
@@ -89,11 +100,14 @@ async def test_a_whole_meeting_leaks_no_secret_to_channels_or_logs(
         "signing secret": SIGNING_SECRET,
         "Meetings private key": key_line,
         "callback token": meeting.callback_token,
+        "provider's recording link": recording_url,
+        "a fresh provider link": fresh_url,
+        "a day later's provider link": later_url,
     }
     in_logs = {
         **everywhere,
         "response_url": response_url,
-        "recording link": recording_url,
+        "meetbot's recording link": our_link.rsplit("/", 1)[1],
         "a JWT": "eyJhbGciOi",
         "an Authorization header": "Bearer ",
     }

@@ -9,14 +9,19 @@ providers in tests/test_standup_rooms.py, with the helpers below.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from meetbot_sandbox.meetings import MutableClock
+from meetbot_sandbox.slack.block_kit import message_problems
 from meetbot_sandbox.slack.models import ApiCall
 
+from bot.standups import blocks as standup_blocks
 from bot.standups.scheduler import StandupScheduler
+from bot.standups.store import Schedule
 from bot.standups.tasks import StandupFirer
 from tests.plugins.bot import GENERAL, RunningBot
 
@@ -157,3 +162,74 @@ async def test_mistakes_get_examples_and_a_channel_we_cannot_post_in_is_refused(
     body = await bot.slack.state.wait_for_response(url, lambda b: "can't post" in b["text"], 10)
     assert "/invite @meetbot" in body["text"]
     assert "No standups" in (await bot.command("schedules", channel_id="G0SECRET")).text
+
+
+def ordinary_standups(count: int, team_id: str, due: datetime) -> list[Schedule]:
+    return [
+        Schedule(
+            id=f"team{n:04d}",
+            key=f"list-{n}",
+            team_id=team_id,
+            owner_id="U0ALICE",
+            channel_id=GENERAL,
+            title=f"Platform squad {n:02d} daily standup & demo prep",
+            rule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=30",
+            description="every weekday at 09:30",
+            tz="Europe/Berlin",
+            dtstart=due.replace(hour=0, minute=0, second=0, tzinfo=None),
+        )
+        for n in range(count)
+    ]
+
+
+def mrkdwn_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    found = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    return found + [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+
+
+async def test_schedules_lists_two_dozen_standups_whole_in_several_sections(
+    bot: RunningBot, bot_clock: MutableClock
+) -> None:
+    store = bot.components.standups.store
+    tomorrow = bot_clock() + timedelta(days=1)
+    schedules = ordinary_standups(24, bot.slack.state.workspace.team_id, tomorrow)
+    for schedule in schedules:
+        assert await store.create(schedule, tomorrow)
+
+    listed = await bot.command("schedules")
+    assert listed.body is not None
+    blocks = listed.body["blocks"]
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+
+    assert len(sections) > 1 and all(len(text) <= 3000 for text in sections)
+    assert message_problems(blocks) == [], "Slack would post it"
+    shown = re.findall(r"`(team\d{4})`", "\n".join(sections))
+    assert sorted(shown) == sorted(s.id for s in schedules), "every id, once, typeable"
+    lines = [line for text in sections for line in text.split("\n") if line.startswith("• ")]
+    assert len(lines) == 24 and all(" by <@U0ALICE>: " in line for line in lines), "none cut"
+    assert "…" not in json.dumps(blocks) and "more" not in json.dumps(blocks[-1])
+
+
+def test_schedules_past_slacks_block_limit_say_how_many_more() -> None:
+    due = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+    schedules = ordinary_standups(2000, "T0TEST", due)
+    message = standup_blocks.schedules_list(schedules, {})
+
+    shown = re.findall(r"`(team\d{4})`", json.dumps(message.blocks))
+    more = re.search(r"and (\d+) more", json.dumps(message.blocks[-1]))
+    assert len(message.blocks) == 50 and message_problems(message.blocks) == []
+    assert more is not None and int(more.group(1)) == 2000 - len(shown)
+    assert shown == [s.id for s in schedules[: len(shown)]], "whole lines, in order"
+
+
+async def test_no_mrkdwn_text_carries_a_raw_id_placeholder(bot: RunningBot) -> None:
+    replies = [await bot.command(text) for text in ("help", "cancel", "schedules")]
+    store = bot.components.standups.store
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    [one] = ordinary_standups(1, bot.slack.state.workspace.team_id, tomorrow)
+    assert await store.create(one, tomorrow)
+    replies.append(await bot.command("schedules"))
+
+    texts = [t for r in replies if r.body for t in [r.text, *mrkdwn_texts(r.body["blocks"])]]
+    assert not [t for t in texts if "<id>" in t], "Slack would read <id> as a link"
+    assert sum("/meet cancel &lt;id&gt;" in t for t in texts) >= 3

@@ -18,6 +18,11 @@ from bot.slack.views import StartFromModal, parse_start_meeting_submission
 from tests.test_blocks import NOW, assert_valid, make_meeting
 
 
+def link_for(recording_id: str) -> str:
+    """Stands in for `RecordingLinks.url` (bot.recordings.links): the view only shows it."""
+    return f"https://meetbot.example/recordings/{recording_id}.token"
+
+
 def assert_valid_view(view: dict[str, Any]) -> None:
     assert view["type"] in ("modal", "home")
     for key in ("title", "submit", "close"):
@@ -207,7 +212,7 @@ def room(n: int, **changes: Any) -> Meeting:
 
 
 def test_an_empty_home_invites_you_to_start_a_meeting() -> None:
-    home = home_view(meetings=[], now=NOW)
+    home = home_view(meetings=[], now=NOW, recording_link=link_for)
     assert_valid_view(home)
     actions = [b for b in home["blocks"] if b["type"] == "actions"]
     assert actions[0]["elements"][0]["action_id"] == "home_start_meeting"
@@ -227,7 +232,7 @@ def test_home_lists_live_rooms_first_with_their_host_links() -> None:
             expires_at=NOW + timedelta(days=9),
         ),
     ]
-    home = home_view(meetings=meetings, now=NOW)
+    home = home_view(meetings=meetings, now=NOW, recording_link=link_for)
     assert_valid_view(home)
     shown = json.dumps(home, ensure_ascii=False)
     order = [shown.index(f"Room {n}") for n in (2, 1, 5)]
@@ -239,12 +244,17 @@ def test_home_lists_live_rooms_first_with_their_host_links() -> None:
 
 
 def test_home_shows_host_links_only_on_the_viewers_own_rooms() -> None:
-    home = home_view(meetings=[room(1, creator_id="USOMEONE")], now=NOW, viewer_id="UCREATOR")
+    home = home_view(
+        meetings=[room(1, creator_id="USOMEONE")],
+        now=NOW,
+        viewer_id="UCREATOR",
+        recording_link=link_for,
+    )
     assert "HOST-SECRET" not in json.dumps(home)
     assert "join_meeting" in json.dumps(home)
 
 
-def test_recent_recordings_are_newest_first_and_capped() -> None:
+def test_recent_recordings_are_newest_first_capped_and_linked_through_meetbot() -> None:
     def recorded(n: int) -> Meeting:
         url = f"https://rec.example/{n}.mp4"
         ready = RecordingInfo(
@@ -254,15 +264,16 @@ def test_recent_recordings_are_newest_first_and_capped() -> None:
             n, status=MeetingStatus.EXPIRED, ended_at=NOW + timedelta(hours=n), recordings=(ready,)
         )
 
-    home = home_view(meetings=[recorded(n) for n in range(15)], now=NOW)
-    urls = [b["accessory"]["url"] for b in home["blocks"] if "rec.example" in json.dumps(b)]
-    assert urls == [f"https://rec.example/{n}.mp4" for n in range(14, 4, -1)]
+    home = home_view(meetings=[recorded(n) for n in range(15)], now=NOW, recording_link=link_for)
+    urls = [b["accessory"]["url"] for b in home["blocks"] if "/recordings/" in json.dumps(b)]
+    assert urls == [link_for(f"r{n}") for n in range(14, 4, -1)]
+    assert "rec.example" not in json.dumps(home), "the provider's link expires: never shown"
     assert "1 min · 1.0 MB" in json.dumps(home, ensure_ascii=False)
 
 
 def test_a_busy_home_stays_within_slacks_100_blocks() -> None:
     ready = RecordingInfo(id="r", status="ready", url="https://rec.example/r.mp4")
     busy = [room(n, status=MeetingStatus.LIVE, recordings=(ready,) * 3) for n in range(60)]
-    home = home_view(meetings=busy, now=NOW)
+    home = home_view(meetings=busy, now=NOW, recording_link=link_for)
     assert_valid_view(home)
     assert "and 40 more" in json.dumps(home)

@@ -18,7 +18,7 @@ from bot.cards.reducer import session_participants, split_participant_key
 from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting, MeetingStatus
 from bot.domain.ports import CallUser, SlackPort
-from bot.errors import SlackError
+from bot.errors import SLACK_INVALID_ANSWER, SlackError
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ CALLS_UNAVAILABLE = frozenset(
         "no_permission",
         "team_access_not_granted",
         "feature_not_enabled",
+        # Slack said ok but named no Call (its own sample answer is `{"ok": true}`): one may
+        # exist, so adding another at each refresh would only pile them up.
+        SLACK_INVALID_ANSWER,
     }
 )
 

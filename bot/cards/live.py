@@ -1,6 +1,7 @@
 """Keeping the card true: room events applied to the meeting record, the card refreshed
 (coalesced), its Slack Call kept in step, and each ready recording announced once in the
-card's thread. Runs in worker jobs (`room_event`, `refresh_card`) and in the reconciler.
+card's thread, linked through meetbot's own `/recordings/{token}` (bot.recordings). Runs in
+worker jobs (`room_event`, `refresh_card`) and in the reconciler.
 
 Coalescing: a change schedules `refresh_card` keyed by meeting and 2-second bucket, due at the
 bucket's end, so a burst of events costs one chat.update per bucket per card (Slack's
@@ -30,6 +31,7 @@ from bot.domain.rooms import RoomEvent, RoomProvider
 from bot.errors import RetryLater, SlackError
 from bot.meet import blocks
 from bot.meet.service import MeetingService
+from bot.recordings.links import RecordingLinks
 from bot.storage.jobs import JobName, Jobs
 from bot.storage.store import Store
 
@@ -53,6 +55,7 @@ class LiveCards:
         calls: CallSync,
         http: aiohttp.ClientSession,
         recheck_after: timedelta,
+        recording_links: RecordingLinks,
     ) -> None:
         self.service = service
         self.store: Store = service.store
@@ -63,6 +66,7 @@ class LiveCards:
         self.calls = calls
         self.http = http
         self.recheck_after = recheck_after
+        self.recording_links = recording_links
 
     async def handle_callback(
         self, meeting_id: str, event: RoomEvent, received_at: str | None
@@ -210,7 +214,9 @@ class LiveCards:
         return RecordingInfo(recording.id, "ready", url, duration, size, recording.reply_ts)
 
     async def _post_reply(self, meeting: Meeting, recording: RecordingInfo) -> str:
-        message = blocks.recording_reply(meeting, recording)
+        # Our own link, not the provider's pre-signed one, which expires within hours.
+        link_url = self.recording_links.url(recording.id)
+        message = blocks.recording_reply(meeting, recording, link_url=link_url)
         ws, key = _workspace(meeting), f"recordings:{meeting.id}"
         if meeting.card_ts is not None:
             thread = meeting.thread_ts or meeting.card_ts

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -29,10 +29,34 @@ def default_title(channel_name: str, *, kind: str = "meeting") -> str:
 
 @dataclass(frozen=True)
 class Workspace:
-    """Which Slack install a request belongs to (Enterprise Grid: enterprise + team)."""
+    """Which Slack install acts for a request, and the workspace it happened in.
+
+    `team_id` is the workspace the person acted in (per-user keys such as App Home's live
+    under it); `enterprise_id` its Enterprise Grid org, when known. `is_enterprise_install`
+    says the app was installed org-wide: its token belongs to the org, whichever workspace of
+    the org asks (bot.slack.identity reads all three the way Bolt does).
+    """
 
     team_id: str
     enterprise_id: str | None = None
+    is_enterprise_install: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"team_id": self.team_id, "enterprise_id": self.enterprise_id}
+        if self.is_enterprise_install:
+            # Only when set: a worker of the previous deploy, which does not know the field,
+            # still runs every job but an org-wide one (which it could not serve anyway).
+            data["is_enterprise_install"] = True
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Workspace:
+        """Jobs queued by the previous deploy carry no `is_enterprise_install`: False."""
+        return cls(
+            team_id=str(data.get("team_id") or ""),
+            enterprise_id=data.get("enterprise_id") or None,
+            is_enterprise_install=data.get("is_enterprise_install") is True,
+        )
 
 
 @dataclass(frozen=True)
@@ -51,6 +75,12 @@ class StartMeeting:
     expire_after_use: bool = False
     thread_ts: str | None = None  # post the card in this thread (message shortcut)
     response_url: str | None = None  # fallback when the bot cannot post in the channel
+    # From the channel's defaults (bot.settings): the host link goes to App Home only, the
+    # room has a lobby (stored; host controls make the provider honour it), and which of the
+    # settings came from a default (the card says so).
+    home_only: bool = False
+    lobby: bool = False
+    defaulted: tuple[str, ...] = ()
 
     @property
     def meeting_id(self) -> str:
@@ -59,19 +89,32 @@ class StartMeeting:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["workspace"] = self.workspace.to_dict()
         data["expires_at"] = self.expires_at.isoformat() if self.expires_at else None
         data["invitees"] = list(self.invitees)
+        data["defaulted"] = list(self.defaulted)
+        for name in _SINCE_ISSUE_17:
+            # Only when set: a worker of the previous deploy, which does not know these fields,
+            # still runs every request a channel default did not touch.
+            if not data[name]:
+                del data[name]
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StartMeeting:
-        data = dict(data)
-        data["workspace"] = Workspace(**data["workspace"])
+        """Jobs queued by the previous deploy lack the issue-17 fields: their defaults."""
+        data = {k: v for k, v in data.items() if k in _FIELDS}
+        data["workspace"] = Workspace.from_dict(data["workspace"])
         data["kind"] = RoomKind(data["kind"])
         data["invitees"] = tuple(data.get("invitees", ()))
+        data["defaulted"] = tuple(data.get("defaulted", ()))
         expires = data.get("expires_at")
         data["expires_at"] = datetime.fromisoformat(expires) if expires else None
         return cls(**data)
+
+
+_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted")
+_FIELDS = frozenset(f.name for f in fields(StartMeeting))
 
 
 @dataclass(frozen=True)
@@ -95,8 +138,8 @@ class CreateStandup:
         return base64.b32encode(digest).decode()[:8].lower()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "workspace": self.workspace.to_dict()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CreateStandup:
-        return cls(**{**data, "workspace": Workspace(**data["workspace"])})
+        return cls(**{**data, "workspace": Workspace.from_dict(data["workspace"])})

@@ -78,6 +78,8 @@ class Meeting:
     # mrkdwn shown above the card and in its notification text: a standup's `@here` and
     # "late" marks (bot.standups.blocks). Kept on the record so every re-render keeps it.
     banner: str | None = None
+    # Which settings came from the channel's defaults (bot.settings.model names): the card says so.
+    defaulted: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Meeting:
         return dataclasses.replace(self, **changes)
@@ -106,6 +108,7 @@ class Meeting:
         data["kind"] = RoomKind(data["kind"])
         data["status"] = MeetingStatus(data["status"])
         data["invitees"] = tuple(data.get("invitees", ()))
+        data["defaulted"] = tuple(data.get("defaulted", ()))
         for name in ("expires_at", "started_at", "ended_at", "created_at"):
             data[name] = _date(data.get(name))
         data["participants"] = tuple(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.domain.inputs import Workspace
+from bot.domain.inputs import StartMeeting, Workspace
 from bot.domain.message import Message
 
 CallUser = dict[str, str]
@@ -20,13 +20,20 @@ class Posted:
 
 @dataclass(frozen=True)
 class SlackUser:
-    """What users.info tells us about a person: their IANA time zone and whether they run the
-    workspace (admins and owners may cancel anyone's standup)."""
+    """What users.info tells us about a person: their IANA time zone, whether they run the
+    workspace (admins and owners may cancel anyone's standup, change channel defaults and the
+    workspace policy), whether they are a guest (`is_restricted`: multi-channel,
+    `is_ultra_restricted`: single-channel), and their own team and Grid org, which tell a
+    partner organisation's member (Slack Connect) from ours."""
 
     id: str
     tz: str | None = None
     is_admin: bool = False
     is_owner: bool = False
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
+    team_id: str | None = None
+    enterprise_id: str | None = None  # users.info `enterprise_user.enterprise_id` (Grid)
 
 
 class SlackPort(Protocol):
@@ -102,3 +109,21 @@ class FollowUps(Protocol):
     """Work the service asks the job layer to do later (implemented by `bot.storage.jobs`)."""
 
     async def refresh_home(self, ws: Workspace, user_id: str) -> None: ...
+
+
+class ChannelSettings(Protocol):
+    """The workspace policy and a channel's defaults, as a start meets them (bot.settings)."""
+
+    async def start_refusal(
+        self, ws: Workspace, user_id: str, *, known: SlackUser | None = None
+    ) -> str | None:
+        """Why the workspace policy refuses `user_id` a meeting or standup (mrkdwn), or None.
+        `known`: what users.info said already (no second call)."""
+        ...
+
+    async def with_channel_defaults(
+        self, req: StartMeeting, *, recording: bool = True
+    ) -> StartMeeting:
+        """`req` completed by its channel's defaults, within the workspace policy; without
+        `recording` the recording default is left out (a standup's reused room)."""
+        ...

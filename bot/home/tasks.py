@@ -8,12 +8,15 @@ from typing import Any
 from bot.domain.inputs import Workspace
 from bot.home.view import home_view
 from bot.meet.service import MeetingService
+from bot.recordings.links import RecordingLinks
 from bot.standups import blocks as standup_blocks
 from bot.standups.store import StandupStore
 from bot.storage.jobs import JobFunction, JobName
 
 
-def home_functions(service: MeetingService, schedules: StandupStore) -> dict[str, JobFunction]:
+def home_functions(
+    service: MeetingService, schedules: StandupStore, links: RecordingLinks
+) -> dict[str, JobFunction]:
     async def refresh_home(
         ctx: dict[str, Any], *, team_id: str, enterprise_id: str | None, user_id: str
     ) -> None:
@@ -25,6 +28,7 @@ def home_functions(service: MeetingService, schedules: StandupStore) -> dict[str
             meetings=meetings,
             now=service.clock(),
             viewer_id=user_id,
+            recording_link=links.url,
             standups=standup_blocks.home_blocks(mine, next_due),
         )
         await service.slack.publish_home(ws, user_id, view)

@@ -1,11 +1,12 @@
 """The App Home tab, a pure Block Kit builder: the creator's live and upcoming rooms with their
 host links (besides the host DM, the one place that shows them: a lost DM is never a lost host
-link) and recent recordings.
+link) and recent recordings, each linked through `recording_link` (bot.recordings: a link
+that keeps working, where the provider's own expires within hours).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ def home_view(
     *,
     meetings: Sequence[Meeting],
     now: datetime,
+    recording_link: Callable[[str], str],
     viewer_id: str | None = None,
     standups: Sequence[Block] = (),
 ) -> dict[str, Any]:
@@ -44,6 +46,7 @@ def home_view(
     Args:
         meetings: the viewer's own meetings, in any order.
         now: the current time.
+        recording_link: the link to show for a recording id (`RecordingLinks.url`).
         viewer_id: when given, host links show only on meetings this user created.
         standups: the viewer's schedules, built by `bot.standups.blocks.home_blocks`.
     """
@@ -74,8 +77,8 @@ def home_view(
     elif len(rooms) > MAX_HOME_ROOMS:
         blocks.append(context(f"and {len(rooms) - MAX_HOME_ROOMS} more"))
     blocks += [{"type": "divider"}, header("Recent recordings")]
-    for meeting, recording_url, details in recordings[:MAX_HOME_RECORDINGS]:
-        open_button = link_button("Open", recording_url, RECORDING_ACTION_ID)
+    for meeting, recording_id, details in recordings[:MAX_HOME_RECORDINGS]:
+        open_button = link_button("Open", recording_link(recording_id), RECORDING_ACTION_ID)
         line = " · ".join(
             [f"*{escape(clip(meeting.title, 200))}*", *details, f"<#{meeting.channel_id}>"]
         )
@@ -119,7 +122,8 @@ def _room_blocks(meeting: Meeting, *, show_host: bool) -> list[Block]:
 
 
 def _recent_recordings(meetings: Sequence[Meeting]) -> list[tuple[Meeting, str, list[str]]]:
-    """Ready recordings, newest meeting first (RecordingInfo carries no time of its own)."""
+    """Ready recordings (meeting, recording id, details), newest meeting first (RecordingInfo
+    carries no time of its own). Ready means announced-ready: the provider gave a link once."""
 
     def when(meeting: Meeting) -> float:
         moment = meeting.ended_at or meeting.started_at or meeting.created_at
@@ -135,5 +139,5 @@ def _recent_recordings(meetings: Sequence[Meeting]) -> list[tuple[Meeting, str, 
                     else []
                 )
                 details += [size_text(recording.size_bytes)] if recording.size_bytes else []
-                found.append((meeting, recording.url, details))
+                found.append((meeting, recording.id, details))
     return found

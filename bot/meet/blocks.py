@@ -17,6 +17,7 @@ from bot.domain.message import Block, Message
 from bot.domain.rooms import RoomKind
 from bot.errors import TEMPORARILY_UNAVAILABLE
 from bot.meet.timefmt import duration_text, rough_duration_text, size_text, slack_date
+from bot.settings.model import HOME_ONLY, LONG_TERM, RECORD
 
 # Link buttons still send a block_actions payload when clicked: ack these and do nothing.
 JOIN_ACTION_ID = "join_meeting"
@@ -47,7 +48,8 @@ HELP_TEXT = (
     "• `/meet standup every weekday 09:30` · `every monday 14:00` · `every 2 weeks on friday"
     " 16:00` · `daily 9:00` · `monthly on the last friday 17:00`; add a title, and `--here` to"
     " notify the channel\n"
-    "• `/meet schedules` lists this channel's standups · `/meet cancel <id>` stops one\n"
+    "• `/meet schedules` lists this channel's standups · `/meet cancel &lt;id&gt;` stops one\n"
+    "• `/meet settings` — this channel's defaults and the workspace's meeting policy\n"
     "Your host link comes by DM and stays in meetbot's *Home* tab. To meet in a thread,"
     ' use the "Meet about this" message shortcut.'
 )
@@ -146,9 +148,10 @@ def meeting_card(meeting: Meeting, *, now: datetime, call_id: str | None = None)
 def _state_line(meeting: Meeting, now: datetime) -> str:
     status = meeting.status
     if status is MeetingStatus.LIVE:
+        # No head-count here: the "Here now (N)" section below names them, and the call block
+        # (with Slack Calls) shows them again; three counts on one card read as noise.
         since = f" since {slack_date(meeting.started_at, now=now)}" if meeting.started_at else ""
-        count = len(meeting.present)
-        line = f":large_green_circle: *Live*{since} · {count} {'person' if count == 1 else 'people'} here"
+        line = f":large_green_circle: *Live*{since}"
         if any(r.status == "started" for r in meeting.recordings):
             line += " · :red_circle: Recording"
         return line
@@ -190,7 +193,11 @@ def _people(label: str, people: Sequence[Participant], *, live: bool) -> str:
 
 def _facts(meeting: Meeting, now: datetime) -> list[str]:
     facts = [f"Started by <@{meeting.creator_id}>"]
-    facts.append("Long-term room" if meeting.kind is RoomKind.LONG_TERM else "Instant room")
+    facts.append(
+        _by_default(meeting, LONG_TERM, "Long-term room")
+        if meeting.kind is RoomKind.LONG_TERM
+        else "Instant room"
+    )
     if meeting.meeting_code:
         facts.append(f"Code `{escape(meeting.meeting_code)}`")
     expires_at = meeting.expires_at
@@ -202,7 +209,13 @@ def _facts(meeting: Meeting, now: datetime) -> list[str]:
     elif expires_at is not None and meeting.status is MeetingStatus.OPEN:
         facts.append(f"Closes {slack_date(expires_at, now=now)} if nobody joins")
     if meeting.record and meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE):
-        facts.append("This meeting will be recorded")
+        facts.append(
+            "Recording on (channel default)"
+            if RECORD in meeting.defaulted
+            else "This meeting will be recorded"
+        )
+    if HOME_ONLY in meeting.defaulted and meeting.status is MeetingStatus.OPEN:
+        facts.append(_by_default(meeting, HOME_ONLY, "Host link in App Home"))
     ready = sum(1 for r in meeting.recordings if r.status == "ready")
     if ready:
         where = "in the thread" if meeting.card_ts else "ready"
@@ -210,17 +223,26 @@ def _facts(meeting: Meeting, now: datetime) -> list[str]:
     return facts
 
 
+def _by_default(meeting: Meeting, setting: str, fact: str) -> str:
+    """ "Recording on (channel default)" when the channel's defaults chose it (bot.settings)."""
+    return f"{fact} (channel default)" if setting in meeting.defaulted else fact
+
+
 def host_dm(meeting: Meeting) -> Message:
     """DM to the creator: the host link (a secret) and the guest link to share."""
     if meeting.host_url is None or meeting.guest_url is None:
         raise ValueError("host_dm needs a meeting whose room exists")
     title = escape(clip(meeting.title, 200))
-    where = (
-        f"a thread in <#{meeting.channel_id}>" if meeting.thread_ts else f"<#{meeting.channel_id}>"
-    )
+    channel = f"<#{meeting.channel_id}>"
+    if meeting.thread_ts and meeting.card_ts is None:
+        # A thread card (the message shortcut) goes out before this DM; without its ts it could
+        # not be posted (the bot is not in that conversation): don't say it is there.
+        where = f"for {channel} (its card could not be posted there)"
+    else:
+        where = f"in a thread in {channel}" if meeting.thread_ts else f"in {channel}"
     host = link_button("Join as host", meeting.host_url, HOST_JOIN_ACTION_ID, style="primary")
     blocks = [
-        section(f":key: You're the host of *{title}* in {where}."),
+        section(f":key: You're the host of *{title}* {where}."),
         section(
             "*Host link* (don't share it: it gives host controls)\n" + link(meeting.host_url), host
         ),
@@ -257,19 +279,19 @@ def _dm_facts(meeting: Meeting) -> list[str]:
     return facts
 
 
-def recording_reply(meeting: Meeting, recording: RecordingInfo) -> Message:
-    """Thread reply under the card: a ready recording's link, duration and size."""
-    if recording.url is None:
-        raise ValueError("recording_reply needs a recording with a download link")
+def recording_reply(meeting: Meeting, recording: RecordingInfo, *, link_url: str) -> Message:
+    """Thread reply under the card (or the creator's DM): a ready recording, its duration and
+    size, and `link_url`, meetbot's own link to it (`bot.recordings`). Never the provider's
+    download link: that one expires within hours, the thread stays."""
     title = escape(clip(meeting.title, 200))
     details = [duration_text(recording.duration_seconds)] if recording.duration_seconds else []
     if recording.size_bytes:
         details.append(size_text(recording.size_bytes))
     about = f" ({', '.join(details)})" if details else ""
     text = f"The recording of {title} is ready{about}."
-    button = link_button("Open recording", recording.url, RECORDING_ACTION_ID)
+    button = link_button("Open recording", link_url, RECORDING_ACTION_ID)
     if button is None:  # a link too long for a button goes in the text, shown without blocks
-        return Message(text=f"{text} {link(recording.url)}", blocks=[])
+        return Message(text=f"{text} {link(link_url)}", blocks=[])
     line = f":movie_camera: The recording of *{title}* is ready" + (
         f"\n{' · '.join(details)}" if details else ""
     )
@@ -303,21 +325,23 @@ def private_channel_notice(*, card_posted: bool = True) -> Message:
             " ends. For live updates, `/invite @meetbot` here."
         )
     else:
+        # Not "try again": the room exists, and another try would make a second one.
         text = (
             ":information_source: I couldn't post the meeting card there because I'm not a"
-            " member of that conversation. `/invite @meetbot` there and try again; your host"
-            " link is in this DM."
+            " member of that conversation. The room is ready: share its guest link (in this DM)"
+            " with the people there. `/invite @meetbot` there so cards can be posted next time."
         )
     return Message(text=text, blocks=[section(text)])
 
 
 def meeting_starting_ack(
-    title: str, *, invitees: Sequence[str] = (), record: bool = False
+    title: str, *, invitees: Sequence[str] = (), record: bool = False, home_only: bool = False
 ) -> Message:
     """The immediate private reply to `/meet`, before the worker has created the room."""
     text = f":hourglass_flowing_sand: Starting *{escape(clip(title, 200))}*"
     if invitees:
         text += " with " + ", ".join(f"<@{user}>" for user in invitees)
     text += " (recorded)" if record else ""
-    text += ". The card will appear in a moment; your host link comes by DM."
+    where = "is in meetbot's Home tab" if home_only else "comes by DM"
+    text += f". The card will appear in a moment; your host link {where}."
     return Message(text=text, blocks=[section(text)])

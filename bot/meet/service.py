@@ -18,14 +18,16 @@ from bot.domain.clock import Clock
 from bot.domain.inputs import StartMeeting, Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.message import Message
-from bot.domain.ports import FollowUps, SlackPort
+from bot.domain.ports import ChannelSettings, FollowUps, SlackPort
 from bot.domain.rooms import RoomProvider, RoomRequest
 from bot.errors import (
     ClientValidationError,
     NotInChannel,
     ProviderAuthError,
     ProviderError,
+    SlackAuthBroken,
     SlackError,
+    SlackRateLimited,
     SlackUnavailable,
     UsageError,
     user_message,
@@ -39,14 +41,22 @@ log = logging.getLogger(__name__)
 
 # Errors that will not go away by retrying the same request.
 PERMANENT = (UsageError, ClientValidationError, ProviderAuthError)
+# Slack errors that are Slack's trouble, not the request's: the job retries.
+SLACK_TRANSIENT = (NotInChannel, SlackUnavailable, SlackRateLimited)
 
 
 def is_permanent(exc: BaseException) -> bool:
+    """Whether retrying cannot help, so the person is told now (the job layer's decision).
+
+    Slack's 429s are never permanent by themselves: `bot.slack.web` waits them out and the job
+    retries, until Slack has refused for its deadline (`SlackRateLimited.gave_up`)."""
     if isinstance(exc, PERMANENT):
         return True
     if isinstance(exc, ProviderError) and exc.status is not None:
         return 400 <= exc.status < 500 and exc.status != 429
-    return isinstance(exc, SlackError) and not isinstance(exc, NotInChannel | SlackUnavailable)
+    if isinstance(exc, SlackRateLimited):
+        return exc.gave_up
+    return isinstance(exc, SlackError) and not isinstance(exc, SLACK_TRANSIENT)
 
 
 class MeetingService:
@@ -60,8 +70,10 @@ class MeetingService:
         public_url: str,
         clock: Clock,
         recheck_after: timedelta = timedelta(minutes=1),
+        settings: ChannelSettings | None = None,
     ) -> None:
         self.provider = provider
+        self.settings = settings
         self.slack = slack
         self.store = store
         self.followups = followups
@@ -75,10 +87,19 @@ class MeetingService:
     async def start_meeting(self, req: StartMeeting) -> Meeting:
         """Run (or resume) every step of starting a meeting; safe to call again after a crash."""
         existing, steps = await self.store.records.resume(req.meeting_id, req.key)
+        if existing is None and self.settings is not None:
+            # Before anything exists: who may start is Slack's to say (users.info), so it is
+            # checked here rather than at the ack; a refusal is told privately, once.
+            refusal = await self.settings.start_refusal(req.workspace, req.user_id)
+            if refusal is not None:
+                log.info("meeting %s refused by the workspace policy", req.meeting_id)
+                raise UsageError(refusal)
         meeting = existing or self.new_meeting(req)
         meeting = await self._room(req, meeting, steps, saved=existing is not None)
         meeting = await self._card(req, meeting, steps)
-        await self._post_once(steps, "host_dm", req.workspace, req.user_id, blocks.host_dm(meeting))
+        if not req.home_only:  # a channel default: the host link is in App Home only
+            host_dm = blocks.host_dm(meeting)
+            await self._post_once(steps, "host_dm", req.workspace, req.user_id, host_dm)
         for user_id in req.invitees:
             if user_id == req.user_id:
                 continue
@@ -86,8 +107,8 @@ class MeetingService:
                 await self._post_once(
                     steps, f"invite:{user_id}", req.workspace, user_id, blocks.invite_dm(meeting)
                 )
-            except SlackUnavailable:
-                raise  # Slack's trouble, not the invitee's: the job retries
+            except (SlackUnavailable, SlackRateLimited, SlackAuthBroken):
+                raise  # Slack's trouble or the installation's, not the invitee's
             except SlackError as exc:
                 # One unreachable invitee must not fail the meeting for everyone else.
                 log.warning("invite DM to %s failed: %s", user_id, exc.error)
@@ -111,6 +132,7 @@ class MeetingService:
             record=req.record,
             invitees=req.invitees,
             expires_at=req.expires_at,
+            defaulted=req.defaulted,
             # 192 bits: the token is the callback's only credential (the provider signs nothing).
             callback_token=secrets.token_urlsafe(24),
             created_at=self.clock(),
@@ -264,5 +286,13 @@ class MeetingService:
         if req.response_url is not None:
             await self.slack.respond(req.response_url, message)
         else:
-            await self.slack.post(req.workspace, req.user_id, message)
+            try:
+                await self.slack.post(req.workspace, req.user_id, message)
+            except SlackAuthBroken:
+                # No token to DM them with; the operator's log has the one ERROR about it.
+                log.info(
+                    "meeting %s: cannot tell %s, the installation is broken",
+                    req.meeting_id,
+                    req.user_id,
+                )
         await self.store.steps.record(req.key, "failed:notice", type(exc).__name__)

@@ -13,7 +13,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.errors import Unavailable
-from bot.slack.deps import ListenerDeps, workspace_of
+from bot.slack.deps import ListenerDeps
+from bot.slack.identity import workspace_of
 from bot.standups.blocks import DELETE_ACTION_ID, PAUSE_ACTION_ID, RESUME_ACTION_ID
 
 log = logging.getLogger(__name__)

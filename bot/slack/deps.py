@@ -11,12 +11,26 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.inputs import Workspace
+from bot.settings.service import SettingsService
+from bot.slack.identity import workspace_of
 from bot.standups.service import StandupService
 from bot.storage.jobs import Jobs
+
+__all__ = [
+    "CanPost",
+    "ListenerDeps",
+    "OpenView",
+    "workspace_of",
+]  # workspace_of: bot.slack.identity
 
 log = logging.getLogger(__name__)
 
 OpenView = Callable[[Workspace, str, dict[str, Any]], Coroutine[Any, Any, None]]
+CanPost = Callable[[Workspace, str], Coroutine[Any, Any, bool]]
+
+
+async def _anywhere(ws: Workspace, channel: str) -> bool:
+    return True
 
 
 @dataclass
@@ -25,6 +39,10 @@ class ListenerDeps:
     clock: Callable[[], datetime]
     open_view: OpenView
     standups: StandupService | None = None  # /meet standup|schedules|cancel, App Home buttons
+    # Whether meetbot can post in a conversation ("Meet about this" asks before the modal).
+    can_post: CanPost = _anywhere
+    # Channel defaults and workspace policy: read at the ack, the modal opened after it.
+    settings: SettingsService | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     def after_ack(self, work: Coroutine[Any, Any, None]) -> None:
@@ -41,19 +59,3 @@ class ListenerDeps:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("work after ack failed", exc_info=task.exception())
-
-
-def workspace_of(body: dict[str, Any]) -> Workspace:
-    """The install a Slack payload belongs to, whatever its shape (command, interaction, event)."""
-    team = body.get("team")
-    team_id = body.get("team_id") or (team.get("id") if isinstance(team, dict) else team) or ""
-    enterprise = body.get("enterprise")
-    enterprise_id = body.get("enterprise_id") or (
-        enterprise.get("id") if isinstance(enterprise, dict) else enterprise
-    )
-    user = body.get("user")
-    if not team_id and isinstance(user, dict):
-        team_id = user.get("team_id", "")
-    return Workspace(
-        team_id=str(team_id), enterprise_id=str(enterprise_id) if enterprise_id else None
-    )

@@ -9,7 +9,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.errors import Unavailable
 from bot.meet.blocks import LINK_ACTION_IDS
-from bot.slack.deps import ListenerDeps, workspace_of
+from bot.slack.deps import ListenerDeps
+from bot.slack.identity import workspace_of
 from bot.slack.installations import RedisInstallationStore
 from bot.slack.uninstall import forget_installation, revoke_tokens
 
@@ -31,28 +32,20 @@ def register(
 
     @app.event("app_uninstalled")
     async def uninstalled(body: dict[str, Any]) -> None:
-        if installations is None:
-            return
-        ws = workspace_of(body)
-        await forget_installation(
-            installations,
-            enterprise_id=ws.enterprise_id,
-            team_id=ws.team_id,
-            is_enterprise_install=bool(body.get("is_enterprise_install")),
-        )
+        if installations is not None:
+            await forget_installation(installations, workspace_of(body))
 
     @app.event("tokens_revoked")
     async def revoked(event: dict[str, Any], body: dict[str, Any]) -> None:
         if installations is None:
             return
-        ws = workspace_of(body)
-        tokens = event.get("tokens", {})
+        tokens = event.get("tokens")
+        tokens = tokens if isinstance(tokens, dict) else {}
         await revoke_tokens(
             installations,
-            enterprise_id=ws.enterprise_id,
-            team_id=ws.team_id,
-            bot_user_ids=list(tokens.get("bot", [])),
-            user_ids=list(tokens.get("oauth", [])),
+            workspace_of(body),
+            bot_user_ids=_ids(tokens.get("bot")),
+            user_ids=_ids(tokens.get("oauth")),
         )
 
     for action_id in LINK_ACTION_IDS:
@@ -61,3 +54,8 @@ def register(
         async def link_clicked(ack: AsyncAck) -> None:
             # A URL button still sends an interaction; Slack shows an error icon unless we ack it.
             await ack()
+
+
+def _ids(value: object) -> list[str]:
+    """`event.tokens.bot` / `.oauth`: lists of user ids (docs.slack.dev/reference/events/tokens_revoked)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

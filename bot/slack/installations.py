@@ -3,10 +3,15 @@
 Bolt ships no Redis store, so this is ours. Key names come from `bot.storage.keys.Keys`; an org-wide
 Enterprise Grid install is keyed without a team, as slack_sdk's SQLAlchemy and file stores do:
 
-    bot(E, T)               the latest Bot: the only copy of the bot token
+    bot(E, T)               the latest Bot: the only copy of the bot token (and its refresh
+                            token and expiry, when Slack rotates it: bot.slack.token_rotation)
     installation(E, T)      the latest installation, minus bot fields and the installer's tokens
     installation(E, T, U)   user U's latest installation that carried a user token, minus bot fields
     installers(E, T)        the set of such U, so "delete every installation" finds them
+    install_team(T)         E ("-" outside Grid) of workspace T's own installation
+
+`async_find_serving_bot` is the lookup for acting in a workspace (Bolt's authorize and every
+job's token): the workspace's own installation, else its org's org-wide one.
 
 Every secret lives in exactly one record and `async_find_installation` assembles the Installation
 from them, so deleting the bot record or a user's record revokes that token everywhere at once.
@@ -115,6 +120,11 @@ class RedisInstallationStore(AsyncInstallationStore):
     def logger(self) -> logging.Logger:
         return self._logger
 
+    @property
+    def keys(self) -> Keys:
+        """This app's key names (prefixed with its client id)."""
+        return self._keys
+
     async def async_save(self, installation: Installation) -> None:
         e = installation.enterprise_id
         t = _team(installation.team_id, installation.is_enterprise_install)
@@ -126,6 +136,8 @@ class RedisInstallationStore(AsyncInstallationStore):
             if installation.user_token:
                 pipe.set(self._keys.installation(e, t, installation.user_id), self._seal(record))
                 pipe.sadd(self._keys.installers(e, t), installation.user_id)
+            if t is not None:
+                pipe.set(self._keys.install_team(t), e or "-")
             await pipe.execute()
         self._logger.debug("saved installation enterprise=%s team=%s", e, t)
 
@@ -136,7 +148,11 @@ class RedisInstallationStore(AsyncInstallationStore):
                 "not saving a bot without a token enterprise=%s team=%s", bot.enterprise_id, t
             )
             return
-        await self._redis.set(self._keys.bot(bot.enterprise_id, t), self._seal(_bot_record(bot)))
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._keys.bot(bot.enterprise_id, t), self._seal(_bot_record(bot)))
+            if t is not None:
+                pipe.set(self._keys.install_team(t), bot.enterprise_id or "-")
+            await pipe.execute()
 
     @unavailable_on_failure
     async def async_find_bot(
@@ -149,6 +165,54 @@ class RedisInstallationStore(AsyncInstallationStore):
         record = await self._load(
             self._keys.bot(enterprise_id, _team(team_id, is_enterprise_install))
         )
+        return None if record is None else Bot(**record)
+
+    @unavailable_on_failure
+    async def async_find_serving_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        """The installation that acts for workspace `team_id` of org `enterprise_id`.
+
+        In order: an org-wide install when the request says so; the workspace's own install;
+        the workspace's own install under the org `install_team` names (a Slack Connect modal
+        names the submitter's org), or outside Grid; the org's org-wide install, which serves
+        every workspace of the org but is stored without one (a card, a standup or App Home
+        only knows the workspace). One round trip, two the first time an install saved by an
+        older deploy is found (its `install_team` is written then).
+        """
+        e, t = enterprise_id, team_id
+        if is_enterprise_install or not t:
+            return await self._find(self._keys.bot(e, None)) if e else None
+        own_key, org_key, plain_key = (
+            self._keys.bot(e, t),
+            self._keys.bot(e, None),
+            self._keys.bot(None, t),
+        )
+        index_key = self._keys.install_team(t)
+        own, indexed, org_wide, plain = await self._redis.mget(
+            own_key, index_key, org_key, plain_key
+        )
+        if own is not None:
+            if indexed is None:  # saved before the index existed: write it now, once
+                await self._redis.set(index_key, e or "-", nx=True)
+            return Bot(**self._open(own, own_key))
+        if indexed is None and plain is not None:  # the same, for a workspace outside Grid
+            return Bot(**self._open(plain, plain_key))
+        home = None if indexed is None or _text(indexed) == "-" else _text(indexed)
+        if (
+            indexed is not None
+            and home != e
+            and (bot := await self._find(self._keys.bot(home, t))) is not None
+        ):
+            return bot
+        return Bot(**self._open(org_wide, org_key)) if e and org_wide is not None else None
+
+    async def _find(self, key: str) -> Bot | None:
+        record = await self._load(key)
         return None if record is None else Bot(**record)
 
     async def async_find_installation(
@@ -199,6 +263,7 @@ class RedisInstallationStore(AsyncInstallationStore):
     async def _delete_workspace(self, e: str | None, t: str | None, *, with_bot: bool) -> None:
         """Delete every installation (and the bot) of E/T; WATCH retries if a user is added meanwhile."""
         installers = self._keys.installers(e, t)
+        index = self._keys.install_team(t) if t and with_bot else None
 
         async def delete(pipe: Pipeline) -> None:
             users = await pipe.smembers(installers)
@@ -206,10 +271,13 @@ class RedisInstallationStore(AsyncInstallationStore):
             doomed += [self._keys.installation(e, t, _text(user)) for user in users]
             if with_bot:
                 doomed.append(self._keys.bot(e, t))
+            # The index goes only if it still names this org (the workspace may have moved).
+            if index is not None and _text(await pipe.get(index) or b"") == (e or "-"):
+                doomed.append(index)
             pipe.multi()  # type: ignore[no-untyped-call]  # unannotated in redis-py
             pipe.delete(*doomed)
 
-        await self._redis.transaction(delete, installers)
+        await self._redis.transaction(delete, installers, *([index] if index else []))
         self._logger.debug("deleted installations enterprise=%s team=%s bot=%s", e, t, with_bot)
 
     async def _load(self, key: str) -> Record | None:

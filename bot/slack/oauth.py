@@ -31,6 +31,7 @@ BOT_SCOPES = (
     "commands",
     "chat:write",
     "channels:join",
+    # conversations.info: a channel's creator may change its defaults (`/meet settings`).
     "channels:read",
     "groups:read",
     # history: a resumed job finds a message it posted before crashing (message metadata).

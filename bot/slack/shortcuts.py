@@ -9,19 +9,29 @@ enqueues, so the worker looks up the creator's time zone and confirms the same w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.domain.inputs import CreateStandup, StartMeeting
+from bot.domain.inputs import CreateStandup, StartMeeting, Workspace
 from bot.errors import Unavailable
 from bot.home.view import HOME_START_MEETING_ACTION_ID
-from bot.slack.deps import ListenerDeps, workspace_of
+from bot.settings.model import HOME_ONLY, LOBBY, ChannelDefaults, WorkspacePolicy
+from bot.settings.policy import length_refusal, recording_refusal
+from bot.slack.deps import ListenerDeps
+from bot.slack.identity import workspace_of
+from bot.slack.limits import end_of_day_utc, latest_expiry
 from bot.slack.views import (
+    EXPIRES_BLOCK_ID,
+    RECORD_BLOCK_ID,
     START_MEETING_CALLBACK_ID,
     TITLE_BLOCK_ID,
+    Prefill,
     StandupFromModal,
     StartFromModal,
+    cannot_post_here_modal,
     parse_start_meeting_submission,
     start_meeting_modal,
     title_from_message,
@@ -48,12 +58,16 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         channel_id = body["channel"]["id"]
         # Reply in the message's own thread; a reply inside a thread joins that thread.
         thread_ts = message.get("thread_ts") or message["ts"]
-        view = start_meeting_modal(
-            title=title_from_message(message.get("text", "")),
-            conversation_id=channel_id,
-            thread=(channel_id, thread_ts),
-        )
-        deps.after_ack(deps.open_view(workspace_of(body), body["trigger_id"], view))
+
+        def view(prefill: Prefill) -> dict[str, Any]:
+            return start_meeting_modal(
+                title=title_from_message(message.get("text", "")),
+                conversation_id=channel_id,
+                thread=(channel_id, thread_ts),
+                prefill=prefill,
+            )
+
+        deps.after_ack(_open_if_reachable(deps, workspace_of(body), body, channel_id, view))
 
     @app.view(START_MEETING_CALLBACK_ID)
     async def submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -62,7 +76,16 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             await ack(response_action="errors", errors=result)
             return
         try:
-            await _enqueue(result, body, view, deps)
+            settings = await _channel_settings(deps, workspace_of(body), result.channel_id)
+            refused = (
+                _refused_by_policy(result, settings[1], deps.clock())
+                if isinstance(result, StartFromModal)
+                else None
+            )
+            if refused:
+                await ack(response_action="errors", errors=refused)
+                return
+            await _enqueue(result, body, view, deps, settings[0])
         except Unavailable:
             await ack(
                 response_action="errors",
@@ -74,13 +97,70 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         await ack()
 
 
+async def _open_if_reachable(
+    deps: ListenerDeps,
+    ws: Workspace,
+    body: dict[str, Any],
+    channel_id: str,
+    view: Callable[[Prefill], dict[str, Any]],
+) -> None:
+    """The modal, prefilled with the channel's defaults, or, where meetbot cannot post (a
+    private channel or DM it is not in), a private note saying what to do: nothing is
+    created, so nothing is half made (issue 18)."""
+    if not await deps.can_post(ws, channel_id):
+        modal = cannot_post_here_modal(str((body.get("channel") or {}).get("name") or ""))
+    else:
+        defaults, policy = await _channel_settings(deps, ws, channel_id)
+        modal = view(_prefill(defaults, policy, deps.clock()))
+    await deps.open_view(ws, body["trigger_id"], modal)
+
+
+async def _channel_settings(
+    deps: ListenerDeps, ws: Workspace, channel_id: str
+) -> tuple[ChannelDefaults, WorkspacePolicy]:
+    if deps.settings is None:
+        return ChannelDefaults(), WorkspacePolicy()
+    return await deps.settings.store.for_channel(ws.team_id, channel_id)
+
+
+def _prefill(defaults: ChannelDefaults, policy: WorkspacePolicy, now: datetime) -> Prefill:
+    """The modal's starting values from a channel's defaults, within the policy: a long-term
+    default ends on the last day that is still within both the default and a year."""
+    expires_on = None
+    if defaults.long_term:
+        days = min(defaults.length_days, policy.longest_days)
+        expires_on = (now + timedelta(days=days)).date()
+        if end_of_day_utc(expires_on) > latest_expiry(now):
+            expires_on -= timedelta(days=1)
+    return Prefill(record=defaults.record and policy.recording_allowed, expires_on=expires_on)
+
+
+def _refused_by_policy(
+    result: StartFromModal, policy: WorkspacePolicy, now: datetime
+) -> dict[str, str] | None:
+    """The workspace policy's refusals of this submission, on the fields that asked for it."""
+    errors = {}
+    if result.options.record and (refusal := recording_refusal(policy)):
+        errors[RECORD_BLOCK_ID] = refusal
+    expires_at = result.options.expires_at
+    if expires_at is not None and (
+        refusal := length_refusal(policy, expires_at, now=now, given="That day")
+    ):
+        errors[EXPIRES_BLOCK_ID] = refusal
+    return errors or None
+
+
 async def _enqueue(
     result: StartFromModal | StandupFromModal,
     body: dict[str, Any],
     view: dict[str, Any],
     deps: ListenerDeps,
+    defaults: ChannelDefaults,
 ) -> None:
-    """Hand the submission to the worker. Raises Unavailable when Redis is down."""
+    """Hand the submission to the worker. Raises Unavailable when Redis is down.
+
+    The modal showed recording and the room as chosen: the channel's defaults add only what
+    it does not show (the host link to App Home only, the lobby)."""
     # The view id is the idempotency key: a resubmitted view finds what it made.
     key, ws, user_id = f"view:{view['id']}", workspace_of(body), body["user"]["id"]
     if isinstance(result, StandupFromModal):
@@ -114,6 +194,11 @@ async def _enqueue(
         expire_after_use=options.expire_after_use,
         thread_ts=result.thread_ts,
         response_url=_response_url(body),
+        home_only=defaults.home_only,
+        lobby=defaults.lobby,
+        defaulted=result.defaulted
+        + ((HOME_ONLY,) if defaults.home_only else ())
+        + ((LOBBY,) if defaults.lobby else ()),
     )
     await deps.jobs.start_meeting(request)
 

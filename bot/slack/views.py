@@ -17,9 +17,10 @@ from typing import Any
 from bot.domain.message import Block
 from bot.domain.rooms import RoomKind
 from bot.meet.blocks import (
-    clip,
     context,
+    escape,
     plain,
+    section,
 )
 from bot.slack import limits
 from bot.slack.grammar import MeetOptions, plain_text
@@ -52,6 +53,25 @@ class StartFromModal:
     options: MeetOptions
     channel_id: str
     thread_ts: str | None = None
+    # Settings the modal was prefilled with from the channel's defaults and still holds
+    # (bot.settings.model names): the card says they came from a default.
+    defaulted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a channel's defaults put in the modal before anyone touches it (bot.settings)."""
+
+    record: bool = False
+    expires_on: date | None = None  # a long-term room ending that day (UTC)
+
+    @property
+    def names(self) -> list[str]:
+        return [
+            name
+            for name, on in (("record", self.record), ("long_term", bool(self.expires_on)))
+            if on
+        ]
 
 
 @dataclass(frozen=True)
@@ -79,10 +99,27 @@ def _input(block_id: str, label: str, element: Block, *, optional: bool = False)
     }
 
 
+def clip_utf16(text: str, limit: int) -> str:
+    """`text` clipped to `limit` UTF-16 code units, as Slack measures an input's `max_length`
+    (JavaScript string length: a character outside the BMP, like most emoji, counts 2). Never
+    splits such a character; a clipped text ends in "…"."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    kept, used = [], 0
+    for char in text:
+        units = 2 if ord(char) > 0xFFFF else 1
+        if used + units > limit - 1:  # room for the "…", itself one unit
+            break
+        kept.append(char)
+        used += units
+    return "".join(kept) + "…"
+
+
 def title_from_message(text: str) -> str | None:
-    """A title prefilled from a message ("Meet about this"): its first line, readable, ≤ 200."""
+    """A title prefilled from a message ("Meet about this"): its first line, readable, within
+    the title input's max_length as Slack counts it."""
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return clip(plain_text(line), limits.TITLE_MAX_CHARS) or None
+    return clip_utf16(plain_text(line), limits.TITLE_MAX_CHARS) or None
 
 
 def start_meeting_modal(
@@ -91,8 +128,11 @@ def start_meeting_modal(
     conversation_id: str | None = None,
     thread: tuple[str, str] | None = None,
     invitees: tuple[str, ...] = (),
+    prefill: Prefill | None = None,
 ) -> dict[str, Any]:
-    """The "Start a meeting" modal. With `thread=(channel_id, message_ts)` the card goes there."""
+    """The "Start a meeting" modal. With `thread=(channel_id, message_ts)` the card goes there;
+    `prefill`: the channel's defaults."""
+    prefill = prefill or Prefill()
     title_element: Block = {
         "type": "plain_text_input",
         "action_id": TITLE_ACTION_ID,
@@ -100,7 +140,7 @@ def start_meeting_modal(
         "placeholder": plain("Design review"),
     }
     if title:
-        title_element["initial_value"] = clip(title, limits.TITLE_MAX_CHARS)
+        title_element["initial_value"] = clip_utf16(title, limits.TITLE_MAX_CHARS)
     blocks = [_input(TITLE_BLOCK_ID, "Title", title_element)]
     if thread is None:
         select: Block = {
@@ -132,7 +172,7 @@ def start_meeting_modal(
         _input(
             RECORD_BLOCK_ID,
             "Recording",
-            _checkbox(RECORD_ACTION_ID, "Record this meeting"),
+            _checkbox(RECORD_ACTION_ID, "Record this meeting", on=prefill.record),
             optional=True,
         ),
         _input(
@@ -142,14 +182,14 @@ def start_meeting_modal(
                 "type": "radio_buttons",
                 "action_id": KIND_ACTION_ID,
                 "options": [instant, long_term],
-                "initial_option": instant,
+                "initial_option": long_term if prefill.expires_on else instant,
             },
         ),
         {
             **_input(
                 EXPIRES_BLOCK_ID,
                 "Last day (long-term rooms)",
-                {"type": "datepicker", "action_id": EXPIRES_ACTION_ID},
+                _datepicker(prefill.expires_on),
                 optional=True,
             ),
             "hint": plain("The room lasts until the end of this day (UTC), at most a year."),
@@ -172,13 +212,45 @@ def start_meeting_modal(
         "title": plain("Start a meeting"),
         "submit": plain("Start"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"thread": list(thread)} if thread else {}),
+        "private_metadata": json.dumps(
+            ({"thread": list(thread)} if thread else {})
+            | ({"defaulted": prefill.names} if prefill.names else {})
+        ),
         "blocks": blocks,
     }
 
 
-def _checkbox(action_id: str, text: str) -> Block:
-    return {"type": "checkboxes", "action_id": action_id, "options": [_option(text, "yes")]}
+def cannot_post_here_modal(channel_name: str) -> dict[str, Any]:
+    """ "Meet about this" where meetbot cannot post (a private channel or DM it is not in): what
+    to do instead, before any room exists. Slack gives such a conversation's name, not a link."""
+    where = f"*{escape(channel_name)}*" if channel_name else "this conversation"
+    return {
+        "type": "modal",
+        "title": plain("Start a meeting"),
+        "close": plain("OK"),
+        "blocks": [
+            section(
+                f":information_source: I'm not a member of {where}, so I can't post a meeting"
+                " in this message's thread."
+            ),
+            section(
+                "Add me with `/invite @meetbot` there and use *Meet about this* again, or start"
+                " the meeting from the *Start a meeting* shortcut and pick a channel I'm in."
+            ),
+            context("Nothing was created."),
+        ],
+    }
+
+
+def _checkbox(action_id: str, text: str, *, on: bool = False) -> Block:
+    option = _option(text, "yes")
+    box: Block = {"type": "checkboxes", "action_id": action_id, "options": [option]}
+    return {**box, "initial_options": [option]} if on else box
+
+
+def _datepicker(initial: date | None) -> Block:
+    picker: Block = {"type": "datepicker", "action_id": EXPIRES_ACTION_ID}
+    return {**picker, "initial_date": initial.isoformat()} if initial else picker
 
 
 def parse_start_meeting_submission(
@@ -258,9 +330,23 @@ def parse_start_meeting_submission(
         expires_at=expires_at,
         expire_after_use=after_use,
     )
+    prefilled = _prefilled(view.get("private_metadata"))
+    still = {"record": options.record, "long_term": options.kind is RoomKind.LONG_TERM}
     return StartFromModal(
-        options=options, channel_id=str(channel_id), thread_ts=thread[1] if thread else None
+        options=options,
+        channel_id=str(channel_id),
+        thread_ts=thread[1] if thread else None,
+        defaulted=tuple(name for name in prefilled if still.get(name)),
     )
+
+
+def _prefilled(metadata: object) -> list[str]:
+    """The defaults a modal was prefilled with (its private_metadata)."""
+    try:
+        names = json.loads(str(metadata or "{}")).get("defaulted") or []
+    except (ValueError, AttributeError):
+        return []
+    return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
 
 
 def _thread(metadata: object) -> tuple[str, str] | None:

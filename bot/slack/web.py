@@ -1,47 +1,58 @@
 """`SlackPort` over slack_sdk's AsyncWebClient: the only module that calls the Slack Web API.
 
 One shared aiohttp session for every call (slack_sdk would otherwise open a connection per
-call), Slack's 429 Retry-After honoured by slack_sdk's retry handler, and Slack's `ok: false`
-answers mapped onto `bot.errors.SlackError` here and nowhere else.
+call). Every call takes its turn from Slack's rate limits first (`bot.slack.pacing`, shared by
+all replicas), so a burst waits instead of collecting 429s. A 429 that comes anyway is waited
+out as Retry-After says, backing off while Slack keeps refusing, for up to `patience` seconds in
+one call; past that the call raises `SlackRateLimited` and the job retries it later, until
+Slack has refused for `deadline` seconds: then the person is told. Slack's other `ok: false`
+answers are named here and nowhere else (`bot.slack.failures`) and logged with the method and
+Slack's code, never the token or the message. A dead token marks its installation broken: no
+call is made for it again until it is reinstalled (a new token).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.inputs import Workspace
 from bot.domain.message import Message
 from bot.domain.ports import CallUser, Posted, SlackUser
-from bot.errors import NotInChannel, SlackError, SlackUnavailable
+from bot.errors import SlackAuthBroken, SlackError, SlackRateLimited
+from bot.slack import failures
+from bot.slack.pacing import SHARED_HOLD_MAX, SlackPacer, installation_id
 
 log = logging.getLogger(__name__)
 
 # Given a workspace, the bot token to act in it (one fixed token, or the installation store).
 TokenSource = Callable[[Workspace], Awaitable[str]]
+Sleep = Callable[[float], Awaitable[None]]
 
 MARKER_EVENT = "meetbot_post"
 # conversations.history pages looked through for a post a crashed job may have made (200 each).
 FIND_POSTED_MAX_PAGES = 50
-# Posting where the bot is not a member: public channels say not_in_channel, private ones
-# it cannot see say channel_not_found (https://api.slack.com/methods/chat.postMessage#errors).
-_NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found"}
 _CANNOT_JOIN = {
     "method_not_supported_for_channel_type",
     "channel_not_found",
     "is_archived",
     "missing_scope",
 }
-
+# The longest one call waits for its turn or for Slack's Retry-After: a /meet job has JOB_TIMEOUT
+# (300 s, bot.storage.jobs) for its card and DMs together.
+CALL_PATIENCE = 60.0
+# Slack refusing (429) this long, over any number of attempts and replicas: give up, tell them.
+RATE_LIMIT_DEADLINE = 600.0
+# views.open must land within 3 s of the click that made its trigger_id
+# (https://docs.slack.dev/reference/methods/views.open): no point queueing longer.
+VIEW_PATIENCE = 1.0
 
 # Our clients' logger. slack_sdk builds a DEBUG line of every call's arguments and answer (card
 # blocks, host links) whenever its logger's own level is unset (`logger.level <= DEBUG`), even
@@ -51,19 +62,40 @@ SDK_LOGGER = "slack_sdk.web.meetbot"
 
 
 class SlackWeb:
+    """Args: session: the shared HTTP session; base_url: Slack's Web API base; tokens: the bot
+    token for a workspace; pacer: the shared rate limiter; patience, deadline, backoff_base:
+    see the module docstring (tests shorten them); sleep: awaited for every wait."""
+
     def __init__(
-        self, *, session: aiohttp.ClientSession, base_url: str, tokens: TokenSource
+        self,
+        *,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        tokens: TokenSource,
+        pacer: SlackPacer,
+        patience: float = CALL_PATIENCE,
+        deadline: float = RATE_LIMIT_DEADLINE,
+        backoff_base: float = failures.BACKOFF_BASE,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._logger = logging.getLogger(SDK_LOGGER)
         self._logger.setLevel(logging.INFO)
         self._session = session
         self._base_url = base_url
         self._tokens = tokens
+        self.pacer = pacer
+        self.patience = patience
+        self.deadline = deadline
+        self.backoff_base = backoff_base
+        self._sleep = sleep
         self._clients: dict[str, AsyncWebClient] = {}
         self._dm_channels: dict[tuple[str, str], str] = {}
+        self._dm_opening: dict[tuple[str, str], asyncio.Event] = {}
 
     async def client(self, ws: Workspace) -> AsyncWebClient:
-        token = await self._tokens(ws)
+        return self._client(await self._tokens(ws))
+
+    def _client(self, token: str) -> AsyncWebClient:
         client = self._clients.get(token)
         if client is None:
             client = AsyncWebClient(
@@ -71,37 +103,103 @@ class SlackWeb:
                 base_url=self._base_url,
                 session=self._session,
                 logger=self._logger,
-                retry_handlers=[
-                    AsyncRateLimitErrorRetryHandler(max_retry_count=5),
-                    AsyncConnectionErrorRetryHandler(max_retry_count=2),
-                ],
+                # 429s are ours to handle (shared pacing, deadline); connection errors are not.
+                retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2)],
             )
             self._clients[token] = client
         return client
 
-    async def _call(self, ws: Workspace, method: str, **params: Any) -> dict[str, Any]:
-        client = await self.client(ws)
-        try:
-            response = await client.api_call(method, json=params)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error", "unknown_error"))
-            if exc.response.status_code >= 500:
-                raise SlackUnavailable(method, error) from exc
-            if method == "chat.postMessage" and error in _NOT_IN_CHANNEL:
-                raise NotInChannel(method, error) from exc
-            raise SlackError(method, error) from exc
-        return dict(response.data) if isinstance(response.data, dict) else {}
+    async def _call(
+        self,
+        ws: Workspace,
+        method: str,
+        *,
+        patience: float | None = None,
+        **params: Any,
+    ) -> dict[str, Any]:
+        """One Web API call, paced, its 429s waited out; raises the named `SlackError`."""
+        # chat.postMessage also counts against its channel's own 1/s (bot.slack.tiers).
+        channel = str(params["channel"]) if method == "chat.postMessage" else None
+        token = await self._tokens(ws)
+        client = self._client(token)
+        installation = installation_id(ws.enterprise_id or ws.team_id, token)
+        loop = asyncio.get_running_loop()
+        started, budget, refusals = loop.time(), self.patience if patience is None else patience, 0
+        while True:
+            left = max(budget - (loop.time() - started), 0.0)
+            grant = await self.pacer.acquire(
+                ws.team_id, method, channel=channel, installation=installation, max_wait=left
+            )
+            if grant.broken is not None:
+                log.debug("Slack %s not called: installation %s is broken", method, installation)
+                raise SlackAuthBroken(method, grant.broken)
+            if not grant.granted:
+                log.info("Slack %s: our turn is %.0f s away; retrying later", method, grant.wait)
+                raise SlackRateLimited(method, retry_after=grant.wait)
+            if grant.wait > 0:
+                await self._sleep(grant.wait)
+            try:
+                response = await client.api_call(method, json=params)
+            except SlackApiError as exc:
+                res = exc.response
+                error = failures.classify(method, res.status_code, res.data, res.headers)
+                if not isinstance(error, SlackRateLimited):
+                    await self._failed(error, installation)
+                    raise error from exc
+                refusals += 1
+                refused_for = await self.pacer.throttled(
+                    ws.team_id, method, channel=channel, retry_after=error.retry_after
+                )
+                wait = failures.next_wait(
+                    error,
+                    refusals=refusals,
+                    refused_for=refused_for,
+                    elapsed=loop.time() - started,
+                    patience=budget,
+                    deadline=self.deadline,
+                    held=min(error.retry_after, SHARED_HOLD_MAX),
+                    base=self.backoff_base,
+                )
+                await self._sleep(wait)
+                continue
+            if refusals or grant.refused_for is not None:
+                await self.pacer.recovered(ws.team_id, method, channel=channel)
+            return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def _failed(self, error: SlackError, installation: str) -> None:
+        """Log a failed call; a dead token marks its installation broken (one ERROR each)."""
+        if isinstance(error, SlackAuthBroken) and await self.pacer.mark_broken(
+            installation, error.error
+        ):
+            log.error(
+                "Slack %s failed: %s. Installation %s is broken: meetbot stops working there"
+                " until it is reinstalled",
+                error.method,
+                error.error,
+                installation,
+            )
+            return
+        failures.log_failure(error)
 
     async def _conversation(self, ws: Workspace, channel: str) -> str:
-        """A user id becomes the bot's DM channel with that user (cached)."""
+        """A user id becomes the bot's DM channel with that user (cached). Jobs DMing the same
+        person at once wait for one conversations.open (Tier 3) rather than each calling it."""
         if not channel.startswith(("U", "W")):
             return channel
-        cached = self._dm_channels.get((ws.team_id, channel))
-        if cached is None:
+        key = (ws.team_id, channel)
+        while (opening := self._dm_opening.get(key)) is not None:
+            await opening.wait()
+        if (cached := self._dm_channels.get(key)) is not None:
+            return cached
+        self._dm_opening[key] = asyncio.Event()
+        try:
             data = await self._call(ws, "conversations.open", users=channel)
-            cached = str(data["channel"]["id"])
-            self._dm_channels[(ws.team_id, channel)] = cached
-        return cached
+            opened = failures.answer_text(data, "conversations.open", "channel", "id")
+            self._dm_channels[key] = opened
+        finally:
+            # Waiters find the channel cached, or (if this open failed) try one themselves.
+            self._dm_opening.pop(key).set()
+        return opened
 
     async def post(
         self,
@@ -124,7 +222,11 @@ class SlackWeb:
             # Message metadata lets a resumed job find a post it made before it crashed.
             params["metadata"] = {"event_type": MARKER_EVENT, "event_payload": {"marker": marker}}
         data = await self._call(ws, "chat.postMessage", **params)
-        return Posted(channel=str(data["channel"]), ts=str(data["ts"]))
+        method = "chat.postMessage"
+        return Posted(
+            channel=failures.answer_text(data, method, "channel"),
+            ts=failures.answer_text(data, method, "ts"),
+        )
 
     async def find_posted(
         self,
@@ -174,6 +276,19 @@ class SlackWeb:
             raise
         return True
 
+    async def can_post(self, ws: Workspace, channel: str) -> bool:
+        """Whether meetbot can post in `channel`, asked before anything is made for it.
+
+        conversations.history (a scope we hold anyway) answers channel_not_found for a private
+        channel or DM meetbot is not in; not_in_channel means a public channel it can join.
+        Anything else (a group DM without mpim:history, Slack down) is "maybe": the meeting's
+        own post finds out and falls back as it always did."""
+        try:
+            await self._call(ws, "conversations.history", channel=channel, limit=1)
+        except SlackError as exc:
+            return exc.error != "channel_not_found"
+        return True
+
     async def respond(
         self, response_url: str, message: Message, *, in_channel: bool = False
     ) -> None:
@@ -185,6 +300,8 @@ class SlackWeb:
         }
         async with self._session.post(response_url, json=body) as resp:
             if resp.status >= 400:
+                # Never the URL: it is a credential for that conversation for 30 minutes.
+                log.warning("Slack response_url failed: http_%d", resp.status)
                 raise SlackError("response_url", f"http_{resp.status}")
 
     async def publish_home(self, ws: Workspace, user_id: str, view: dict[str, Any]) -> None:
@@ -192,15 +309,38 @@ class SlackWeb:
 
     async def user_info(self, ws: Workspace, user_id: str) -> SlackUser:
         user = (await self._call(ws, "users.info", user=user_id)).get("user") or {}
+        grid = user.get("enterprise_user") or {}
         return SlackUser(
             id=user_id,
             tz=user.get("tz") or None,
             is_admin=bool(user.get("is_admin")),
             is_owner=bool(user.get("is_owner")),
+            is_restricted=bool(user.get("is_restricted")),
+            is_ultra_restricted=bool(user.get("is_ultra_restricted")),
+            team_id=user.get("team_id") or None,
+            enterprise_id=(grid.get("enterprise_id") if isinstance(grid, dict) else None) or None,
         )
 
+    async def channel_creator(self, ws: Workspace, channel: str) -> str | None:
+        """Who created `channel` (conversations.info `creator`), or None where Slack does not
+        say: a DM, a group DM (we hold no mpim:read), a channel hidden from us."""
+        if channel.startswith("D"):
+            return None
+        try:
+            data = await self._call(ws, "conversations.info", channel=channel)
+        except SlackError as exc:
+            if exc.error in (
+                "channel_not_found",
+                "missing_scope",
+                "method_not_supported_for_channel_type",
+            ):
+                return None
+            raise
+        creator = (data.get("channel") or {}).get("creator")
+        return creator if isinstance(creator, str) and creator else None
+
     async def open_view(self, ws: Workspace, trigger_id: str, view: dict[str, Any]) -> None:
-        await self._call(ws, "views.open", trigger_id=trigger_id, view=view)
+        await self._call(ws, "views.open", patience=VIEW_PATIENCE, trigger_id=trigger_id, view=view)
 
     async def calls_add(
         self,
@@ -214,21 +354,22 @@ class SlackWeb:
         external_display_id: str | None = None,
         users: list[CallUser] | None = None,
     ) -> str:
-        optional = {
+        optional: dict[str, Any] = {
             "title": title,
             "date_start": date_start,
             "external_display_id": external_display_id,
             "users": users or None,
         }
-        data = await self._call(
-            ws,
-            "calls.add",
-            external_unique_id=external_unique_id,
-            join_url=join_url,
-            created_by=created_by,
+        params: dict[str, Any] = {
+            "external_unique_id": external_unique_id,
+            "join_url": join_url,
+            "created_by": created_by,
             **{name: value for name, value in optional.items() if value is not None},
-        )
-        return str(data["call"]["id"])
+        }
+        data = await self._call(ws, "calls.add", **params)
+        # Slack's own sample answer is `{"ok": true}` alone (slack-api-specs, calls.add):
+        # without a call id there is no call block to show.
+        return failures.answer_text(data, "calls.add", "call", "id")
 
     async def calls_participants(
         self, ws: Workspace, call_id: str, users: list[CallUser], *, joined: bool

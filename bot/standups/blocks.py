@@ -12,7 +12,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.message import Block, Message
-from bot.meet.blocks import button, clip, context, escape, header, section
+from bot.meet.blocks import (
+    MESSAGE_MAX_BLOCKS,
+    SECTION_TEXT_MAX,
+    button,
+    clip,
+    context,
+    escape,
+    header,
+    section,
+)
 from bot.meet.timefmt import rough_duration_text, slack_date
 from bot.standups.store import Schedule
 
@@ -21,7 +30,10 @@ RESUME_ACTION_ID = "standup_resume"
 DELETE_ACTION_ID = "standup_delete"
 STANDUP_ACTION_IDS = (PAUSE_ACTION_ID, RESUME_ACTION_ID, DELETE_ACTION_ID)
 MAX_HOME_SCHEDULES = 15  # two blocks each, beside the rooms and recordings (100 per view)
-MAX_LISTED = 40
+LIST_HEADING = "*Standups in this channel*"
+# A message's fallback `text` is truncated past 40,000 characters
+# (https://docs.slack.dev/reference/methods/chat.postMessage#truncating).
+TEXT_MAX = 40_000
 
 
 def _title(schedule: Schedule) -> str:
@@ -76,22 +88,45 @@ def created(schedule: Schedule, next_due: datetime | None) -> Message:
 
 
 def schedules_list(schedules: Sequence[Schedule], next_due: dict[str, int]) -> Message:
-    """`/meet schedules`: this channel's schedules with their ids and next runs."""
+    """`/meet schedules`: this channel's schedules with their ids and next runs.
+
+    One line per schedule, packed into as many sections as it takes (a section holds 3,000
+    characters; a line is never cut, so every id shown can be typed into `/meet cancel`), up to
+    Slack's 50 blocks; whatever does not fit is counted in the closing context."""
     if not schedules:
         text = "No standups are scheduled in this channel. Try `/meet standup every weekday 09:30`."
         return Message(text=text, blocks=[section(text)])
-    lines = []
-    for schedule in schedules[:MAX_LISTED]:
-        due = next_due.get(schedule.id)
-        moment = datetime.fromtimestamp(due, UTC) if due is not None else None
-        lines.append(
-            f"• `{schedule.id}` *{_title(schedule)}*, {escape(_when(schedule))},"
-            f" by <@{schedule.owner_id}>: {_next(moment, schedule)}"
-        )
-    if len(schedules) > MAX_LISTED:
-        lines.append(f"and {len(schedules) - MAX_LISTED} more")
-    text = "*Standups in this channel*\n" + "\n".join(lines)
-    return Message(text=text, blocks=[section(text), context("`/meet cancel <id>` stops one")])
+    lines = [_listed(schedule, next_due.get(schedule.id)) for schedule in schedules]
+    sections, packed = _packed([LIST_HEADING, *lines], SECTION_TEXT_MAX, MESSAGE_MAX_BLOCKS - 1)
+    hidden = len(lines) + 1 - packed
+    more = f"and {hidden} more" if hidden else ""
+    blocks = [section(text) for text in sections]
+    blocks.append(context(more, "`/meet cancel &lt;id&gt;` stops one"))
+    fallback, _ = _packed([LIST_HEADING, *lines], TEXT_MAX - 100, 1)
+    return Message(text="\n".join([*fallback, more]).strip(), blocks=blocks)
+
+
+def _listed(schedule: Schedule, due: int | None) -> str:
+    moment = datetime.fromtimestamp(due, UTC) if due is not None else None
+    line = (
+        f"• `{schedule.id}` *{_title(schedule)}*, {escape(_when(schedule))},"
+        f" by <@{schedule.owner_id}>: {_next(moment, schedule)}"
+    )
+    return clip(line, SECTION_TEXT_MAX)  # never, for titles clipped to 200 characters
+
+
+def _packed(lines: Sequence[str], limit: int, most: int) -> tuple[list[str], int]:
+    """Whole lines joined into at most `most` texts of at most `limit` characters each, and
+    how many of the lines they hold (the first ones)."""
+    texts: list[str] = []
+    for count, line in enumerate(lines):
+        if texts and len(texts[-1]) + 1 + len(line) <= limit:
+            texts[-1] += "\n" + line
+        elif len(texts) < most:
+            texts.append(line)
+        else:
+            return texts, count
+    return texts, len(lines)
 
 
 def cancelled(schedule: Schedule) -> Message:
@@ -124,6 +159,16 @@ def cannot_post_here() -> Message:
     text = (
         ":information_source: I can't post in this conversation, so I can't run a standup here."
         " `/invite @meetbot` and schedule it again."
+    )
+    return Message(text=text, blocks=[section(text)])
+
+
+def already_scheduled(schedule: Schedule) -> Message:
+    """A second standup at the same times in the same channel: nothing is created."""
+    text = (
+        f":information_source: This channel already has *{_title(schedule)}*"
+        f" {escape(_when(schedule))} (`{schedule.id}`), so I didn't schedule another."
+        f" `/meet cancel {schedule.id}` stops that one; or pick another time."
     )
     return Message(text=text, blocks=[section(text)])
 

@@ -4,8 +4,9 @@
     /meet schedules
     /meet cancel <id>
 
-Pure. `parse_standup_command` returns None for anything else, so `/meet standup` alone or
-`/meet standup notes review` (no day, no time) still start an instant meeting by that name.
+Pure. `parse_standup_command` returns None for anything else, so `/meet standup notes review`
+(no day, no time) still starts an instant meeting by that name; `/meet standup` alone asks when
+the standup repeats (it used to make a room called "standup", which nobody meant).
 """
 
 from __future__ import annotations
@@ -57,10 +58,14 @@ def parse_standup_command(text: str) -> StandupCommand | None:
         return ListSchedules()
     if first == "cancel" and len(words) <= 2:
         if len(words) == 1:
-            raise UsageError("Which standup? `/meet cancel <id>`; `/meet schedules` lists the ids.")
+            raise UsageError(
+                "Which standup? `/meet cancel &lt;id&gt;`; `/meet schedules` lists the ids."
+            )
         return CancelSchedule(words[1].strip("`").lower())
-    if first != "standup" or len(words) == 1:
+    if first != "standup":
         return None
+    if len(words) == 1:
+        raise UsageError("Say when the standup repeats.", usage=EXAMPLES)
     rest, here = [], False
     for word in words[1:]:
         flag = _FLAG.match(word)

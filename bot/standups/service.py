@@ -19,8 +19,10 @@ from bot.domain.clock import Clock
 from bot.domain.inputs import CreateStandup, StartMeeting, Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.message import Message
+from bot.domain.ports import ChannelSettings
 from bot.domain.rooms import Room, RoomKind
 from bot.errors import NotFoundError, NotInChannel, SlackError
+from bot.meet.blocks import section
 from bot.meet.service import MeetingService
 from bot.standups import blocks as standup_blocks
 from bot.standups.recurrence import local_start, next_occurrence
@@ -57,8 +59,16 @@ def needs_renewal(room: Room, links_until: datetime | None, now: datetime) -> bo
 
 
 class StandupService:
-    def __init__(self, *, meetings: MeetingService, store: StandupStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        meetings: MeetingService,
+        store: StandupStore,
+        clock: Clock,
+        settings: ChannelSettings | None = None,
+    ) -> None:
         self.meetings = meetings
+        self.settings = settings
         self.slack = meetings.slack
         self.provider = meetings.provider
         self.store = store
@@ -73,7 +83,17 @@ class StandupService:
         if existing is not None and existing.key == req.key:
             return existing  # a retried job: done already
         user = await self.slack.user_info(req.workspace, req.user_id)
+        if self.settings is not None and (
+            refusal := await self.settings.start_refusal(req.workspace, req.user_id, known=user)
+        ):
+            log.info("standup %s refused by the workspace policy", req.schedule_id)
+            await self._reply(req, Message(text=refusal, blocks=[section(refusal)]))
+            return None
         now, tz = self.clock(), _zone(user.tz)
+        if twin := await self._same_times_here(req, tz):
+            log.info("standup not scheduled: %s already runs at those times", twin.id)
+            await self._reply(req, standup_blocks.already_scheduled(twin))
+            return None
         schedule = Schedule(
             id=req.schedule_id,
             key=req.key,
@@ -102,6 +122,14 @@ class StandupService:
         await self.meetings.followups.refresh_home(req.workspace, req.user_id)
         return schedule
 
+    async def _same_times_here(self, req: CreateStandup, tz: str) -> Schedule | None:
+        """A schedule of this channel that repeats at the same local times in the same zone:
+        a second one would post every card twice (issue 18). Its title does not matter."""
+        for schedule in await self.store.channel_schedules(req.workspace.team_id, req.channel_id):
+            if schedule.rule == req.rule and schedule.tz == tz and schedule.key != req.key:
+                return schedule
+        return None
+
     async def _announce(
         self, req: CreateStandup, schedule: Schedule, first: datetime | None
     ) -> None:
@@ -129,6 +157,10 @@ class StandupService:
         if schedule is None or schedule.paused:
             return "cancelled" if schedule is None else "paused"
         req = self.occurrence_request(schedule, due)
+        if self.settings is not None:
+            # The channel's defaults as they are at this run: the host link and the lobby (not
+            # recording: the run reuses a room made without it, and a schedule has no record).
+            req = await self.settings.with_channel_defaults(req, recording=False)
         if await self.meetings.store.records.get(req.meeting_id) is None:
             schedule = await self._renew(schedule)
             late = timedelta(seconds=late_seconds)

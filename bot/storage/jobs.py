@@ -59,6 +59,8 @@ class JobName(StrEnum):
     RECONCILE = "reconcile"  # bot.cards.tasks
     CREATE_STANDUP = "create_standup"  # bot.standups.tasks
     CANCEL_STANDUP = "cancel_standup"  # bot.standups.tasks
+    DAILY_RECORDING_STARTED = "daily_recording_started"  # bot.cards.daily_recordings
+    SAVE_SETTINGS = "save_settings"  # bot.settings.tasks
 
 
 class Jobs:

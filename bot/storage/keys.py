@@ -106,3 +106,102 @@ class Keys:
     def standup_fired(self, schedule_id: str, due: int) -> str:
         """The claim that began an occurrence (`StandupStore.mark_fired`): a stale one stops."""
         return f"{self.prefix}:standup-fired:{schedule_id}:{due}"
+
+    def install_team(self, team_id: str) -> str:
+        """A workspace-level installation's enterprise ("-" outside Enterprise Grid), by its
+        workspace: a modal from a Slack Connect channel names our workspace but not our org."""
+        return f"{self.prefix}:install-team:{team_id}"
+
+    def token_refresh(self, enterprise_id: str | None, team_id: str | None) -> str:
+        """The lock one replica holds while it refreshes an installation's rotating bot token."""
+        return f"{self.prefix}:token-refresh:{enterprise_id or '-'}:{team_id or '-'}"
+
+    # -- the provider account's request budget and Daily's webhook hints (issue 15) ------------
+
+    def provider_budget(self, provider: str, account: str, bucket: str) -> str:
+        """One bucket of a provider account's shared request budget (a GCRA "theoretical
+        arrival time", `bot.providers.http.budget`); expires once the bucket is idle."""
+        return f"{self.prefix}:budget:{provider}:{account}:{bucket}"
+
+    def daily_domain(self, account: str) -> str:
+        """The Daily domain id of an API key (for self-signed meeting tokens)."""
+        return f"{self.prefix}:daily:domain:{account}"
+
+    def daily_recording_room(self, recording_id: str) -> str:
+        """Daily recording id -> room name (`recording.started` names no room)."""
+        return f"{self.prefix}:daily:recording-room:{recording_id}"
+
+    def daily_participant_room(self, participant_id: str) -> str:
+        """Daily participant (session) id -> room name, from `participant.joined`: who starts a
+        recording (`started_by`) is in its room."""
+        return f"{self.prefix}:daily:participant-room:{participant_id}"
+
+    def daily_unusable_event(self, event_id: str) -> str:
+        """A Daily webhook event we could not use, already logged (redeliveries are not)."""
+        return f"{self.prefix}:daily:unusable:{event_id}"
+
+    # --- Slack pacing (bot.slack.pacing) ----------------------------------------------------
+
+    def slack_pace(self, team_id: str, bucket: str) -> str:
+        """Hash: one Slack rate-limit bucket of a workspace (`tat`: when it is next free, µs;
+        `since`: Slack's first 429 without a success since). Expires once idle."""
+        return f"{self.prefix}:slack-pace:{team_id}:{bucket}"
+
+    def slack_broken(self, installation: str) -> str:
+        """Slack said an installation's token is dead (invalid_auth, token_revoked...):
+        `installation` is its org or workspace id and a hash of the token, so a reinstall,
+        which brings a new token, is never blocked by it."""
+        return f"{self.prefix}:slack-broken:{installation}"
+
+
+# Issue 15's TTLs. A hint (recording or participant -> room) matters while that recording or
+# participant is live; Daily instant rooms live a day, and redeliveries come within minutes.
+DAILY_HINT_TTL = DAY
+# Re-read the domain id once a day: it never changes for a key, but a rotated key may move.
+DAILY_DOMAIN_TTL = DAY
+# Daily retries a failed delivery for up to about an hour (exponential, 5 tries, at most
+# 15 minutes apart: https://docs.daily.co/reference/rest-api/webhooks); a day covers it.
+DAILY_UNUSABLE_TTL = DAY
+
+# A broken installation's marker: work for it stops this long, or until it is reinstalled; if
+# nobody reinstalls, the next call after it expires asks Slack again (and logs again).
+SLACK_BROKEN_TTL = 30 * DAY
+
+
+# --- channel defaults and workspace policy (issue 17, bot.settings) -----------------------------
+
+
+@dataclass(frozen=True)
+class SettingsKeys:
+    """Keys of `bot.settings`, beside `Keys` (same prefix) so earlier key names never move."""
+
+    prefix: str = "meetbot"
+
+    def channel_defaults(self, team_id: str, channel_id: str) -> str:
+        """A channel's defaults (JSON, no TTL: they last until changed)."""
+        return f"{self.prefix}:settings:channel:{team_id}:{channel_id}"
+
+    def workspace_policy(self, team_id: str) -> str:
+        """A workspace's policy (JSON, no TTL)."""
+        return f"{self.prefix}:settings:policy:{team_id}"
+
+    def settings_applied(self, submission: str) -> str:
+        """A settings submission (view id) already applied or refused: a retry does nothing."""
+        return f"{self.prefix}:settings:applied:{submission}"
+
+    def slack_role(self, team_id: str, user_id: str) -> str:
+        """What users.info said of a person's role (admin, guest, partner), for a short while."""
+        return f"{self.prefix}:settings:role:{team_id}:{user_id}"
+
+    def channel_creator(self, team_id: str, channel_id: str) -> str:
+        """conversations.info's `creator` of a channel ("-": Slack names none)."""
+        return f"{self.prefix}:settings:creator:{team_id}:{channel_id}"
+
+
+# Admin status is Slack's to say (issue 17: "cached briefly"): starts and modal openings use an
+# answer at most this old; saving settings always asks Slack again.
+SLACK_ROLE_TTL = 5 * 60
+# A channel's creator never changes; a day bounds a stale "-" after a scope was granted.
+CHANNEL_CREATOR_TTL = DAY
+# As long as the job that applies a submission can be retried (steps live as long).
+SETTINGS_APPLIED_TTL = STEP_TTL

@@ -43,7 +43,8 @@ SPEC_PATH = FIXTURES / "vonage-meetings-openapi.yml"
 RECORDED = FIXTURES / "vonage-recorded"
 
 # Where the recorded real API contradicts the spec, the emulator copies the real API and the
-# spec is corrected here, in memory, with the evidence. Nothing else is relaxed.
+# spec is corrected here, in memory, with the evidence. Nothing else is relaxed. (Requests the
+# emulator accepts beyond the spec are not checked here: sandbox/meetbot_sandbox/meetings/README.md.)
 RECORDED_ERRATA: list[tuple[str, str, dict[str, Any], str]] = [
     ("Room", "metadata", {"nullable": True}, "meeting_room.json sends null"),
     ("Room", "theme_id", {"nullable": True}, "meeting_room.json sends null"),
@@ -67,6 +68,21 @@ RECORDED_ERRATA: list[tuple[str, str, dict[str, Any], str]] = [
         ("CallbackUrls", name, {"pattern": "^https?://.*$"}, "double-escaped in the spec")
         for name in ("rooms_callback_url", "sessions_callback_url", "recordings_callback_url")
     ],
+]
+
+# The same for response bodies the spec describes inline (path, method, status, property,
+# replacement): the real API sent a page's rooms as a bare `_embedded` list.
+_BARE_ROOMS = {"type": "array", "items": {"$ref": "#/components/schemas/Room"}}
+RESPONSE_ERRATA: list[tuple[str, str, str, str, dict[str, Any], str]] = [
+    ("/rooms", "get", "200", "_embedded", _BARE_ROOMS, "multiple_rooms.json: a bare list"),
+    (
+        "/themes/{themeId}/rooms",
+        "get",
+        "200",
+        "_embedded",
+        _BARE_ROOMS,
+        "list_rooms_with_theme_id.json: a bare list",
+    ),
 ]
 
 ERROR_BODY = {
@@ -102,7 +118,16 @@ def meetings_spec() -> dict[str, Any]:
     spec["paths"] = paths
     for schema, prop, change, _why in RECORDED_ERRATA:
         spec["components"]["schemas"][schema]["properties"][prop].update(change)
+    for path, method, status, prop, replacement, _why in RESPONSE_ERRATA:
+        response_schema(spec, path, method, status)["properties"][prop] = replacement
     return spec
+
+
+def response_schema(spec: dict[str, Any], path: str, method: str, status: str) -> dict[str, Any]:
+    schema: dict[str, Any] = spec["paths"][path][method]["responses"][status]["content"][
+        "application/json"
+    ]["schema"]
+    return schema
 
 
 def _path_param(name: str) -> dict[str, Any]:

@@ -11,6 +11,8 @@ the one room it made through `rooms.only_room()`. Both emulators read one settab
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,14 +21,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
+import redis as sync_redis
 from aiohttp.test_utils import unused_port
 from meetbot_sandbox.meetings import MutableClock
+from meetbot_sandbox.slack import FakeSlackState
 from pytest_aiohttp import AiohttpServer
 
 from bot.app import build, close, create_web_app
 from bot.config import Settings
 from bot.domain.clock import utc_now
+from bot.domain.meeting import Meeting
 from bot.providers.build import build_provider
+from bot.storage.keys import Keys
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
 from tests.plugins.daily import DailyHandle, running_daily
 from tests.plugins.emulator import EmulatorHandle
@@ -41,11 +47,21 @@ class RoomFacts:
     """The provider's view of the room a test made, in terms both providers share."""
 
     id: str
-    guest_secret: str  # in the guest link only (Meetings: meeting code; Daily: guest token)
-    host_secret: str  # in the host link only: must never reach a channel
     record: bool
     expires_at: datetime | None
     created_at: datetime
+    # (guest secret, host secret), found when asked: Daily's tokens are in the links only.
+    secrets: Callable[[], tuple[str, str]] = field(repr=False)
+
+    @property
+    def guest_secret(self) -> str:
+        """In the guest link only (Meetings: meeting code; Daily: guest token)."""
+        return self.secrets()[0]
+
+    @property
+    def host_secret(self) -> str:
+        """In the host link only: must never reach a channel."""
+        return self.secrets()[1]
 
 
 class RoomsUnderTest(Protocol):
@@ -113,10 +129,10 @@ class MeetingsRooms(_ControlRooms):
 
     def only_room(self) -> RoomFacts:
         (room,) = self.meetings.state.rooms.values()
+        guest, host = f"/{room.meeting_code}", room.participant_token
         return RoomFacts(
             id=room.id,
-            guest_secret=f"/{room.meeting_code}",
-            host_secret=room.participant_token,
+            secrets=lambda: (guest, host),
             record=bool(room.recording_options["auto_record"]),
             expires_at=room.expires_at,
             created_at=room.created_at,
@@ -154,20 +170,47 @@ class MeetingsRooms(_ControlRooms):
 class DailyRooms(_ControlRooms):
     name = "daily"
 
-    def __init__(self, handle: DailyHandle) -> None:
+    def __init__(self, handle: DailyHandle, slack: FakeSlackState, redis_url: str) -> None:
         super().__init__(handle)
         self.daily = handle
+        self.slack = slack
+        self.redis_url = redis_url
+
+    def handed_out(self, room: str) -> list[str]:
+        """The meeting tokens in the room's links the bot sent to Slack, earliest first: the
+        bot signs them itself (issue 15), so Daily sees one only when someone joins with it."""
+        link = re.compile(re.escape(f"{self.daily.root_url}/{room}") + r"\?t=([\w.-]+)")
+        sent = [json.dumps(call.params) for call in self.slack.calls]
+        sent += [json.dumps(post.body) for post in self.slack.response_posts]
+        return list(dict.fromkeys(token for text in sent for token in link.findall(text)))
+
+    def link_tokens(self, room: str) -> tuple[str, str]:
+        """The first guest and host tokens sent for the room, else those of the links the bot
+        keeps for it (a host DM may not be sent yet): the bot signs them, Daily never sees them
+        until someone joins."""
+        tokens = {t: self.daily.state.tokens.get(t) or {} for t in self.handed_out(room)}
+        kept = self._kept_links(room)
+        guest = next((t for t, p in tokens.items() if p and not p.get("is_owner")), kept[0])
+        host = next((t for t, p in tokens.items() if p.get("is_owner")), kept[1])
+        return guest, host
+
+    def _kept_links(self, room: str) -> tuple[str, str]:
+        keys, none = Keys(), "<no link>"
+        with sync_redis.Redis.from_url(self.redis_url) as redis:
+            meeting_id = redis.get(keys.room(room))
+            raw = redis.get(keys.meeting(meeting_id.decode())) if meeting_id else None
+        meeting = Meeting.from_json(raw) if isinstance(raw, bytes) else None
+        if meeting is None:
+            return none, none
+        guest, host = meeting.guest_url or "", meeting.host_url or ""
+        return guest.partition("?t=")[2] or none, host.partition("?t=")[2] or none
 
     def only_room(self) -> RoomFacts:
         state = self.daily.state
         (room,) = state.rooms.values()
-        tokens = {t: p for t, p in state.tokens.items() if p.get("room_name") == room.name}
-        guest = next(t for t, p in tokens.items() if not p.get("is_owner"))
-        host = next(t for t, p in tokens.items() if p.get("is_owner"))
         return RoomFacts(
             id=room.name,
-            guest_secret=guest,
-            host_secret=host,
+            secrets=lambda: self.link_tokens(room.name),
             record=room.enable_recording == "cloud",
             expires_at=None
             if room.exp is None
@@ -242,7 +285,7 @@ async def provider_bot(
             )
             env = daily_env(emulator, daily, slack_api, redis_url, port)
             await daily.control.set_webhook(f"http://127.0.0.1:{port}/callbacks/daily")
-            rooms = DailyRooms(daily)
+            rooms = DailyRooms(daily, slack_api.state, redis_url)
         else:
             env = bot_env(emulator, slack_api, redis_url, port)
             rooms = MeetingsRooms(emulator)

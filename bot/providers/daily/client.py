@@ -4,7 +4,10 @@ It shares the Meetings client's transport (`bot.providers.http.transport`): one 
 `check_response` with Daily's error bodies, and the same retry policy (`bot.providers.http.retry`):
 429 honouring `Retry-After` and 5xx, timeouts and connection errors on idempotent calls only.
 A `POST` that failed ambiguously is raised, not repeated; `DailyProvider.create_room` makes a
-repeated create harmless by choosing the room's name itself.
+repeated create harmless by choosing the room's name itself. Every request first takes its turn
+from the account's shared budget when one is given (`bot.providers.http.budget`, sized by
+`DAILY_LIMITS`). Meeting tokens are signed here with the key (`sign_meeting_token`), without a
+request; `meeting_token` (`POST /meeting-tokens`) stays for comparison (bench/daily_budget.py).
 
     async with aiohttp.ClientSession() as session:
         client = DailyClient(session, base_url="https://api.daily.co/v1", api_key=key)
@@ -22,18 +25,39 @@ import aiohttp
 from bot.errors import ProviderAuthError
 from bot.providers.daily.models import (
     AccessLink,
+    DailyDomain,
     DailyRecording,
     DailyRoom,
     DailyWebhook,
     token_from_json,
 )
 from bot.providers.daily.responses import check_daily
+from bot.providers.daily.tokens import TokenClaims
+from bot.providers.daily.tokens import meeting_token as self_signed_token
+from bot.providers.http.budget import Budget, Limits, Rate, Rule
 from bot.providers.http.paths import segment
 from bot.providers.http.retry import RetryPolicy
 from bot.providers.http.transport import RetryDecision, Sleep, Transport
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=30, sock_connect=10)
 RECORDINGS_PAGE = 100  # Daily's maximum page size for GET /recordings
+
+# Daily's published limits, per domain (https://docs.daily.co/reference/rest-api, "Rate
+# limits"; https://docs.daily.co/docs/rest-api/authentication): "20 requests per second, or 100
+# requests over a 5 second window" for most endpoints; "about 2 requests per second, or 50
+# requests over a 30 second window" for DELETE /rooms/:name and GET /recordings (we count every
+# GET under /recordings, the stricter reading, and take the stricter 50 per 30 s); "about 1 request
+# per second, or 5 requests over a 5 second window" to start a recording, a live stream, a PSTN
+# or SIP call (we start none over REST: the host's token does). Lower-limited requests also
+# count towards the overall limit (stricter than "two levels... affect different endpoints").
+DAILY_LIMITS = Limits(
+    overall=Rate(20, 1.0),
+    rules=(
+        Rule("rooms-delete", "DELETE", r"/rooms/[^/]+", Rate(50, 30.0)),
+        Rule("recordings-get", "GET", r"/recordings(/.*)?", Rate(50, 30.0)),
+        Rule("calls-start", "POST", r"/rooms/[^/]+/[\w-]+/start", Rate(5, 5.0)),
+    ),
+)
 
 
 class ApiKey:
@@ -57,6 +81,7 @@ class DailyClient:
     api_key: the domain's REST API key (Daily dashboard, Developers).
     retry: `(exc, attempt) -> delay | None`; `bot.providers.http.retry.NO_RETRY` turns retries off.
     sleep: awaited between retries (tests and benchmarks pass their own).
+    budget: the domain's request budget shared by every replica; None sends at once.
     """
 
     def __init__(
@@ -68,7 +93,9 @@ class DailyClient:
         retry: RetryDecision | None = None,
         sleep: Sleep = asyncio.sleep,
         timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        budget: Budget | None = None,
     ) -> None:
+        self._api_key = api_key
         self._http = Transport(
             session,
             base_url=base_url,
@@ -78,11 +105,18 @@ class DailyClient:
             timeout=timeout,
             check=check_daily,
             label="Daily",
+            budget=budget,
         )
 
     @property
     def base_url(self) -> str:
         return self._http.base_url
+
+    # Domain: https://docs.daily.co/reference/rest-api/your-domain/get-domain-config
+
+    async def domain_config(self) -> DailyDomain:
+        """GET /: the domain's name and id (`domain_id` signs meeting tokens)."""
+        return await self._http.call("GET", "/", parse=DailyDomain.from_json)
 
     # Rooms: https://docs.daily.co/reference/rest-api/rooms
 
@@ -108,6 +142,10 @@ class DailyClient:
         await self._http.call_no_content("DELETE", f"/rooms/{segment('name', name)}")
 
     # Meeting tokens: https://docs.daily.co/reference/rest-api/meeting-tokens
+
+    def sign_meeting_token(self, claims: TokenClaims, *, domain_id: str, now: datetime) -> str:
+        """A self-signed token for `claims` (no request): the key never leaves this client."""
+        return self_signed_token(self._api_key, claims, domain_id=domain_id, now=now)
 
     async def meeting_token(
         self,

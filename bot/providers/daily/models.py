@@ -4,8 +4,10 @@ Shapes from Daily's reference (https://docs.daily.co/reference/rest-api): the ro
 (`id`, `name`, `privacy`, `url`, `created_at`, `config` holding only non-default properties
 such as `exp` and `enable_recording`), `POST /meeting-tokens` -> `{"token"}`, the recording
 object (`id`, `room_name`, `start_ts`, `status` finished|in-progress|canceled, `duration`,
-`mtgSessionId`), `GET /recordings/{id}/access-link` -> `{"download_link", "expires"}` and the
-webhook object (`uuid`, `url`, `hmac`, `eventTypes`, `retryType`, `state`, `failedCount`).
+`mtgSessionId`), `GET /recordings/{id}/access-link` -> `{"download_link", "expires"}`, the
+webhook object (`uuid`, `url`, `hmac`, `eventTypes`, `retryType`, `state`, `failedCount`) and
+the domain configuration (`GET /`: `domain_name`, `domain_id`, `config`). Daily's documented
+examples for each are kept in tests/fixtures/daily/ (README there gives each one's source).
 Times Daily sends as unix seconds become aware UTC datetimes here.
 """
 
@@ -82,7 +84,9 @@ class DailyRecording:
             status=req_str(data, "status"),
             started_at=opt_unix(data, "start_ts"),
             duration_seconds=opt_float(data, "duration"),
-            session_id=opt_str(data, "mtgSessionId"),
+            # The reference's example says `mtgSessionId`; Daily's generated SDK models say
+            # `mtg_session_id` (daily-co/daily-ruby, GetRecordingInfo200Response): either.
+            session_id=opt_str(data, "mtgSessionId") or opt_str(data, "mtg_session_id"),
         )
 
     @classmethod
@@ -141,3 +145,16 @@ class DailyWebhook:
         if not isinstance(value, list):
             raise ValueError("webhooks: expected a JSON array")
         return [cls.from_json(item) for item in value]
+
+
+@dataclass(frozen=True)
+class DailyDomain:
+    """`GET /`: the domain's name and id (the id signs meeting tokens: `d`)."""
+
+    domain_id: str
+    domain_name: str | None = None
+
+    @classmethod
+    def from_json(cls, value: object) -> DailyDomain:
+        data = as_object(value, "domain")
+        return cls(domain_id=req_str(data, "domain_id"), domain_name=opt_str(data, "domain_name"))

@@ -15,9 +15,12 @@ an ambiguous failure meets Daily's "already exists" and adopts the room instead 
 second one, and `find_room(metadata)` is one GET.
 
 Tokens expire with the room, so links are minted where they are handed out: `create_room`,
-`find_room` and `extend_room` (a renewed standup room gets links valid to its new expiry; a
-renewal is rare, two extra calls each time are cheap). `get_room` answers the bare room URL as
-both links: minting two tokens on every reconcile sweep would triple its API calls.
+`find_room` and `extend_room` (a renewed standup room gets links valid to its new expiry).
+They are self-signed (`bot.providers.daily.tokens`): no request, so a `/meet` costs Daily one
+call (`POST /rooms`) instead of three, on a budget every workspace of the account shares. The
+domain id they carry is fetched once (`bot.providers.daily.domain`). `self_sign=False` mints
+them with `POST /meeting-tokens` as before (only bench/daily_budget.py compares the two).
+`get_room` answers the bare room URL as both links: the reconcile sweep needs no links.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from datetime import datetime, timedelta
 from bot.domain.rooms import Recording, Room, RoomKind, RoomRequest
 from bot.errors import NotFoundError, ValidationError
 from bot.providers.daily.client import DailyClient
+from bot.providers.daily.domain import DomainId
 from bot.providers.daily.models import DailyRecording, DailyRoom
+from bot.providers.daily.tokens import TokenClaims
 
 INSTANT_ROOM_LIFETIME = timedelta(days=1)
 _STATUS = {"finished": "uploaded", "in-progress": "started", "canceled": "stopped"}
@@ -71,10 +76,20 @@ class DailyProvider:
 
     name = "daily"
 
-    def __init__(self, client: DailyClient, *, name_key: bytes, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        client: DailyClient,
+        *,
+        name_key: bytes,
+        clock: Callable[[], datetime],
+        domain: DomainId | None = None,
+        self_sign: bool = True,
+    ) -> None:
         self.client = client
         self._name_key = name_key
         self._clock = clock
+        self.domain = domain or DomainId(client)
+        self._self_sign = self_sign
 
     async def create_room(self, request: RoomRequest) -> Room:
         now = self._clock()
@@ -105,7 +120,7 @@ class DailyProvider:
 
     async def extend_room(self, room_id: str, expires_at: datetime) -> Room:
         """The room with a new `exp` and fresh links: the old links' tokens still expire at the
-        old `exp`. Three API calls; only a standup's renewal (every ~45 days) makes them."""
+        old `exp`. One API call; only a standup's renewal (every ~45 days) makes it."""
         room = await self.client.set_room_exp(room_id, expires_at)
         return await self._with_links(room)
 
@@ -120,8 +135,8 @@ class DailyProvider:
 
     async def _with_links(self, room: DailyRoom) -> Room:
         exp = room.exp or self._clock() + INSTANT_ROOM_LIFETIME
-        guest = await self.client.meeting_token(room.name, is_owner=False, exp=exp)
-        host = await self.client.meeting_token(
+        guest = TokenClaims(room.name, is_owner=False, exp=exp)
+        host = TokenClaims(
             room.name,
             is_owner=True,
             exp=exp,
@@ -130,9 +145,21 @@ class DailyProvider:
         return to_room(
             room,
             now=self._clock(),
-            guest_url=with_token(room.url, guest),
-            host_url=with_token(room.url, host),
+            guest_url=with_token(room.url, await self._token(guest)),
+            host_url=with_token(room.url, await self._token(host)),
         )
+
+    async def _token(self, claims: TokenClaims) -> str:
+        if not self._self_sign:
+            return await self.client.meeting_token(
+                claims.room_name,
+                is_owner=claims.is_owner,
+                exp=claims.exp,
+                start_cloud_recording=claims.start_cloud_recording,
+                user_name=claims.user_name,
+            )
+        domain_id = await self.domain.get()
+        return self.client.sign_meeting_token(claims, domain_id=domain_id, now=self._clock())
 
     async def _recording(self, recording: DailyRecording) -> Recording:
         url = None

@@ -7,18 +7,25 @@ secret after base64-decoding it. We also refuse a timestamp more than five minut
 clock, so a captured delivery cannot be replayed later.
 
 Bodies (https://docs.daily.co/reference/rest-api/webhooks/events): `{"version", "type", "id",
-"payload", "event_ts"}`. Payloads used here, as documented per event:
+"payload", "event_ts"}`. Payloads used here, as documented per event (Daily's examples are in
+tests/fixtures/daily/webhooks/; every time is unix SECONDS, often with a millisecond fraction):
 
     meeting.started             {start_ts, meeting_id, room}
     meeting.ended               {start_ts, end_ts, meeting_id, room}
-    participant.joined|left     {joined_at, session_id, room, user_id, user_name, owner
-                                 [, duration (left)]}
-    recording.started           {recording_id, room_name, start_ts, ...}
-    recording.ready-to-download {recording_id, room_name, start_ts, status, duration, ...}
+    participant.joined|left     {joined_at, session_id, room, user_id, user_name, owner,
+                                 will_eject_at (may be null), permissions [, duration (left)]}
+    recording.started           {action, recording_id, layout, started_by, instance_id,
+                                 start_ts}: NO room
+    recording.ready-to-download {recording_id, room_name, start_ts, status, max_participants,
+                                 duration, share_token, s3_key}
 
 Daily's `meeting_id` is our session id; a participant's `session_id` is our participant id
 and names no meeting (`bot.cards.reducer.bind_session` supplies it). Recording events carry the
-room as `room_name`, the others as `room`; both are read.
+room as `room_name`, the others as `room`; both are read. `recording.started` names no room:
+its event comes out with `room_id` None and `bot.cards.daily_route` finds the room
+(`bot.providers.daily.room_hints`). The SDK marks every payload field optional, so only what
+an event cannot be used without is required: the ids above and, but for recording.started,
+the room.
 """
 
 from __future__ import annotations
@@ -95,6 +102,7 @@ def room_of(payload: JsonObject) -> str | None:
 
 def parse_webhook(body: Mapping[str, object]) -> RoomEvent | None:
     """The event a verified body reports; None for a type we do not follow (answer 2xx anyway).
+    A `recording.started` comes out without its room (`room_id` None): Daily sends none.
 
     Raises:
         ValueError: no type, no payload, no room, a required id missing or a field mistyped.
@@ -107,7 +115,7 @@ def parse_webhook(body: Mapping[str, object]) -> RoomEvent | None:
         return None
     payload = as_object(body.get("payload"), "payload")
     room = room_of(payload)
-    if not room:
+    if not room and kind is not EventKind.RECORDING_STARTED:
         raise ValueError(f"{name} webhook without its room")
     if not opt_str(payload, _REQUIRED[kind]):
         raise ValueError(f"{name} webhook without {_REQUIRED[kind]!r}")
@@ -133,6 +141,21 @@ def parse_webhook(body: Mapping[str, object]) -> RoomEvent | None:
         recording_id=opt_str(payload, "recording_id"),
         duration_seconds=duration if not person else None,
     )
+
+
+def started_by(body: Mapping[str, object]) -> str | None:
+    """Who started a recording (`recording.started`'s `started_by`, a participant id), if said."""
+    payload = body.get("payload")
+    if not isinstance(payload, Mapping):
+        return None
+    value = payload.get("started_by")
+    return value if isinstance(value, str) and value else None
+
+
+def event_id(body: Mapping[str, object]) -> str:
+    """Daily's event `id`, safe to log (an opaque id of Daily's, e.g. `met-sta-<uuid>-<s>`)."""
+    value = body.get("id")
+    return value[:120] if isinstance(value, str) and value else "-"
 
 
 def identity(name: str, body: Mapping[str, object], payload: JsonObject) -> str:

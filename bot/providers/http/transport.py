@@ -1,4 +1,4 @@
-"""The Meetings client's HTTP exchange: auth header, retries, and the one exception boundary.
+"""The providers' HTTP exchange: auth header, request budget, retries, the one exception boundary.
 
 `_exchange` is the only place aiohttp/asyncio exceptions become `bot.errors` ones (`raise ... from
 e`); `check_response` is the only place statuses do. Logs say method, path, status and error
@@ -23,6 +23,7 @@ from bot.errors import (
     ProviderServerError,
     ProviderTimeout,
 )
+from bot.providers.http.budget import Budget
 from bot.providers.http.responses import check_response
 
 T = TypeVar("T")
@@ -54,9 +55,12 @@ class Transport:
         timeout: aiohttp.ClientTimeout,
         check: CheckResponse = check_response,
         label: str = "Meetings",
+        budget: Budget | None = None,
     ) -> None:
         """`check` maps an answer to the error tree and `label` names the API in logs and
-        messages: the Daily client shares this transport with its own (`bot.providers.daily.client`)."""
+        messages: the Daily client shares this transport with its own (`bot.providers.daily.client`).
+        `budget` is the provider account's shared request budget (`bot.providers.http.budget`):
+        every attempt, retries included, waits its turn there before it is sent."""
         self._session = session
         self.base_url = base_url.rstrip("/")
         self._auth = auth
@@ -65,6 +69,7 @@ class Transport:
         self._timeout = timeout
         self._check = check
         self._label = label
+        self._budget = budget
 
     async def call(
         self,
@@ -107,6 +112,8 @@ class Transport:
         while True:
             attempt += 1
             token = self._token(method, shown)
+            if self._budget is not None:
+                await self._budget.acquire(method, path)  # RateLimitedError: nothing was sent
             try:
                 status, headers, body = await self._exchange(
                     method,

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import aiohttp
 
 from bot.config import DEFAULT_MEETINGS_API_URL, ConfigError
-from bot.errors import MeetbotError
+from bot.errors import MeetbotError, ValidationError
 from bot.providers.meetings import cli_commands as cmd
 from bot.providers.meetings.cli_render import render
 from bot.providers.meetings.client import MeetingsClient, MeetingsSettings
@@ -172,6 +172,19 @@ def main(argv: Sequence[str], env: Mapping[str, str]) -> int:
     return asyncio.run(run(args, config))
 
 
+# The request fields a person sets through a flag: errors name the flag they typed.
+FLAGS = {
+    "expires_at": "--until",
+    "display_name": "--name",
+    "theme_id": "--theme",
+    "expire_after_use": "--expire-after-use",
+    "metadata": "--metadata",
+}
+
+
 def _one_line(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return " ".join(text.split())
+    text = " ".join((str(exc) or type(exc).__name__).split())
+    if isinstance(exc, ValidationError):
+        for field in {e.field for e in exc.field_errors} & FLAGS.keys():
+            text = text.replace(f"{field}:", f"{FLAGS[field]}:")
+    return text

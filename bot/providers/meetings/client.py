@@ -19,6 +19,7 @@ import aiohttp
 
 from bot.domain.clock import Clock, utc_now
 from bot.errors import invalid
+from bot.providers.http.budget import Budget
 from bot.providers.http.parse import as_objects
 from bot.providers.http.paths import marker, page_params, segment
 from bot.providers.http.retry import RetryPolicy
@@ -50,6 +51,7 @@ class MeetingsClient:
     retry: `(exc, attempt) -> delay | None`; `bot.providers.http.retry.NO_RETRY` turns retries off.
     sleep: awaited between retries (tests pass a fake that records the delays).
     clock: "now" for our own checks, e.g. that an expiry is at least 10 minutes away.
+    budget: the account's request budget shared by every replica (`bot.providers.http.budget`).
     """
 
     def __init__(
@@ -62,6 +64,7 @@ class MeetingsClient:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = utc_now,
         timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        budget: Budget | None = None,
     ) -> None:
         self._http = Transport(
             session,
@@ -70,6 +73,7 @@ class MeetingsClient:
             retry=retry or RetryPolicy(),
             sleep=sleep,
             timeout=timeout,
+            budget=budget,
         )
         self._clock = clock
         self.themes = ThemesApi(self._http, self.iter_pages)
@@ -84,6 +88,7 @@ class MeetingsClient:
         retry: RetryDecision | None = None,
         sleep: Sleep = asyncio.sleep,
         timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        budget: Budget | None = None,
     ) -> MeetingsClient:
         """The production client: a `TokenCache` over the configured application and key.
 
@@ -103,6 +108,7 @@ class MeetingsClient:
             sleep=sleep,
             clock=clock,
             timeout=timeout,
+            budget=budget,
         )
 
     @property

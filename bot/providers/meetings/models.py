@@ -4,10 +4,16 @@ Each `from_json` accepts what the real API sent as well as what the spec says: n
 `_embedded` as `{"rooms": [...]}` or a bare list, `{}` for an empty theme list. Secrets
 (host URLs, pre-signed links and S3 upload policies) are kept out of `repr`.
 Request bodies live in `bot.providers.meetings.bodies`.
+
+A page of rooms that holds one malformed room skips it with a WARNING (its index, its id if
+readable, and the field at fault; never the room itself, whose host link is a secret) rather
+than refusing the page: one odd room must not hide the others from `find_room` or the CLI.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -25,6 +31,8 @@ from bot.providers.http.parse import (
     opt_str,
     req_str,
 )
+
+log = logging.getLogger(__name__)
 
 
 class RoomType(StrEnum):
@@ -106,7 +114,7 @@ class Room:
         return cls(
             id=req_str(data, "id"),
             display_name=opt_str(data, "display_name") or "",
-            type=RoomType(opt_str(data, "type") or RoomType.INSTANT),
+            type=_room_type(opt_str(data, "type")),
             guest_url=link(data, "guest_url"),
             host_url=link(data, "host_url"),
             meeting_code=opt_str(data, "meeting_code"),
@@ -124,6 +132,15 @@ class Room:
             callback_urls=CallbackUrls.from_json(opt_object(data, "callback_urls")),
             available_features=AvailableFeatures.from_json(opt_object(data, "available_features")),
         )
+
+
+def _room_type(raw: str | None) -> RoomType:
+    if raw is None:
+        return RoomType.INSTANT
+    try:
+        return RoomType(raw)
+    except ValueError:
+        raise ValueError(f"type: expected instant or long_term, got {raw!r}") from None
 
 
 def page_query(href: str | None) -> dict[str, str] | None:
@@ -157,12 +174,34 @@ class RoomPage:
             else embedded
         )
         return cls(
-            rooms=tuple(Room.from_json(item) for item in as_objects(raw, "_embedded.rooms")),
+            rooms=tuple(_readable_rooms(raw)),
             page_size=opt_int(data, "page_size"),
             total_items=opt_int(data, "total_items"),
             next_query=page_query(link(data, "next")),
             prev_query=page_query(link(data, "prev")),
         )
+
+
+def _readable_rooms(raw: object) -> list[Room]:
+    """The page's rooms, less any that cannot be read. Raises ValueError if `raw` is no list."""
+    if raw is None:
+        return []
+    if isinstance(raw, str | bytes) or not isinstance(raw, Sequence):
+        raise ValueError(f"_embedded.rooms: expected a list, got {type(raw).__name__}")
+    rooms = []
+    for index, item in enumerate(raw):
+        try:
+            rooms.append(Room.from_json(item))
+        except ValueError as exc:
+            room_id = item.get("id") if isinstance(item, Mapping) else None
+            which = f"room {room_id}" if isinstance(room_id, str) else f"room #{index}"
+            log.warning("skipped %s of a room page: %s", which, _field_of(exc))
+    return rooms
+
+
+def _field_of(exc: ValueError) -> str:
+    """The field a parse error names, without the value (`parse.py` messages start with it)."""
+    return str(exc).split(":", 1)[0] if ":" in str(exc) else type(exc).__name__
 
 
 @dataclass(frozen=True)

@@ -89,9 +89,12 @@ class ThemesApi:
     async def set_default(self, theme_id: str) -> Application:
         """PATCH /applications: the theme rooms get when they name none."""
         _theme_path(theme_id)  # validates the id
-        # The spec's UpdateApplicationDetails is the bare object; vonage SDK 3.18 wrapped it in
-        # `update_details` as for rooms. We follow the spec (and the emulator built from it).
-        body = {"default_theme_id": theme_id}
+        # Wrapped in `update_details` like every other PATCH of the API, as Vonage's curl
+        # snippet (vonage-curl-code-snippets meetings/update-application.sh) and its Python,
+        # Node, .NET and Java SDKs send it, and as the recorded real error read it
+        # (update_application_theme_id_not_found.json). The spec's bare object is the outlier
+        # (sandbox/meetbot_sandbox/meetings/README.md).
+        body = {"update_details": {"default_theme_id": theme_id}}
         return await self._http.call(
             "PATCH", "/applications", json=body, parse=Application.from_json
         )

@@ -24,6 +24,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--api-key", default=None, help="default: a new random key")
     parser.add_argument("--webhook-secret", default=None, help="base64; default: a new one")
     parser.add_argument("--webhook-url", default="http://127.0.0.1:3000/callbacks/daily")
+    parser.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="enforce Daily's published REST rate limits (429 rate-limit-error); off by default",
+    )
     return parser.parse_args(argv)
 
 
@@ -43,6 +48,7 @@ async def serve(args: argparse.Namespace) -> None:
         api_key=api_key,
         webhook_secret=base64.b64decode(secret_b64),
         webhook_url=args.webhook_url or None,
+        rate_limits=args.rate_limits,
     )
     await serve_until_stopped(
         app,

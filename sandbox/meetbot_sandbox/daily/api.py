@@ -1,7 +1,8 @@
 """The REST operations meetbot uses, as Daily documents them (https://docs.daily.co/reference/
-rest-api): rooms (create, get, set config, delete), meeting tokens, recordings and their
-access links. The request checks are the ones Daily states: room names [A-Za-z0-9_-] of at
-most 128 characters, unique per domain; `privacy` public|private; unix-seconds `exp`."""
+rest-api): the domain configuration, rooms (create, get, set config, delete), meeting tokens,
+recordings and their access links. The request checks are the ones Daily states: room names
+[A-Za-z0-9_-] of at most 128 characters, unique per domain; `privacy` public|private;
+unix-seconds `exp`. Meeting tokens are JWTs signed with the API key (`tokens.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from aiohttp import web
 
 from meetbot_sandbox.daily.keys import STATE_KEY
 from meetbot_sandbox.daily.state import DailyState, RoomState, new_id
-from meetbot_sandbox.daily.views import DailyApiError, invalid, not_found, recording_json, room_json
+from meetbot_sandbox.daily.views import (
+    DailyApiError,
+    domain_json,
+    invalid,
+    not_found,
+    recording_json,
+    room_json,
+)
 
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
 RECORDING_BYTES = 4096  # the size of the fake .mp4 behind every access link
@@ -51,6 +59,11 @@ def _room(state: DailyState, name: str) -> RoomState:
     if room is None:
         raise not_found(f"room {name} was not found")
     return room
+
+
+async def get_domain(request: web.Request) -> web.Response:
+    """GET / (https://docs.daily.co/reference/rest-api/your-domain/get-domain-config)."""
+    return web.json_response(domain_json(request.app[STATE_KEY]))
 
 
 async def create_room(request: web.Request) -> web.Response:
@@ -105,14 +118,13 @@ async def create_token(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
     props = _properties(await json_body(request))
     room_name = props.get("room_name")
-    if room_name is not None:
-        _room(state, str(room_name))
+    if not isinstance(room_name, str):
+        raise invalid("room_name is required (this emulator mints tokens for one room)")
+    _room(state, room_name)
     is_owner = props.get("is_owner", False)
     if not isinstance(is_owner, bool):
         raise invalid("is_owner must be a boolean")
-    # Real tokens are JWTs; an opaque string is all a client may rely on.
-    token = "eyJ" + secrets.token_urlsafe(32)
-    state.tokens[token] = dict(props)
+    token = state.tokens.mint(props, iat=int(state.now().timestamp()))
     return web.json_response({"token": token})
 
 
@@ -159,6 +171,7 @@ async def download(request: web.Request) -> web.Response:
 
 
 def add_api_routes(router: web.UrlDispatcher, prefix: str) -> None:
+    router.add_get(f"{prefix}/", get_domain)
     router.add_post(f"{prefix}/rooms", create_room)
     router.add_get(f"{prefix}/rooms/{{name}}", get_room)
     router.add_post(f"{prefix}/rooms/{{name}}", update_room)

@@ -8,6 +8,8 @@
 Errors, unknown routes included, answer in Daily's shape `{"error", "info"}`, never HTML:
 a missing or malformed `Authorization` header is a 400 `authorization-header-error`, a wrong
 key a 401 `authentication-error` (https://docs.daily.co/reference/rest-api, "Authentication").
+Authenticated requests are counted by route; with `rate_limits=True` Daily's published limits
+are enforced too (`limits.py`: 429 `rate-limit-error`). Off by default.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from meetbot_sandbox import faults
 from meetbot_sandbox.daily.api import add_api_routes
 from meetbot_sandbox.daily.control_api import add_control_routes
 from meetbot_sandbox.daily.keys import API_PREFIX, HTTP_KEY, STATE_KEY
+from meetbot_sandbox.daily.limits import PUBLISHED
 from meetbot_sandbox.daily.state import DailyState
 from meetbot_sandbox.daily.views import DailyApiError
 from meetbot_sandbox.daily.webhooks_api import add_webhook_routes
@@ -57,10 +60,25 @@ def auth_middleware(api_key: str) -> Middleware:
     return check_key
 
 
+@web.middleware
+async def count_and_limit(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """After the key check, as Daily limits per domain: count, and refuse past the limits."""
+    if not request.path.startswith(API_PREFIX + "/"):
+        return await handler(request)
+    resource = request.match_info.route.resource
+    route = resource.canonical[len(API_PREFIX) :] if resource is not None else request.path
+    path = request.path[len(API_PREFIX) :]
+    exceeded = request.app[STATE_KEY].requests.admit(request.method, path, route)
+    if exceeded is not None:
+        raise DailyApiError(429, "rate-limit-error", f"rate limit exceeded ({exceeded})")
+    return await handler(request)
+
+
 # Daily's error kinds for the statuses a fault may answer with.
 _FAULT_ERRORS = {
     400: "invalid-request-error",
     401: "authentication-error",
+    403: "forbidden-error",
     404: "not-found",
     429: "rate-limit-error",
 }
@@ -87,6 +105,7 @@ def create_daily_emulator(
     webhook_url: str | None = None,
     clock: Clock | None = None,
     signing_clock: Clock = system_clock,
+    rate_limits: bool = False,
 ) -> web.Application:
     """An aiohttp app that behaves like Daily's REST API for one domain.
 
@@ -98,14 +117,18 @@ def create_daily_emulator(
         clock: "now" for sessions and recordings; the system clock by default.
         signing_clock: stamps webhook signatures (`X-Webhook-Timestamp`); the wall clock, as
             Daily's, unless a test steers the receiving bot's clock.
+        rate_limits: enforce Daily's published REST limits (`limits.PUBLISHED`).
     """
     state = DailyState(api_key=api_key, webhook_secret=webhook_secret, clock=clock or system_clock)
     state.signing_clock = signing_clock
+    state.requests.limits = PUBLISHED if rate_limits else ()
     state.set_preset_webhook(webhook_url)
     injected = faults.fault_middleware(
         API_PREFIX, lambda request: request.app[STATE_KEY].faults, fault_response
     )
-    app = web.Application(middlewares=[error_middleware, injected, auth_middleware(api_key)])
+    app = web.Application(
+        middlewares=[error_middleware, injected, auth_middleware(api_key), count_and_limit]
+    )
     app[STATE_KEY] = state
     app.cleanup_ctx.append(_webhook_session)
     add_api_routes(app.router, API_PREFIX)

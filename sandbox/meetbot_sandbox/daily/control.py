@@ -68,3 +68,7 @@ class DailyControl(FaultControl):
 
     async def deliveries(self) -> list[dict[str, Any]]:
         return list((await self.call("GET", "/deliveries"))["deliveries"])
+
+    async def stats(self) -> dict[str, Any]:
+        """Requests by route, 429s sent and rooms' creation times (`GET /_control/stats`)."""
+        return await self.call("GET", "/stats")

@@ -15,17 +15,24 @@
                                                     (meetbot_sandbox.faults)
     GET|DELETE deliveries                        webhooks sent so far
 
+    GET    stats                                 requests by route, 429s sent, rooms' creation
+                                                    times (bench/daily_budget.py)
+
 Webhooks go to every active webhook of the domain subscribed to the event (the preset one, or
 those made through `POST /v1/webhooks`), each signed with its own secret as Daily signs them
 (`bot.providers.daily.webhooks.sign`); they are sent once, in order, and
 awaited before the control call answers; `?webhook=false` loses them on purpose. The answer
-lists the deliveries it made.
+lists the deliveries it made. Each body has exactly the keys of Daily's documented example for
+its type (tests/fixtures/daily/webhooks/, README there), ids of the documented forms
+(`met-sta-<meeting id>-<s>`, `ptcpt-join-<user id>-<ms>`, `rec-sta-<instance id>-<s>`, ...) and
+unix-seconds times; `recording.started` names no room, as Daily's does not.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
 from typing import Any
 
@@ -43,22 +50,22 @@ from meetbot_sandbox.daily.state import (
     WebhookState,
     new_id,
 )
-from meetbot_sandbox.daily.views import invalid, not_found
+from meetbot_sandbox.daily.views import invalid, not_found, s3_key
 from meetbot_sandbox.faults import parse_fault
 
 log = logging.getLogger(__name__)
 DELIVERY_TIMEOUT = aiohttp.ClientTimeout(total=5)
-Event = tuple[str, dict[str, Any]]
+Event = tuple[str, str, dict[str, Any]]  # type, Daily's event id, payload
 
 
-def event_body(name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Daily's envelope: version, type, id, payload, event_ts."""
+def event_body(name: str, event_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Daily's envelope: version, type, id, payload, event_ts (when it is sent, in seconds)."""
     return {
         "version": "1.0.0",
         "type": name,
-        "id": f"{name[:3]}-{new_id()}",
+        "id": event_id,
         "payload": payload,
-        "event_ts": time.time(),
+        "event_ts": round(time.time(), 3),
     }
 
 
@@ -68,8 +75,8 @@ async def fire(
     """Each event to every active webhook subscribed to its type, signed with that webhook's
     secret; a webhook's failures are counted (`failedCount`), never retried."""
     made: list[Delivery] = []
-    for name, payload in events:
-        body = event_body(name, payload)
+    for name, event_id, payload in events:
+        body = event_body(name, event_id, payload)
         hooks = [
             hook
             for hook in state.webhooks.values()
@@ -147,20 +154,34 @@ async def start_session(request: web.Request) -> web.Response:
         raise invalid(f"room {name} already has a meeting going on")
     session = SessionState(new_id(), name, state.now())
     state.sessions[session.id] = session
-    payload = {"start_ts": _ts(state), "meeting_id": session.id, "room": name}
-    return await _answer(request, [("meeting.started", payload)], {"session_id": session.id})
+    started = _ts(state)
+    payload = {"start_ts": started, "meeting_id": session.id, "room": name}
+    event = ("meeting.started", f"met-sta-{session.id}-{started}", payload)
+    return await _answer(request, [event], {"session_id": session.id})
 
 
 def _person_payload(state: DailyState, session: SessionState, pid: str) -> dict[str, Any]:
+    """participant.joined's documented example keys; `session_id` is the participant's id."""
     who = session.participants[pid]
     return {
         "room": session.room,
-        "session_id": pid,
-        "user_id": pid,
+        "user_id": who["user_id"],
         "user_name": who["name"],
-        "owner": who["owner"],
+        "session_id": pid,
         "joined_at": who["joined_at"],
+        "will_eject_at": None,  # rooms here eject nobody early; Daily sends null then
+        "owner": who["owner"],
+        "permissions": {
+            "hasPresence": True,
+            "canSend": True,
+            "canReceive": {"base": True},
+            "canAdmin": who["owner"],
+        },
     }
+
+
+def _ms(state: DailyState) -> int:
+    return int(state.now().timestamp() * 1000)
 
 
 async def join(request: web.Request) -> web.Response:
@@ -172,17 +193,25 @@ async def join(request: web.Request) -> web.Response:
     name, owner = body.get("name", "Guest"), body.get("is_host", False)
     if not isinstance(name, str) or not isinstance(owner, bool):
         raise invalid('"name" must be a string and "is_host" a boolean')
-    pid = new_id()
-    session.participants[pid] = {"name": name, "owner": owner, "joined_at": _ts(state)}
+    pid, user_id = new_id(), new_id()
+    session.participants[pid] = {
+        "name": name,
+        "owner": owner,
+        "joined_at": _ts(state),
+        "user_id": user_id,
+    }
     payload = _person_payload(state, session, pid)
-    return await _answer(request, [("participant.joined", payload)], {"participant_id": pid})
+    event = ("participant.joined", f"ptcpt-join-{user_id}-{_ms(state)}", payload)
+    return await _answer(request, [event], {"participant_id": pid})
 
 
 def _leave(state: DailyState, session: SessionState, pid: str) -> Event:
+    """participant.left: Daily's documented fields (its page shows no example): joined's plus
+    `duration` in seconds; `networkQualityState` is left out, as joined's example leaves it."""
     payload = _person_payload(state, session, pid)
     payload["duration"] = _ts(state) - int(payload["joined_at"])
-    del session.participants[pid]
-    return "participant.left", payload
+    user_id = session.participants.pop(pid)["user_id"]
+    return "participant.left", f"ptcpt-left-{user_id}-{_ms(state)}", payload
 
 
 async def leave(request: web.Request) -> web.Response:
@@ -206,7 +235,7 @@ async def end_session(request: web.Request) -> web.Response:
             recording.duration = int((state.now() - recording.started_at).total_seconds())
     start, end = int(session.started_at.timestamp()), _ts(state)
     payload = {"start_ts": start, "end_ts": end, "meeting_id": session.id, "room": session.room}
-    events.append(("meeting.ended", payload))
+    events.append(("meeting.ended", f"met-end-{session.id}-{end}", payload))
     return await _answer(request, events, {"session_id": session.id})
 
 
@@ -215,15 +244,31 @@ async def start_recording(request: web.Request) -> web.Response:
     session = _session(state, request.match_info["session_id"])
     if state.rooms[session.room].enable_recording != "cloud":
         raise invalid("cloud recording is not enabled for this room")
-    recording = RecordingState(new_id(), session.room, session.id, state.now())
+    # The host's token starts it (`start_cloud_recording`) as they join: they started it.
+    people = session.participants
+    starter = next((p for p, who in people.items() if who["owner"]), next(iter(people), new_id()))
+    recording = RecordingState(
+        new_id(),
+        session.room,
+        session.id,
+        state.now(),
+        instance_id=new_id(),
+        started_by=starter,
+        max_participants=max(1, len(people)),
+        share_token=secrets.token_urlsafe(9),
+    )
     state.recordings[recording.id] = recording
+    started = _ts(state)
     payload = {
-        "recording_id": recording.id,
-        "room_name": session.room,
         "action": "start-cloud-recording",
-        "start_ts": _ts(state),
+        "recording_id": recording.id,
+        "layout": {"preset": "active-participant"},  # as in Daily's example
+        "started_by": recording.started_by,
+        "instance_id": recording.instance_id,
+        "start_ts": started,
     }
-    return await _answer(request, [("recording.started", payload)], {"recording_id": recording.id})
+    event = ("recording.started", f"rec-sta-{recording.instance_id}-{started}", payload)
+    return await _answer(request, [event], {"recording_id": recording.id})
 
 
 async def recording_ready(request: web.Request) -> web.Response:
@@ -235,18 +280,18 @@ async def recording_ready(request: web.Request) -> web.Response:
     if recording.duration is None:
         recording.duration = int((state.now() - recording.started_at).total_seconds())
     payload = {
-        "type": "cloud",
         "recording_id": recording.id,
         "room_name": recording.room_name,
         "start_ts": int(recording.started_at.timestamp()),
         "status": "finished",
-        "max_participants": 1,
+        "max_participants": recording.max_participants,
         "duration": recording.duration,
-        "s3_key": f"recordings/{recording.id}.mp4",
+        "share_token": recording.share_token,
+        "s3_key": s3_key(recording),
     }
-    return await _answer(
-        request, [("recording.ready-to-download", payload)], {"recording_id": recording.id}
-    )
+    ready = f"rec-rtd-{recording.instance_id}-{_ts(state)}"
+    event = ("recording.ready-to-download", ready, payload)
+    return await _answer(request, [event], {"recording_id": recording.id})
 
 
 async def expire_room(request: web.Request) -> web.Response:
@@ -274,6 +319,19 @@ async def clear_faults(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def stats(request: web.Request) -> web.Response:
+    """What the API was asked (by route), how many 429s the rate limits sent, and when each
+    room was made (unix seconds), for bench/daily_budget.py."""
+    state = request.app[STATE_KEY]
+    made = sorted(room.created_at.timestamp() for room in state.rooms.values())
+    body = {
+        "requests": dict(state.requests.counts),
+        "rate_limited": state.requests.rate_limited,
+        "rooms_created_at": made,
+    }
+    return web.json_response(body)
+
+
 async def list_deliveries(request: web.Request) -> web.Response:
     deliveries = request.app[STATE_KEY].deliveries
     return web.json_response({"deliveries": [d.to_json() for d in deliveries]})
@@ -298,4 +356,5 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_post(f"{p}/faults", add_fault)
     router.add_delete(f"{p}/faults", clear_faults)
     router.add_get(f"{p}/deliveries", list_deliveries)
+    router.add_get(f"{p}/stats", stats)
     router.add_delete(f"{p}/deliveries", clear_deliveries)

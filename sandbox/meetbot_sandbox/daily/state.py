@@ -1,6 +1,7 @@
-"""The Daily emulator's in-memory state: rooms, meeting tokens, meeting sessions, recordings,
-the domain's webhooks, the deliveries made to them and injected faults. Shapes follow Daily's
-REST reference (see `views.py`)."""
+"""The Daily emulator's in-memory state: the domain, rooms, meeting tokens, meeting sessions,
+recordings, the domain's webhooks, the deliveries made to them, injected faults and the
+request log (counts, and Daily's rate limits when enforced). Shapes follow Daily's REST
+reference (see `views.py`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from meetbot_sandbox.daily.limits import RequestLog
+from meetbot_sandbox.daily.tokens import TokenBook
 from meetbot_sandbox.faults import Fault
 from meetbot_sandbox.meetings.clock import Clock, system_clock
 
@@ -54,6 +57,10 @@ class RecordingState:
     started_at: datetime
     status: str = "in-progress"  # in-progress | finished | canceled
     duration: int | None = None
+    instance_id: str = ""  # the recording instance (webhooks' `instance_id`)
+    started_by: str = ""  # the participant id of who started it
+    max_participants: int = 1
+    share_token: str = ""
 
 
 @dataclass
@@ -94,8 +101,11 @@ class DailyState:
     api_key: str
     webhook_secret: bytes  # the preset webhook's secret (decoded), see `set_preset_webhook`
     clock: Clock
+    domain_name: str = "emulated"
+    domain_id: str = field(default_factory=lambda: new_id())
     rooms: dict[str, RoomState] = field(default_factory=dict)
-    tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tokens: TokenBook = field(init=False)  # any valid token; iterates those minted over REST
+    requests: RequestLog = field(default_factory=RequestLog)
     sessions: dict[str, SessionState] = field(default_factory=dict)
     recordings: dict[str, RecordingState] = field(default_factory=dict)
     deliveries: list[Delivery] = field(default_factory=list)
@@ -105,6 +115,9 @@ class DailyState:
     # Stamps webhook signatures. Daily uses the wall clock; a test that steers the bot's clock
     # passes that clock, since the bot checks the stamp against its own "now".
     signing_clock: Clock = system_clock
+
+    def __post_init__(self) -> None:
+        self.tokens = TokenBook(self.api_key, self.domain_id)
 
     def now(self) -> datetime:
         return self.clock()
@@ -129,9 +142,11 @@ class DailyState:
 
     def admits(self, room_name: str, token: str, at: datetime | None = None) -> str | None:
         """Whom the link `{room url}?t={token}` lets into the private room at `at` (default
-        now): "owner", "guest", or None if the room is gone or past its `exp`, or the token
-        unknown, for another room, or outside `nbf`..`exp` ("Users cannot join a meeting with
-        this token after this time", https://docs.daily.co/reference/rest-api/meeting-tokens/config)."""
+        now): "owner", "guest", or None if the room is gone or past its `exp`, or the token is
+        not one of this domain's (`TokenBook`: signed with the API key, abbreviated claims with
+        `r`, `iat` and this domain's `d`), is for another room, or is used outside `nbf`..`exp`
+        ("Users cannot join a meeting with this token after this time",
+        https://docs.daily.co/reference/rest-api/meeting-tokens/config)."""
         when = int((at or self.now()).timestamp())
         room, claims = self.rooms.get(room_name), self.tokens.get(token)
         if room is None or claims is None or claims.get("room_name") not in (None, room_name):

@@ -1,5 +1,7 @@
 """JSON bodies as Daily's REST API writes them (https://docs.daily.co/reference/rest-api):
-the room object, the recording object, and error bodies `{"error", "info"}`."""
+the room object, the recording object, the domain configuration and error bodies
+`{"error", "info"}`, with exactly the keys of Daily's documented examples
+(tests/fixtures/daily/, whose README gives each source; tests/test_daily_fixtures.py checks)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from meetbot_sandbox.daily.state import RecordingState, RoomState
+from meetbot_sandbox.daily.state import DailyState, RecordingState, RoomState
 
 
 class DailyApiError(Exception):
@@ -54,16 +56,29 @@ def room_json(room: RoomState, origin: str) -> dict[str, Any]:
 
 
 def recording_json(recording: RecordingState) -> dict[str, Any]:
+    """The recording object: the keys of the documented example (`GET /recordings/:id`), plus
+    `room_name`, which its field list documents (https://docs.daily.co/reference/rest-api/
+    recordings/get-recording); `duration` "is not returned for recordings that are in-progress"."""
     body: dict[str, Any] = {
         "id": recording.id,
         "room_name": recording.room_name,
         "start_ts": int(recording.started_at.timestamp()),
         "status": recording.status,
-        "max_participants": 1,
-        "s3key": f"recordings/{recording.id}.mp4",
+        "max_participants": recording.max_participants,
+        "share_token": recording.share_token,
+        "s3key": s3_key(recording),
         "mtgSessionId": recording.session_id,
-        "tracks": [],
     }
     if recording.duration is not None:
         body["duration"] = recording.duration
     return body
+
+
+def s3_key(recording: RecordingState) -> str:
+    """`<domain>/<room>/<start ms>`, the form of the documented examples' keys."""
+    return f"emulated/{recording.room_name}/{int(recording.started_at.timestamp() * 1000)}"
+
+
+def domain_json(state: DailyState) -> dict[str, Any]:
+    """`GET /`: the domain's name, id and non-default configuration (none here)."""
+    return {"domain_name": state.domain_name, "domain_id": state.domain_id, "config": {}}

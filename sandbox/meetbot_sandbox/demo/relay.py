@@ -68,8 +68,12 @@ class Relay:
         """`/meet Design review @bob --record` typed in a channel, as a slash command."""
         user, channel = self.user(user_id), self.channel(channel_id)
         command, _, text = line.strip().partition(" ")
+        if command == "/invite":
+            return self.invite(user, channel, text)
         if command != "/meet":
-            raise SandboxInputError(f"{command or 'that'} is not a command here; try /meet")
+            raise SandboxInputError(
+                f"{command or 'that'} is not a command here; try /meet (or /invite @meetbot)"
+            )
         origin = Origin(channel.id, user.id)
         trigger_id = self._trigger(user.id)
         body = slash_command_body(
@@ -83,6 +87,20 @@ class Relay:
             trigger_id=trigger_id,
         )
         return await self._post(body, ack_origin=origin)
+
+    def invite(self, user: User, channel: Channel, text: str) -> BotReply:
+        """`/invite @meetbot`, as Slack runs it: the bot becomes a member of the channel (what
+        the bot asks for in a private channel it cannot post to) and Slack notes it there."""
+        bot = self.state.workspace
+        if text.strip().lstrip("@") not in (bot.bot_user_name, f"<@{bot.bot_user_id}>"):
+            raise SandboxInputError(f"only /invite @{bot.bot_user_name} works here")
+        if not channel.is_member:
+            channel.is_member = True
+            self.state.add_user_message(
+                channel.id, f"<@{bot.bot_user_id}> was added to this channel by you.", user=user.id
+            )
+        self.state.touch()
+        return BotReply(status=200, body=None)
 
     async def global_shortcut(self, user_id: str) -> BotReply:
         user = self.user(user_id)

@@ -241,5 +241,9 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
     async def to_page(_: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / "index.html")
 
+    async def to_sandbox(_: web.Request) -> web.Response:
+        raise web.HTTPFound("/sandbox")  # the bot has no page at /; the sandbox has
+
+    app.router.add_get("/", to_sandbox)
     app.router.add_get("/sandbox", to_page)
     app.add_subapp("/sandbox", create_sandbox_app(sandbox))

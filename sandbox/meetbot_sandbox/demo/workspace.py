@@ -14,17 +14,28 @@ PEOPLE = (
     ("U0BOB", "bob", "Bob Example", "America/New_York"),
     ("U0CHEN", "chen", "Chen Example", "Asia/Singapore"),
 )
+# Who may change what in `/meet settings`: Alice owns the workspace (defaults and policy
+# everywhere), Bob created #design (its defaults), Chen is a guest (reads them only).
+OWNER, DESIGN_CREATOR, GUEST = "U0ALICE", "U0BOB", "U0CHEN"
 _MENTION = re.compile(r"(?<![\w<])([@#])([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
 
 
 def seed_workspace(state: FakeSlackState) -> None:
     """#general with the bot in it, #design without (the bot joins it by itself), a private
-    channel it cannot join (the card goes through the command's response_url), and people."""
-    state.add_channel(GENERAL, "general")
-    state.add_channel(DESIGN, "design", member=False)
-    state.add_channel(PRIVATE, "leadership", private=True, member=False)
+    channel it cannot join (the card goes through the command's response_url), and people
+    (an owner, a channel's creator, a guest: what `/meet settings` lets each change)."""
+    state.add_channel(GENERAL, "general", creator=OWNER)
+    state.add_channel(DESIGN, "design", member=False, creator=DESIGN_CREATOR)
+    state.add_channel(PRIVATE, "leadership", private=True, member=False, creator=OWNER)
     for user_id, name, real_name, tz in PEOPLE:
-        state.add_user(user_id, name, tz, real_name=real_name)
+        state.add_user(
+            user_id,
+            name,
+            tz,
+            real_name=real_name,
+            is_owner=user_id == OWNER,
+            is_restricted=user_id == GUEST,
+        )
     state.add_user_message(GENERAL, "Can we look at the release checklist today?", user="U0BOB")
 
 

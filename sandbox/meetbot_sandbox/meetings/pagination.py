@@ -5,6 +5,12 @@ Rooms are ordered by an internal increasing number. `start_id` keeps rooms numbe
 one just before it. Links are scheme-less, exactly as the real API sent them
 ("api-eu.vonage.com/meetings/rooms?page_size=20&start_id=2006655", multiple_rooms.json);
 `prev`/`next` are left out when there is nothing before/after the page.
+
+The rooms of a page are a bare list under `_embedded`, as the real API sent them
+(multiple_rooms.json, multiple_fewer_rooms.json, list_rooms_with_theme_id.json) and as the Node
+SDK reads them (Vonage/vonage-node-sdk packages/meetings/lib/meetings.ts: `resp._embedded ||
+[]`). The spec nests them (`{"_embedded": {"rooms": [...]}}`); tests/plugins/emulator.py
+corrects the spec with that evidence (RESPONSE_ERRATA).
 """
 
 from __future__ import annotations
@@ -66,7 +72,7 @@ def paginate(
         links["self"] = href()
     return {
         "page_size": page_size,
-        "_embedded": {"rooms": [render(room) for room in page]},
+        "_embedded": [render(room) for room in page],
         "_links": links,
         "total_items": len(rooms),
     }

@@ -3,6 +3,16 @@
 Instant rooms expire 10 idle minutes after creation; long-term ones at `expires_at`
 (10 minutes to 1 year ahead). Only instant rooms cannot be updated (update_room_type_error.json).
 At most `room_cap` rooms may be available at once: one more is a 403.
+
+Beyond the spec (README.md beside this file): `ui_settings` is accepted on create and update.
+The spec's CreateRoomDetails and update_details omit it, but every recorded real room carries
+it (tests/fixtures/vonage-recorded/meeting_room.json: {"language": "default"}) and Vonage's SDKs
+send it: .NET on create (always, "en" by default) and update
+(Vonage/vonage-dotnet-sdk Vonage/Meetings/CreateRoom/CreateRoomRequest.cs,
+UpdateRoom/UpdateRoomRequest.cs, Common/UiSettings.cs: lower-case "en", "pt-br", ...), Java on
+create (Vonage/vonage-java-sdk .../meetings/MeetingRoom.java, RoomLanguage.java: upper-case
+"EN", "PT-BR", ...) and Vonage's curl guide (Vonage/vonage-curl-code-snippets
+meetings/guides/apply-language-all-participants.sh: "ES").
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ import jwt
 from aiohttp import web
 
 from meetbot_sandbox.meetings import validation as v
-from meetbot_sandbox.meetings.errors import bad_request, forbidden, not_found
+from meetbot_sandbox.meetings.errors import bad_request, forbidden, invalid, not_found
 from meetbot_sandbox.meetings.keys import STATE_KEY
 from meetbot_sandbox.meetings.pagination import paginate
 from meetbot_sandbox.meetings.state import INSTANT_IDLE, EmulatorState, Room
@@ -22,6 +32,24 @@ from meetbot_sandbox.meetings.views import room_json
 ROOM_TYPES = ("instant", "long_term")
 APPROVAL_LEVELS = ("none", "after_owner_only", "explicit_approval")
 MICROPHONE_STATES = ("on", "off", "default")
+# Every language an SDK offers (.NET UiSettings.cs, Java RoomLanguage.java, Node
+# packages/meetings/lib/enums/roomLanguage.ts) plus the recorded "default"; the SDKs differ in
+# case, so it is compared and answered lower-cased, as the recorded rooms and Node write it.
+UI_LANGUAGES = (
+    "default",
+    "en",
+    "he",
+    "es",
+    "pt",
+    "pt-br",
+    "it",
+    "ca",
+    "fr",
+    "de",
+    "ar",
+    "zh-tw",
+    "zh-cn",
+)
 RECORDING_OPTIONS = ("auto_record", "record_only_owner")
 CREATE_KEYS = (
     "display_name",
@@ -35,6 +63,7 @@ CREATE_KEYS = (
     "initial_join_options",
     "callback_urls",
     "available_features",
+    "ui_settings",
 )
 UPDATE_KEYS = (
     "expires_at",
@@ -44,6 +73,7 @@ UPDATE_KEYS = (
     "initial_join_options",
     "callback_urls",
     "available_features",
+    "ui_settings",
 )
 
 
@@ -68,6 +98,20 @@ def _microphone(body: dict[str, object]) -> dict[str, str] | None:
     v.only_keys(nested, ("microphone_state",), "initial_join_options.")
     state = v.one_of(nested, "microphone_state", MICROPHONE_STATES, "initial_join_options.")
     return {"microphone_state": state or "default"}
+
+
+def _ui_settings(body: dict[str, object], prefix: str = "") -> dict[str, str] | None:
+    if "ui_settings" not in body:
+        return None
+    nested = v.obj(body["ui_settings"], f"{prefix}ui_settings")
+    v.only_keys(nested, ("language",), f"{prefix}ui_settings.")
+    language = nested.get("language")
+    if language is None:
+        return None
+    if not isinstance(language, str) or language.lower() not in UI_LANGUAGES:
+        choices = ", ".join(UI_LANGUAGES)
+        raise invalid(f'"{prefix}ui_settings.language" must be one of [{choices}]')
+    return {"language": language.lower()}
 
 
 def _participant_token(state: EmulatorState) -> str:
@@ -117,6 +161,7 @@ async def create_room(request: web.Request) -> web.Response:
     room.recording_options.update(v.flags(body, "recording_options", RECORDING_OPTIONS) or {})
     room.available_features.update(v.flags(body, "available_features", v.FEATURES) or {})
     room.initial_join_options = _microphone(body) or room.initial_join_options
+    room.ui_settings = _ui_settings(body) or room.ui_settings
     if state.available_room_count() >= state.room_cap:
         raise forbidden("Maximum number of rooms for owner exceeded")
     room.seq, room.meeting_code = state.next_seq(), state.new_meeting_code()
@@ -145,6 +190,7 @@ async def update_room(request: web.Request) -> web.Response:
     microphone = _microphone(details)
     features = v.flags(details, "available_features", v.FEATURES)
     urls = v.callback_urls(details)
+    ui_settings = _ui_settings(details, "update_details.")
     if "theme_id" in details:
         room.theme_id = _theme_id(state, details, "update")
     room.expires_at = expires_at or room.expires_at
@@ -152,6 +198,7 @@ async def update_room(request: web.Request) -> web.Response:
     room.join_approval_level = approval or room.join_approval_level
     room.initial_join_options = microphone or room.initial_join_options
     room.available_features.update(features or {})
+    room.ui_settings = ui_settings or room.ui_settings
     if urls is not None:
         room.callback_urls = {**(room.callback_urls or {}), **urls}
     return web.json_response(room_json(room, state))

@@ -54,6 +54,9 @@ class Room:
         }
     )
     callback_urls: dict[str, str] | None = None
+    # The recorded real rooms all show {"language": "default"} (meeting_room.json); see
+    # rooms.py for where the language may be set.
+    ui_settings: dict[str, str] = field(default_factory=lambda: {"language": "default"})
     closed: bool = False  # expired on purpose (control API, expire_after_use), not by time
     expiry_announced: bool = False  # room:expired already sent (or deliberately lost)
     live_session_id: str | None = None

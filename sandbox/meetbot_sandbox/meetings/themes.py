@@ -3,6 +3,22 @@
 Names and short URLs are unique within the application (409, theme_name_in_use.json); at most
 `theme_cap` themes (403). A theme in use is only deleted with `?force=true`, which detaches it
 from its rooms and from the application default (delete_theme_in_use.json otherwise).
+
+Beyond the spec (README.md beside this file), as Vonage's SDKs send it:
+- `?force=` is read case-insensitively, as the API's Joi validation reads booleans by default:
+  the Python SDK sends `force=True`/`force=False` (requests renders the bool;
+  Vonage/vonage-python-sdk src/vonage/meetings.py `delete_theme`), Java `true`/`false`
+  (vonage-java-sdk .../meetings/DeleteThemeRequest.java), .NET and PHP `true`.
+- PATCH /applications takes `{"update_details": {"default_theme_id": ...}}`, the envelope
+  every other PATCH of the API uses: sent by Vonage's curl snippet
+  (Vonage/vonage-curl-code-snippets meetings/update-application.sh) and the Python
+  (`update_application_theme`), Node (packages/meetings/lib/meetings.ts `setDefaultTheme`),
+  .NET (Vonage/Meetings/UpdateApplication/UpdateApplicationRequest.cs) and Java
+  (UpdateApplicationRequest.java `toJson`) SDKs; and the real error recorded for it
+  (update_application_theme_id_not_found.json) names the id sent inside the envelope by the
+  Python SDK's test. The spec's bare `{"default_theme_id": ...}` (UpdateApplicationDetails),
+  also what the PHP SDK's test sends (vonage-php-sdk-core test/Meetings/ClientTest.php),
+  stays accepted.
 """
 
 from __future__ import annotations
@@ -98,7 +114,7 @@ async def update_theme(request: web.Request) -> web.Response:
 async def delete_theme(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
     theme = find_theme(state, request.match_info["theme_id"])
-    force = request.query.get("force", "false")
+    force = request.query.get("force", "false").lower()
     if force not in ("true", "false"):
         raise invalid('"force" must be a boolean')
     rooms = state.rooms_in_order(theme.theme_id)
@@ -136,8 +152,12 @@ async def theme_rooms(request: web.Request) -> web.Response:
 async def update_application(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
     body = await v.json_object(request)
-    v.only_keys(body, ("default_theme_id",))
-    theme_id = v.string(body, "default_theme_id", max_len=64, required=True)
+    prefix = ""
+    if "update_details" in body:
+        v.only_keys(body, ("update_details",))
+        body, prefix = v.obj(body["update_details"], "update_details"), "update_details."
+    v.only_keys(body, ("default_theme_id",), prefix)
+    theme_id = v.string(body, "default_theme_id", max_len=64, required=True, prefix=prefix)
     if theme_id not in state.themes:
         raise bad_request(f"Failed to update application because theme id {theme_id} not found")
     state.default_theme_id = theme_id

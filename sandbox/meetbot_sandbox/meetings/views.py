@@ -46,7 +46,7 @@ def room_json(room: Room, state: EmulatorState) -> dict[str, Any]:
         "theme_id": room.theme_id,
         "initial_join_options": dict(room.initial_join_options),
         "join_approval_level": room.join_approval_level,
-        "ui_settings": {"language": "default"},
+        "ui_settings": dict(room.ui_settings),
         "available_features": dict(room.available_features),
     }
     if room.callback_urls is not None:
@@ -54,7 +54,9 @@ def room_json(room: Room, state: EmulatorState) -> dict[str, Any]:
     return body
 
 
-def recording_json(recording: Recording) -> dict[str, Any]:
+def recording_json(recording: Recording, url: str | None = None) -> dict[str, Any]:
+    """`url`: the download link to show (a freshly signed one, see recordings.py); default the
+    one made at upload."""
     body: dict[str, Any] = {
         "id": recording.id,
         "session_id": recording.session_id,
@@ -64,7 +66,7 @@ def recording_json(recording: Recording) -> dict[str, Any]:
         body["ended_at"] = iso(recording.ended_at)
     body["status"] = recording.status
     if recording.url is not None:
-        body["_links"] = {"url": {"href": recording.url}}
+        body["_links"] = {"url": {"href": url or recording.url}}
     return body
 
 

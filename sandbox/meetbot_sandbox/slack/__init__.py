@@ -5,6 +5,9 @@ FakeSlackState                channels, users, messages, recorded calls, wait_fo
 signing / payloads            what Slack POSTs to us: signed commands, shortcuts, events
 socket_api / socket_mode      Socket Mode: apps.connections.open, the WebSocket, and
                               `state.sockets.send(...)` / `wait_for_ack(...)` for envelopes
+block_kit                     Block Kit checked as Slack checks it (slack_sdk's models plus
+                              Slack's limits): invalid_blocks / invalid_arguments / HTTP 400
+rate_limits                   Slack's published tiers, enforced on `state.tiers.enforce()`
 """
 
 from meetbot_sandbox.slack.app import STATE_KEY, create_fake_slack_app

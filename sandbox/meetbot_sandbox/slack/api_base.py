@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from meetbot_sandbox.slack.block_kit import message_problems, view_problems
 from meetbot_sandbox.slack.models import JSON, Channel, Workspace
 from meetbot_sandbox.slack.state import FakeSlackState
 
@@ -101,9 +102,26 @@ def find_channel(request: ApiRequest, ref: str | None, *, see_private: bool = Fa
     return channel
 
 
+class BlockKitError(MethodError):
+    """Block Kit Slack would refuse: always a bug in the app, so the server also notes it in
+    `state.unexpected` (tests fail loudly unless they provoked it on purpose)."""
+
+
 def check_blocks(blocks: list[Any] | None) -> None:
-    """Slack rejects blocks that are not objects with a `type` (invalid_blocks)."""
+    """A message's blocks as Slack checks them (`block_kit`): invalid_blocks naming each problem."""
     if blocks is None:
         return
-    if not all(isinstance(block, dict) and isinstance(block.get("type"), str) for block in blocks):
-        raise MethodError("invalid_blocks", errors=["each block must be an object with a type"])
+    if problems := message_problems(blocks):
+        raise BlockKitError(
+            "invalid_blocks",
+            errors=problems,
+            response_metadata={"messages": [f"[ERROR] {p}" for p in problems]},
+        )
+
+
+def check_view(view: JSON) -> None:
+    """A modal or Home tab as Slack checks it: invalid_arguments naming each problem."""
+    if problems := view_problems(view):
+        raise BlockKitError(
+            "invalid_arguments", response_metadata={"messages": [f"[ERROR] {p}" for p in problems]}
+        )

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from meetbot_sandbox.slack.block_kit import message_problems
 from meetbot_sandbox.slack.models import JSON
 from meetbot_sandbox.slack.socket_api import add_socket_routes
 from meetbot_sandbox.slack.state import FakeSlackState
@@ -101,5 +102,10 @@ async def _response_url(request: web.Request) -> web.Response:
         body = None
     if not isinstance(body, dict):
         return web.Response(status=400, text="invalid_payload")
+    blocks = body.get("blocks")
+    if blocks is not None and (not isinstance(blocks, list) or message_problems(blocks)):
+        # Slack's answer to bad blocks at a response_url or webhook: 400 with this body.
+        state.unexpected.append(f"invalid blocks POSTed to a response_url: {blocks!r:.300}")
+        return web.Response(status=400, text="invalid_blocks")
     state.record_response(response_id, body)
     return web.Response(text="ok")

@@ -18,6 +18,8 @@ from meetbot_sandbox.slack.models import JSON, Channel, Message
 
 def _writable(request: ApiRequest) -> Channel:
     channel = find_channel(request, request.optional("channel"))
+    if channel.is_archived:
+        raise MethodError("is_archived")
     if not channel.is_member:
         raise MethodError("not_in_channel")
     return channel
@@ -27,6 +29,12 @@ def _content(request: ApiRequest) -> tuple[str, list[object] | None, list[object
     blocks = request.listed("blocks")
     attachments = request.listed("attachments")
     check_blocks(blocks)
+    if attachments is not None:
+        # Slack numbers a message's attachments (the chat.postMessage sample answer's `id`).
+        attachments = [
+            {**a, "id": a.get("id", n)} if isinstance(a, dict) else a
+            for n, a in enumerate(attachments, start=1)
+        ]
     return request.optional("text") or "", blocks, attachments
 
 

@@ -6,6 +6,7 @@ Shapes follow the examples on docs.slack.dev (conversations.info, users.info, ch
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -44,9 +45,11 @@ class Channel:
     name: str
     is_private: bool = False
     is_member: bool = True
+    is_archived: bool = False
     is_im: bool = False
     is_mpim: bool = False
     user: str | None = None
+    creator: str = "U0CREATOR"  # conversations.info `creator`: who made the channel
 
     def to_api(self) -> JSON:
         if self.is_im:
@@ -66,14 +69,14 @@ class Channel:
             "is_im": False,
             "is_mpim": self.is_mpim,
             "is_private": self.is_private,
-            "is_archived": False,
+            "is_archived": self.is_archived,
             "is_general": self.name == "general",
             "is_shared": False,
             "is_ext_shared": False,
             "is_org_shared": False,
             "is_member": self.is_member,
             "created": CREATED,
-            "creator": "U0CREATOR",
+            "creator": self.creator,
             "topic": {"value": "", "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0},
         }
@@ -94,17 +97,30 @@ class User:
     deleted: bool = False
     is_admin: bool = False
     is_owner: bool = False
+    is_restricted: bool = False  # a multi-channel guest
+    is_ultra_restricted: bool = False  # a single-channel guest
 
     def to_api(self, now: datetime | None = None) -> JSON:
         now = now or datetime.now(UTC)
         local = now.astimezone(ZoneInfo(self.tz))
         offset = local.utcoffset()
         real_name = self.real_name or self.name
+        avatar = hashlib.sha256(self.id.encode()).hexdigest()
+        images = {
+            f"image_{size}": f"https://avatars.fake-slack.example/{avatar[:32]}-{size}.png"
+            for size in (24, 32, 48, 72, 192, 512)
+        }
         profile = {
+            "avatar_hash": avatar[:12],
             "real_name": real_name,
             "real_name_normalized": real_name,
             "display_name": self.display_name,
             "display_name_normalized": self.display_name,
+            "email": f"{self.name}@fake-workspace.example",
+            **images,
+            "image_original": images["image_512"],
+            "status_emoji": "",
+            "status_text": "",
             "team": self.team_id,
         }
         return {
@@ -112,6 +128,7 @@ class User:
             "team_id": self.team_id,
             "name": self.name,
             "deleted": self.deleted,
+            "color": avatar[:6],
             "real_name": real_name,
             "tz": self.tz,
             "tz_label": local.tzname() or self.tz,
@@ -119,8 +136,12 @@ class User:
             "profile": profile,
             "is_admin": self.is_admin,
             "is_owner": self.is_owner,
+            "is_primary_owner": False,
+            "is_restricted": self.is_restricted or self.is_ultra_restricted,
+            "is_ultra_restricted": self.is_ultra_restricted,
             "is_bot": self.is_bot,
             "is_app_user": False,
+            "has_2fa": False,
             "updated": CREATED,
         }
 

@@ -23,6 +23,7 @@ from meetbot_sandbox.slack.models import (
     User,
     Workspace,
 )
+from meetbot_sandbox.slack.rate_limits import TierLimits
 from meetbot_sandbox.slack.scopes import BOT_SCOPES
 from meetbot_sandbox.slack.socket_mode import SocketModeHub
 
@@ -74,12 +75,23 @@ class FakeSlackState:
         self.installs: dict[str, Workspace] = {}
         self.oauth_codes: dict[str, JSON] = {}
         self.revoked_tokens: set[str] = set()
+        # Token rotation (install_api): a rotating token's expiry, and each unspent refresh
+        # token's installation. Slack's tokens live 43,200 s; tests shorten it to reach the
+        # refresh window without waiting (docs.slack.dev/authentication/using-token-rotation).
+        self.token_lifetime = 43_200
+        self.token_expires_at: dict[str, float] = {}
+        self.refresh_tokens: dict[str, JSON] = {}
         self.used_triggers: set[str] = set()
         self.expired_triggers: set[str] = set()
         self.response_posts: list[ResponseUrlPost] = []
         self.sockets = SocketModeHub()
         self._rate_limits: dict[str, tuple[int, int]] = {}
         self.server_errors = ServerErrors()  # 5xx answers (meetbot_sandbox.slack.faults)
+        # Slack's tiered rate limits, off until `tiers.enforce()` (meetbot_sandbox.slack.rate_limits)
+        self.tiers = TierLimits(lambda: self.clock())
+        # Answer calls.add as Slack's own sample answer does, `{"ok": true}` without the call
+        # (tests/fixtures/slack-web-api/calls.add.ok.json): an app must cope with it.
+        self.calls_add_without_call = False
         self._response_ids: set[str] = set()
         self._last_ts_micros = 0
         self._ids = itertools.count(1)
@@ -90,9 +102,15 @@ class FakeSlackState:
     # -- arranging ---------------------------------------------------------------------------
 
     def add_channel(
-        self, id: str, name: str, *, private: bool = False, member: bool = True
+        self,
+        id: str,
+        name: str,
+        *,
+        private: bool = False,
+        member: bool = True,
+        creator: str = "U0CREATOR",
     ) -> Channel:
-        channel = Channel(id=id, name=name, is_private=private, is_member=member)
+        channel = Channel(id=id, name=name, is_private=private, is_member=member, creator=creator)
         self.channels[id] = channel
         self.messages.setdefault(id, {})
         return channel
@@ -108,17 +126,23 @@ class FakeSlackState:
         is_bot: bool = False,
         is_admin: bool = False,
         is_owner: bool = False,
+        is_restricted: bool = False,
+        is_ultra_restricted: bool = False,
+        team_id: str | None = None,
     ) -> User:
+        """A member of the workspace; `team_id`: of a partner organisation (Slack Connect)."""
         user = User(
             id=id,
             name=name,
             tz=tz,
             real_name=real_name,
             display_name=display_name,
-            team_id=self.workspace.team_id,
+            team_id=team_id or self.workspace.team_id,
             is_bot=is_bot,
             is_admin=is_admin,
             is_owner=is_owner,
+            is_restricted=is_restricted,
+            is_ultra_restricted=is_ultra_restricted,
         )
         self.users[id] = user
         return user
@@ -140,17 +164,26 @@ class FakeSlackState:
         *,
         installer_user_id: str = "U0INSTALLER",
         is_enterprise_install: bool = False,
+        rotating: bool = False,
     ) -> str:
-        """Make `code` exchangeable once by oauth.v2.access; returns the bot token it will issue."""
+        """Make `code` exchangeable once by oauth.v2.access; returns the bot token it will issue
+        (with `rotating`, an expiring `xoxe.xoxb-` token and a refresh token, as for an app
+        with token rotation turned on)."""
         install = workspace or self.workspace
         token = f"xoxb-{next(self._ids)}{install.team_id[1:]}-{secrets.token_hex(12)}"
         self.oauth_codes[code] = {
-            "token": token,
+            "token": f"xoxe.{token}" if rotating else token,
             "workspace": install,
             "installer_user_id": installer_user_id,
             "is_enterprise_install": is_enterprise_install,
+            "rotating": rotating,
         }
-        return token
+        return str(self.oauth_codes[code]["token"])
+
+    def token_expired(self, token: str) -> bool:
+        """A rotating token past its `expires_in` (Slack answers token_expired)."""
+        expires_at = self.token_expires_at.get(token)
+        return expires_at is not None and expires_at <= self.clock()
 
     def revoke_token(self, token: str) -> None:
         self.revoked_tokens.add(token)

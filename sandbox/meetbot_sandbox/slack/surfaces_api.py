@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from meetbot_sandbox.slack.api_base import ApiRequest, Handler, MethodError, check_blocks
+from meetbot_sandbox.slack.api_base import ApiRequest, Handler, MethodError, check_view
 from meetbot_sandbox.slack.models import JSON
 
 
@@ -18,8 +18,7 @@ def _view_body(request: ApiRequest, kind: str) -> JSON:
     view = request.obj("view")
     if view is None or view.get("type") != kind or (kind == "modal" and "title" not in view):
         raise MethodError("invalid_arguments")
-    blocks = view.get("blocks", [])
-    check_blocks(blocks if isinstance(blocks, list) else None)
+    check_view(view)
     return view
 
 
@@ -132,7 +131,7 @@ def calls_add(request: ApiRequest) -> JSON:
         if (value := request.optional(name)) is not None:
             call[name] = value
     request.state.call_objects[call["id"]] = call
-    return {"call": call}
+    return {} if request.state.calls_add_without_call else {"call": call}
 
 
 def calls_update(request: ApiRequest) -> JSON:

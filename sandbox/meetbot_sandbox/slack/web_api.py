@@ -19,7 +19,7 @@ from meetbot_sandbox.slack import (
     socket_api,
     surfaces_api,
 )
-from meetbot_sandbox.slack.api_base import ApiRequest, Handler, MethodError
+from meetbot_sandbox.slack.api_base import ApiRequest, BlockKitError, Handler, MethodError
 from meetbot_sandbox.slack.models import JSON, ApiCall, Workspace
 from meetbot_sandbox.slack.scopes import METHOD_SCOPES
 from meetbot_sandbox.slack.state import FakeSlackState
@@ -73,19 +73,27 @@ def _answer(
         logger.warning("fake Slack has no method %s", method)
         return Answer(404, {"ok": False, "error": "unknown_method", "req_method": method})
     if (retry_after := state.take_rate_limit(method)) is not None:
-        # docs.slack.dev/apis/web-api/rate-limits: HTTP 429 with Retry-After in seconds.
-        return Answer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+        return _rate_limited(retry_after)
     if (status := state.server_errors.take(method)) is not None:
         return Answer(status, {"ok": False, "error": "internal_error"})
     try:
         workspace = _authenticate(state, method, token)
+        if (retry_after := state.tiers.refuse(workspace.team_id, method, params)) is not None:
+            return _rate_limited(retry_after)
         client_id, client_secret = client_auth or (None, None)
         request = ApiRequest(state, params, token, workspace, client_id, client_secret)
         if (scope := METHOD_SCOPES.get(method)) is not None:
             request.require(scope)
         return Answer(200, {"ok": True, **handler(request)})
     except MethodError as error:
+        if isinstance(error, BlockKitError):
+            state.unexpected.append(f"{method} refused: {error.to_api()}")
         return Answer(200, error.to_api())
+
+
+def _rate_limited(retry_after: int) -> Answer:
+    """docs.slack.dev/apis/web-api/rate-limits: HTTP 429 with Retry-After in seconds."""
+    return Answer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
 
 
 def _authenticate(state: FakeSlackState, method: str, token: str | None) -> Workspace:
@@ -99,6 +107,8 @@ def _authenticate(state: FakeSlackState, method: str, token: str | None) -> Work
         raise MethodError("not_allowed_token_type")  # app-level tokens only open sockets
     if token in state.revoked_tokens:
         raise MethodError("token_revoked")
+    if state.token_expired(token):
+        raise MethodError("token_expired")
     workspace = state.workspace_for(token)
     if workspace is None:
         raise MethodError("invalid_auth")

@@ -42,7 +42,7 @@
     users[snap.bot.id] = { real_name: snap.bot.name };
     const channels = Object.fromEntries(snap.channels.map((c) => [c.id, c]));
     return {
-      users, channels, calls: snap.calls,
+      users, channels, calls: snap.calls, timeZone: myZone(),
       onButton: (element, block, event) => pressed(element, block, event, where),
     };
   }
@@ -80,8 +80,13 @@
     return user ? user.real_name : message.user;
   }
 
+  function myZone() {
+    const me = ui.snap && ui.snap.users.find((u) => u.id === ui.me);
+    return me ? me.tz : undefined;
+  }
+
   function timeOf(ts) {
-    return new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return B.formatDate(ts, "{time}", "", myZone());
   }
 
   function messageNode(message, where, canShortcut) {
@@ -158,7 +163,10 @@
   function renderPane() {
     const snap = ui.snap;
     const list = $("messages");
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    // Follow new messages while the reader is at the bottom, and after they sent something or
+    // opened another pane; leave them where they are when they scrolled up to read.
+    const atBottom = ui.stick || list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    ui.stick = false;
     list.innerHTML = "";
     const pane = ui.pane;
     $("composer").hidden = pane.kind !== "channel";
@@ -346,6 +354,7 @@
 
   function show(pane) {
     ui.pane = pane;
+    ui.stick = true;
     if (pane.kind === "home") api("home", {});  // Slack sends app_home_opened on every visit
     render();
   }
@@ -371,6 +380,7 @@
     const text = input.value.trim();
     if (!text || ui.pane.kind !== "channel") return;
     input.value = "";
+    ui.stick = true;
     const path = text.startsWith("/") ? "command" : "message";
     await api(path, { channel: ui.pane.id, text });
   });

@@ -25,17 +25,21 @@
     return text.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] || all);
   }
 
-  function formatDate(epoch, format, fallback) {
+  // Slack shows a <!date> in the reader's own time zone: the page's reader is the person picked
+  // in "You are", not the browser, so their zone comes in (ctx.timeZone).
+  function formatDate(epoch, format, fallback, timeZone) {
     const when = new Date(Number(epoch) * 1000);
     if (isNaN(when.getTime())) return fallback;
-    const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    const short = when.toLocaleDateString([], { month: "short", day: "numeric", year: "numeric" });
+    const zone = timeZone ? { timeZone } : {};
+    const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", ...zone });
+    const short = when.toLocaleDateString([], { month: "short", day: "numeric", year: "numeric", ...zone });
+    const long = when.toLocaleDateString([], zone);
     return format
       .replace("{time}", time)
       .replace("{date_short_pretty}", short)
       .replace("{date_short}", short)
-      .replace("{date}", when.toLocaleDateString())
-      .replace("{date_pretty}", when.toLocaleDateString());
+      .replace("{date}", long)
+      .replace("{date_pretty}", long);
   }
 
   // One <...> token of mrkdwn: a link, a mention, a date or a special mention.
@@ -53,7 +57,7 @@
     }
     if (target.startsWith("!date^")) {
       const [, epoch, format] = target.split("^");
-      return `<time>${esc(formatDate(epoch, format || "{date}", decode(label || "")))}</time>`;
+      return `<time>${esc(formatDate(epoch, format || "{date}", decode(label || ""), ctx.timeZone))}</time>`;
     }
     if (target.startsWith("!")) {
       return `<span class="mention">@${esc(target.slice(1))}</span>`;
@@ -101,9 +105,37 @@
       node.rel = "noopener";
     }
     node.addEventListener("click", (event) => {
-      if (ctx.onButton) ctx.onButton(element, block, event);
+      if (!ctx.onButton) return;
+      if (!element.confirm) {
+        ctx.onButton(element, block, event);
+        return;
+      }
+      // Slack asks first, and sends the click only when the person confirms.
+      event.preventDefault();
+      confirmDialog(element.confirm, ctx, () => ctx.onButton(element, block, event));
     });
     return node;
+  }
+
+  // Slack's confirmation dialog object: title, text, confirm and deny labels.
+  function confirmDialog(confirm, ctx, onConfirm) {
+    const dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.innerHTML =
+      `<h3>${text(confirm.title, ctx)}</h3><p>${text(confirm.text, ctx)}</p>` +
+      '<div class="modal-buttons">' +
+      `<button type="button" class="btn" data-choice="deny">${text(confirm.deny || { type: "plain_text", text: "Cancel" }, ctx)}</button>` +
+      `<button type="button" class="btn btn-${confirm.style || "primary"}" data-choice="confirm">${text(confirm.confirm || { type: "plain_text", text: "Yes" }, ctx)}</button>` +
+      "</div>";
+    dialog.addEventListener("click", (event) => {
+      const choice = event.target.closest("[data-choice]");
+      if (!choice) return;
+      dialog.close();
+      dialog.remove();
+      if (choice.dataset.choice === "confirm") onConfirm();
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
   }
 
   function element(el, block, ctx) {
@@ -171,9 +203,15 @@
       case "call": {
         const call = (ctx.calls || {})[b.call_id];
         const node = div("block call");
-        const people = call ? call.users.length : 0;
-        const state = call && call.date_end ? "Call ended" : "Call in progress";
-        node.innerHTML = `📞 <b>${esc(state)}</b> · ${people} in the call`;
+        // As Slack draws it: the state, and for an ended call how long it lasted (the people in
+        // it are the card's business, which names them).
+        let line = "📞 <b>Call in progress</b>";
+        if (call && call.date_end) {
+          const lasted = call.date_start ? Math.max(0, call.date_end - call.date_start) : null;
+          const minutes = lasted === null ? null : Math.max(1, Math.round(lasted / 60));
+          line = "📞 <b>Call ended</b>" + (minutes === null ? "" : ` · lasted ${minutes} min`);
+        }
+        node.innerHTML = line;
         return node;
       }
       case "rich_text":
@@ -189,5 +227,5 @@
     return frag;
   }
 
-  window.SandboxBlocks = { renderBlocks, mrkdwn, text, esc };
+  window.SandboxBlocks = { renderBlocks, mrkdwn, text, esc, formatDate };
 })();

@@ -1,0 +1,167 @@
+"""The checks a start request meets and what a channel's defaults add to it. Pure.
+
+Every refusal names the policy that refused and who can change it, so the person knows whom to
+ask; the texts are mrkdwn, shown privately (an ephemeral reply, a modal field error or a DM).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.rooms import RoomKind
+from bot.settings.model import (
+    HOME_ONLY,
+    LOBBY,
+    LONG_TERM,
+    RECORD,
+    ChannelDefaults,
+    Role,
+    StartRule,
+    WorkspacePolicy,
+)
+from bot.slack.limits import end_of_day_utc
+
+WHO_CHANGES_POLICY = "Workspace admins and owners can change it with `/meet settings`."
+WHO_CHANGES_DEFAULTS = (
+    "Only workspace admins and owners and the channel's creator can change a channel's defaults."
+)
+START_RULE_TEXT = {
+    StartRule.EVERYONE: "Everyone",
+    StartRule.MEMBERS: "Full members only (no guests)",
+    StartRule.ADMINS: "Workspace admins and owners only",
+}
+
+
+def start_refusal(policy: WorkspacePolicy, role: Role) -> str | None:
+    """Why `role` may not start a meeting or schedule a standup here, or None."""
+    if role.is_partner and not policy.partners_may_start:
+        return (
+            ":no_entry: People from a partner organisation can join meetings from this workspace's"
+            " cards but not start them: the workspace policy *Partner organisations may start"
+            f" meetings* is off. {WHO_CHANGES_POLICY}"
+        )
+    if policy.who_may_start is StartRule.ADMINS and not role.is_admin:
+        return (
+            ":no_entry: Only workspace admins and owners may start meetings here: that is the"
+            f" workspace policy *Who may start meetings*. {WHO_CHANGES_POLICY}"
+        )
+    if policy.who_may_start is StartRule.MEMBERS and role.is_guest and not role.is_admin:
+        return (
+            ":no_entry: Guests may not start meetings here: the workspace policy *Who may start"
+            f" meetings* is set to full members only. {WHO_CHANGES_POLICY}"
+        )
+    return None
+
+
+def recording_refusal(policy: WorkspacePolicy) -> str | None:
+    if policy.recording_allowed:
+        return None
+    return (
+        ":no_entry: Recording is off in this workspace: the workspace policy *Allow recording*"
+        f" is off. {WHO_CHANGES_POLICY}"
+    )
+
+
+def latest_end(policy: WorkspacePolicy, now: datetime) -> datetime:
+    """The latest a long-term room may end under the policy (the end of that day, UTC)."""
+    return end_of_day_utc((now + timedelta(days=policy.longest_days)).date())
+
+
+def length_refusal(
+    policy: WorkspacePolicy, expires_at: datetime, *, now: datetime, given: str
+) -> str | None:
+    """Why a room ending at `expires_at` is too long for the policy, or None (the provider's
+    own year is `bot.slack.limits`' to check)."""
+    if policy.max_length_days is None or expires_at <= latest_end(policy, now):
+        return None
+    until = latest_end(policy, now).strftime("%Y-%m-%d")
+    return (
+        f":no_entry: {given} is past the longest a room may last here,"
+        f" {policy.longest_days} days (until {until}): the workspace policy *Longest long-term"
+        f" room*. {WHO_CHANGES_POLICY}"
+    )
+
+
+def may_edit_defaults(role: Role, creator_id: str | None) -> bool:
+    return role.is_admin or (creator_id is not None and role.user_id == creator_id)
+
+
+def defaults_reason(creator_id: str | None) -> str:
+    """Why someone sees a channel's defaults read-only."""
+    if creator_id:
+        return (
+            "Only workspace admins and owners and the channel's creator"
+            f" (<@{creator_id}>) can change these."
+        )
+    return "Only workspace admins and owners can change these."
+
+
+@dataclass(frozen=True)
+class Effective:
+    """A start request's settings once the channel's defaults and the policy are applied;
+    `defaulted` names those that came from a channel default (the card says so)."""
+
+    record: bool
+    kind: RoomKind
+    expires_at: datetime | None
+    home_only: bool
+    lobby: bool
+    defaulted: tuple[str, ...]
+
+
+def apply_defaults(
+    *,
+    record: bool,
+    kind: RoomKind,
+    expires_at: datetime | None,
+    defaults: ChannelDefaults,
+    policy: WorkspacePolicy,
+    now: datetime,
+) -> Effective:
+    """What was asked, completed by the channel's defaults within the policy. Something asked
+    for explicitly is never overridden; a default the policy forbids is left out (a default set
+    before the policy changed), and a default length is cut to the policy's longest."""
+    defaulted: list[str] = []
+    if not record and defaults.record and policy.recording_allowed:
+        record = True
+        defaulted.append(RECORD)
+    if kind is RoomKind.INSTANT and defaults.long_term:
+        kind = RoomKind.LONG_TERM
+        expires_at = now + timedelta(days=min(defaults.length_days, policy.longest_days))
+        defaulted.append(LONG_TERM)
+    if defaults.home_only:
+        defaulted.append(HOME_ONLY)
+    if defaults.lobby:
+        defaulted.append(LOBBY)
+    return Effective(
+        record=record and policy.recording_allowed,
+        kind=kind,
+        expires_at=expires_at,
+        home_only=defaults.home_only,
+        lobby=defaults.lobby,
+        defaulted=tuple(defaulted),
+    )
+
+
+def ask_within_policy(
+    *,
+    record: bool,
+    kind: RoomKind,
+    expires_at: datetime | None,
+    defaults: ChannelDefaults,
+    policy: WorkspacePolicy,
+    now: datetime,
+    given: str,
+) -> Effective | str:
+    """What a start request becomes with the channel's defaults, or the refusal of what it
+    asks for explicitly: recording where the policy forbids it, a room past the longest."""
+    if record and (refusal := recording_refusal(policy)):
+        return refusal
+    if expires_at is not None and (
+        refusal := length_refusal(policy, expires_at, now=now, given=given)
+    ):
+        return refusal
+    return apply_defaults(
+        record=record, kind=kind, expires_at=expires_at, defaults=defaults, policy=policy, now=now
+    )
