@@ -37,6 +37,10 @@ def user_id(i: int) -> str:
     return f"UB{i:06d}"
 
 
+def team_id(i: int) -> str:
+    return f"TB{i:06d}"
+
+
 def channel_id(i: int) -> str:
     return f"CB{i:06d}"
 
@@ -58,7 +62,7 @@ def prepare(args: argparse.Namespace, count: int) -> list[tuple[str, bytes, dict
             # bot's pacing (bot.slack.pacing) would queue them; this is how such load looks.
             channel_id=channel_id(i % args.users),
             channel_name=f"bench{i % args.users}",
-            team_id=f"TB{i % args.users:06d}",
+            team_id=team_id(i % args.users),
             trigger_id=new_trigger_id(),
             response_url=args.response_url,
         )

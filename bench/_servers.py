@@ -38,7 +38,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.signature import SignatureVerifier
 
-from bench._load import channel_id, user_id
+from bench._load import channel_id, team_id, user_id
 from bot.domain.clock import utc_now
 from bot.domain.inputs import StartMeeting, Workspace
 from bot.storage.jobs import Jobs
@@ -125,7 +125,8 @@ def fake_slack_app(host: str, port: int, users: int) -> web.Application:
 
     state = demo_state(f"http://{host}:{port}")
     for i in range(users):
-        state.add_user(user_id(i), f"bench{i}")
+        # Person i is a member of their own workspace (the commands of bench/_load.py say so).
+        state.add_user(user_id(i), f"bench{i}").team_id = team_id(i)
         state.add_channel(channel_id(i), f"bench{i}")
     response_url = state.response_url()
 

@@ -152,9 +152,7 @@ async def test_errors_are_one_line_and_exit_1(cli: Cli) -> None:
     assert "-> 404" in err
 
     code, _, err = await cli("rooms", "create", "--name", "x" * 201)
-    assert (
-        code == 1 and err.strip() == "error: --name: must be at most 200 characters, got 201"
-    )
+    assert code == 1 and err.strip() == "error: --name: must be at most 200 characters, got 201"
 
     code, _, err = await cli("themes", "upload-logos", "t", "--white", "/no/such/file.png")
     assert code == 1 and err.startswith("error: ") and "No such file" in err

@@ -35,7 +35,7 @@ from datetime import datetime
 
 from aiohttp import web
 
-from bot.cards.meetings_route import enqueue_event, error_response, json_object
+from bot.cards.meetings_route import enqueue_event, error_response, json_object, read_body
 from bot.domain.rooms import EventKind, RoomEvent
 from bot.errors import Unavailable
 from bot.metrics import Metrics
@@ -83,20 +83,6 @@ def _is_verification(body: bytes) -> bool:
         return False
 
 
-async def read_body(request: web.Request, limit: int = MAX_BODY) -> bytes | None:
-    """The body, or None past `limit` (by Content-Length, or once a chunked body passes it)."""
-    if request.content_length is not None and request.content_length > limit:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await request.content.read(limit + 1 - size):
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 class DailyWebhookRoute:
     def __init__(
         self,
@@ -120,7 +106,7 @@ class DailyWebhookRoute:
         return response
 
     async def _answer(self, request: web.Request) -> web.Response:
-        body = await read_body(request)
+        body = await read_body(request, MAX_BODY)
         if body is None:
             return error_response(413, f"body over {MAX_BODY} bytes")
         if _is_verification(body):

@@ -130,16 +130,16 @@ async def enqueue_event(
     return web.Response(status=ok)
 
 
-async def read_body(request: web.Request) -> bytes | None:
-    """The body, or None past MAX_BODY: refused by its Content-Length before reading, or once
-    a chunked body (which has none) passes it."""
-    if request.content_length is not None and request.content_length > MAX_BODY:
+async def read_body(request: web.Request, limit: int = MAX_BODY) -> bytes | None:
+    """The body, or None past `limit`: refused by its Content-Length before reading, or once a
+    chunked body (which has none) passes it."""
+    if request.content_length is not None and request.content_length > limit:
         return None
     chunks: list[bytes] = []
     size = 0
-    while chunk := await request.content.read(MAX_BODY + 1 - size):
+    while chunk := await request.content.read(limit + 1 - size):
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)

@@ -23,8 +23,8 @@ class SlackUser:
     """What users.info tells us about a person: their IANA time zone, whether they run the
     workspace (admins and owners may cancel anyone's standup, change channel defaults and the
     workspace policy), whether they are a guest (`is_restricted`: multi-channel,
-    `is_ultra_restricted`: single-channel), and their own team and Grid org, which tell a
-    partner organisation's member (Slack Connect) from ours."""
+    `is_ultra_restricted`: single-channel), and whether they belong to a partner organisation
+    (Slack Connect: `is_external`, or `is_stranger`; slack-api-specs `objs_user`)."""
 
     id: str
     tz: str | None = None
@@ -32,8 +32,7 @@ class SlackUser:
     is_owner: bool = False
     is_restricted: bool = False
     is_ultra_restricted: bool = False
-    team_id: str | None = None
-    enterprise_id: str | None = None  # users.info `enterprise_user.enterprise_id` (Grid)
+    is_external: bool = False
 
 
 class SlackPort(Protocol):

@@ -11,7 +11,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.inputs import Workspace
 from bot.domain.ports import SlackUser
 
 DEFAULT_LENGTH_DAYS = 30
@@ -138,15 +137,14 @@ class Role:
     is_partner: bool = False  # a member of another organisation (Slack Connect)
 
     @classmethod
-    def of(cls, user: SlackUser, ws: Workspace) -> Role:
-        partner = user.team_id is not None and user.team_id != ws.team_id
-        if partner and ws.enterprise_id is not None and user.enterprise_id == ws.enterprise_id:
-            partner = False  # a member of our own Grid org (enterprise_user.enterprise_id)
+    def of(cls, user: SlackUser) -> Role:
+        """From users.info as asked with the installation's token in the person's workspace
+        (on an org-wide install, per workspace: admins of one workspace are not of another)."""
         return cls(
             user_id=user.id,
             is_admin=user.is_admin or user.is_owner,
             is_guest=user.is_restricted or user.is_ultra_restricted,
-            is_partner=partner,
+            is_partner=user.is_external,
         )
 
     def to_json(self) -> str:

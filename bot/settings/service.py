@@ -71,7 +71,7 @@ class SettingsService:
             if cached is not None:
                 return cached
         try:
-            role = Role.of(known or await self.slack.user_info(ws, user_id), ws)
+            role = Role.of(known or await self.slack.user_info(ws, user_id))
         except SlackError as exc:
             if exc.error != "user_not_found":
                 raise  # Slack's trouble: the job retries

@@ -309,7 +309,6 @@ class SlackWeb:
 
     async def user_info(self, ws: Workspace, user_id: str) -> SlackUser:
         user = (await self._call(ws, "users.info", user=user_id)).get("user") or {}
-        grid = user.get("enterprise_user") or {}
         return SlackUser(
             id=user_id,
             tz=user.get("tz") or None,
@@ -317,8 +316,7 @@ class SlackWeb:
             is_owner=bool(user.get("is_owner")),
             is_restricted=bool(user.get("is_restricted")),
             is_ultra_restricted=bool(user.get("is_ultra_restricted")),
-            team_id=user.get("team_id") or None,
-            enterprise_id=(grid.get("enterprise_id") if isinstance(grid, dict) else None) or None,
+            is_external=bool(user.get("is_external") or user.get("is_stranger")),
         )
 
     async def channel_creator(self, ws: Workspace, channel: str) -> str | None:

@@ -78,30 +78,11 @@ def conversations_info(request: ApiRequest) -> JSON:
 
 
 def users_info(request: ApiRequest) -> JSON:
-    """A person added without a team of their own is a member of whichever workspace asks (the
-    fake's installs share its people); one added with another `team_id` is a partner
-    organisation's (Slack Connect). In an Enterprise Grid workspace a member carries
-    `enterprise_user` (slack-api-specs `objs_enterprise_user`: id, enterprise_id,
-    enterprise_name, is_admin, is_owner, teams)."""
-    state = request.state
-    user = state.users.get(request.text("user", missing="user_not_found"))
+    user = request.state.users.get(request.text("user", missing="user_not_found"))
     if user is None:
         raise MethodError("user_not_found")
-    now = datetime.fromtimestamp(state.clock(), UTC)
-    body = user.to_api(now)
-    asking = request.workspace
-    if user.team_id == state.workspace.team_id:
-        body["team_id"] = body["profile"]["team"] = asking.team_id
-        if asking.enterprise_id is not None:
-            body["enterprise_user"] = {
-                "id": user.id,
-                "enterprise_id": asking.enterprise_id,
-                "enterprise_name": asking.enterprise_name or asking.enterprise_id,
-                "is_admin": user.is_admin,
-                "is_owner": user.is_owner,
-                "teams": [asking.team_id],
-            }
-    return {"user": body}
+    now = datetime.fromtimestamp(request.state.clock(), UTC)
+    return {"user": user.to_api(now)}
 
 
 METHODS: dict[str, Handler] = {

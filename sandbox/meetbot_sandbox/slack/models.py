@@ -99,6 +99,9 @@ class User:
     is_owner: bool = False
     is_restricted: bool = False  # a multi-channel guest
     is_ultra_restricted: bool = False  # a single-channel guest
+    # A partner organisation's member (Slack Connect): users.info says `is_external: true`
+    # (slack-api-specs `objs_user`); Slack leaves the field out for the workspace's own people.
+    is_external: bool = False
 
     def to_api(self, now: datetime | None = None) -> JSON:
         now = now or datetime.now(UTC)
@@ -143,7 +146,7 @@ class User:
             "is_app_user": False,
             "has_2fa": False,
             "updated": CREATED,
-        }
+        } | ({"is_external": True} if self.is_external else {})
 
 
 @dataclass

@@ -130,7 +130,8 @@ class FakeSlackState:
         is_ultra_restricted: bool = False,
         team_id: str | None = None,
     ) -> User:
-        """A member of the workspace; `team_id`: of a partner organisation (Slack Connect)."""
+        """A member of the workspace; with `team_id`, of a partner organisation's team instead
+        (Slack Connect: users.info says `is_external`)."""
         user = User(
             id=id,
             name=name,
@@ -143,6 +144,7 @@ class FakeSlackState:
             is_owner=is_owner,
             is_restricted=is_restricted,
             is_ultra_restricted=is_ultra_restricted,
+            is_external=team_id is not None and team_id != self.workspace.team_id,
         )
         self.users[id] = user
         return user
