@@ -169,6 +169,8 @@ async def test_the_shortcut_modal_and_app_home_in_the_browser(
             await expect(page.locator("#messages")).to_contain_text(
                 "scheduled Team standup here, every weekday at 09:30"
             )
+            # The next run in the reader's zone (Alice: Europe/Berlin), not the browser's (UTC).
+            await expect(page.locator("#messages time").last).to_contain_text("09:30")
 
             # Delete in App Home asks first, as Slack does with the button's `confirm`.
             await page.click("#open-home")
