@@ -32,3 +32,23 @@ async def test_a_second_standup_at_the_same_times_is_refused_with_the_first_ones
     # Another time in the same channel is another standup.
     other = await schedule(bot, "standup every weekday 10:00")
     assert other != first
+
+
+async def test_a_standup_in_an_archived_channel_is_refused_as_cannot_post_here(
+    bot: RunningBot,
+) -> None:
+    bot.slack.state.channels[GENERAL].is_archived = True
+    url = bot.slack.response_url()
+    await bot.command("standup every weekday 09:30", response_url=url)
+    said = await bot.slack.state.wait_for_response(url, lambda b: "can't" in b["text"], 10)
+    assert "I can't post in this conversation" in said["text"]
+
+
+async def test_a_missing_scope_is_told_as_such_not_as_cannot_post_here(bot: RunningBot) -> None:
+    """Issue 14's named errors reach the standup owner too: an admin must reinstall."""
+    assert bot.slack.state.scopes is not None
+    bot.slack.state.scopes = bot.slack.state.scopes - {"chat:write"}
+    url = bot.slack.response_url()
+    await bot.command("standup every weekday 09:30", response_url=url)
+    said = await bot.slack.state.wait_for_response(url, lambda b: "Scheduling" not in b["text"], 10)
+    assert "chat:write" in said["text"] and "I can't post in this conversation" not in said["text"]

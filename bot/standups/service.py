@@ -21,9 +21,16 @@ from bot.domain.meeting import Meeting
 from bot.domain.message import Message
 from bot.domain.ports import ChannelSettings
 from bot.domain.rooms import Room, RoomKind
-from bot.errors import NotFoundError, NotInChannel, SlackError
-from bot.meet.blocks import section
-from bot.meet.service import MeetingService
+from bot.errors import (
+    ChannelUnreachable,
+    NotFoundError,
+    NotInChannel,
+    SlackAuthBroken,
+    SlackError,
+    user_message,
+)
+from bot.meet.blocks import ephemeral_error, section
+from bot.meet.service import MeetingService, is_permanent
 from bot.standups import blocks as standup_blocks
 from bot.standups.recurrence import local_start, next_occurrence
 from bot.standups.store import Schedule, StandupStore
@@ -112,9 +119,18 @@ class StandupService:
         first = self.next_due(schedule, now)
         try:
             await self._announce(req, schedule, first)
-        except SlackError as exc:
+        except (NotInChannel, ChannelUnreachable) as exc:
             log.info("standup %s not scheduled: cannot post (%s)", schedule.id, exc.error)
             await self._reply(req, standup_blocks.cannot_post_here())
+            return None
+        except SlackError as exc:
+            # Not "cannot post here": a missing scope or a dead token is told as what it is;
+            # anything else (rate limits, Slack down) is raised, and the job retries it.
+            if not is_permanent(exc):
+                raise
+            log.info("standup %s not scheduled: Slack %s", schedule.id, exc.error)
+            if not isinstance(exc, SlackAuthBroken):  # no token left to answer with
+                await self._reply(req, ephemeral_error(user_message(exc)))
             return None
         if first is None or not await self.store.create(schedule, first):
             raise RuntimeError(f"schedule id {schedule.id} is taken")
