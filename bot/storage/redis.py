@@ -59,10 +59,8 @@ def unavailable_on_failure(
 
     @functools.wraps(method)
     async def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with unavailable_when_down():
             return await method(*args, **kwargs)
-        except RedisDown as exc:
-            raise unavailable_from(exc) from exc
 
     return guarded
 
