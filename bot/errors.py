@@ -177,6 +177,10 @@ class ProviderForbiddenError(ProviderError):
     e.g. a feature the account's plan lacks (https://docs.daily.co/docs/rest-api/errors)."""
 
 
+class UnsupportedError(ProviderError):
+    """The meeting's provider cannot do this (e.g. end a session on the Meetings API)."""
+
+
 class ConflictError(ProviderError):
     pass
 
@@ -275,6 +279,8 @@ def user_message(exc: BaseException) -> str:
             ":warning: meetbot's video provider account is not allowed to do this."
             " An admin has been told."
         )
+    if isinstance(exc, UnsupportedError):
+        return f":warning: {exc.message}"
     if isinstance(exc, NotFoundError):
         return ":warning: The video provider no longer has this room or recording."
     if isinstance(exc, ValidationError):

@@ -106,8 +106,10 @@ async def test_every_callback_the_emulator_sends_parses(
     events = [parse_callback(d.payload) for d in await control.deliveries()]
 
     kinds = [event.kind for event in events]
+    # Every kind the Meetings API has a callback for; lobby and notes events are Daily's only.
     for kind in EventKind:
-        assert kind in kinds
+        if not kind.value.startswith(("lobby:", "transcript:", "summary:")):
+            assert kind in kinds
     ready = [event for event in events if event.kind is EventKind.RECORDING_READY]
     assert len(ready) == 2 and ready[0].identity == ready[1].identity  # a duplicate delivery
     assert ready[0].recording_id == recording_id and ready[0].recording_url

@@ -12,6 +12,17 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 
+class Capability(StrEnum):
+    """What a provider can do beyond creating rooms; the bot offers only what the meeting's
+    provider has (issue 17's host controls, issue 16's notes)."""
+
+    END = "end"  # remove everyone and close the room for good (Meetings API: no such call)
+    EXTEND = "extend"  # move a room's expiry
+    LOBBY = "lobby"  # guests wait until a host admits them (Daily knocking, Meetings approval)
+    WAITING_EVENTS = "waiting_events"  # tells us who is waiting (Daily waiting-participant.*)
+    NOTES = "notes"  # transcription and a summary of it (Daily; not the Meetings API)
+
+
 class RoomKind(StrEnum):
     INSTANT = "instant"  # expires 10 minutes after creation if unused
     LONG_TERM = "long_term"  # lives until expires_at (at most one year)
@@ -28,6 +39,8 @@ class RoomRequest:
     expire_after_use: bool = False
     callback_url: str | None = None  # used for room, session and recording events alike
     metadata: str | None = None
+    lobby: bool = False  # guests wait until a host admits them (needs Capability.LOBBY)
+    notes: bool = False  # transcribe every session (needs Capability.NOTES)
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,8 @@ class Room:
     created_at: datetime | None
     is_available: bool = True
     record: bool = False
+    lobby: bool = False
+    notes: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,31 @@ class Recording:
     @property
     def ready(self) -> bool:
         return self.status == "uploaded" and self.url is not None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A session's transcript. `text` (WebVTT) is filled by `get_transcript` once ready; it is
+    meeting content: never log it."""
+
+    id: str
+    status: str  # in_progress | ready | failed
+    room_id: str | None = None
+    session_id: str | None = None
+    text: str | None = field(default=None, repr=False)
+    error: str | None = None  # the provider's reason, when failed
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A summary job over one transcript. `text` is filled by `get_summary` once ready; meeting
+    content, never logged."""
+
+    job_id: str
+    status: str  # in_progress | ready | failed
+    transcript_id: str | None = None
+    text: str | None = field(default=None, repr=False)
+    error: str | None = None
 
 
 class RoomProvider(Protocol):
@@ -89,6 +129,48 @@ class RoomProvider(Protocol):
 
     async def session_recordings(self, session_id: str) -> list[Recording]: ...
 
+    # Issue 17, host controls. Each raises `bot.errors.UnsupportedError` when the capability is
+    # not in `capabilities`, and is idempotent: ending an ended room or setting the lobby to
+    # what it is succeeds.
+    capabilities: frozenset[Capability]
+
+    async def end_room(self, room_id: str) -> None:
+        """Remove everyone from the call and close the room so nobody can join again."""
+        ...
+
+    async def set_lobby(self, room_id: str, on: bool) -> None:
+        """Turn the room's lobby (knocking / explicit approval) on or off."""
+        ...
+
+    # Issue 16, meeting notes (Capability.NOTES).
+    async def session_transcripts(self, room_id: str) -> list[Transcript]:
+        """The room's transcripts, newest first, without text (the reconcile sweep's question)."""
+        ...
+
+    async def get_transcript(self, transcript_id: str) -> Transcript:
+        """The transcript, with its WebVTT `text` when ready."""
+        ...
+
+    async def start_summary(self, transcript_id: str) -> str:
+        """Ask for a summary of a ready transcript; answers the job id."""
+        ...
+
+    async def get_summary(self, job_id: str) -> Summary:
+        """The summary job, with its `text` when ready."""
+        ...
+
+    async def delete_transcript(self, transcript_id: str) -> None:
+        """Gone at the provider; a transcript already gone is not an error."""
+        ...
+
+    async def delete_summary(self, job_id: str) -> None:
+        """Gone at the provider; already gone is not an error."""
+        ...
+
+    async def delete_recording(self, recording_id: str) -> None:
+        """Gone at the provider (retention); already gone is not an error."""
+        ...
+
 
 class EventKind(StrEnum):
     """What happened in a room, whatever the provider calls it."""
@@ -101,6 +183,14 @@ class EventKind(StrEnum):
     RECORDING_STARTED = "recording:started"
     RECORDING_ENDED = "recording:ended"
     RECORDING_READY = "recording:uploaded"  # Meetings also sent the older name "recording:ready"
+    # Issue 17: someone knocks on a room with a lobby, or stops waiting (admitted, refused, gone).
+    WAITING_JOINED = "lobby:waiting:joined"
+    WAITING_LEFT = "lobby:waiting:left"
+    # Issue 16: notes.
+    TRANSCRIPT_READY = "transcript:ready"
+    TRANSCRIPT_FAILED = "transcript:failed"
+    SUMMARY_READY = "summary:ready"
+    SUMMARY_FAILED = "summary:failed"
 
 
 @dataclass(frozen=True)
@@ -122,6 +212,9 @@ class RoomEvent:
     recording_id: str | None = None
     recording_url: str | None = field(default=None, repr=False)
     duration_seconds: float | None = None
+    transcript_id: str | None = None
+    job_id: str | None = None  # a summary job
+    error: str | None = None  # a failed transcript's or summary's reason, as the provider said
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for the `room_event` job: the route parses, the worker only applies."""

@@ -32,8 +32,8 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.domain.rooms import Recording, Room, RoomKind, RoomRequest
-from bot.errors import NotFoundError, ValidationError
+from bot.domain.rooms import Capability, Recording, Room, RoomKind, RoomRequest, Summary, Transcript
+from bot.errors import NotFoundError, UnsupportedError, ValidationError
 from bot.providers.daily.client import DailyClient
 from bot.providers.daily.domain import DomainId
 from bot.providers.daily.models import DailyRecording, DailyRoom
@@ -75,6 +75,8 @@ class DailyProvider:
     """A `bot.domain.rooms.RoomProvider` over a `DailyClient`; raises the `bot.errors` tree."""
 
     name = "daily"
+    capabilities = frozenset({Capability.EXTEND})
+    _label = "Daily"
 
     def __init__(
         self,
@@ -176,3 +178,31 @@ class DailyProvider:
             ended_at=ended,
             url=url,
         )
+
+    # Issue 16 and 17 seams: filled in by the provider work; until then, refused plainly.
+    async def end_room(self, room_id: str) -> None:
+        raise UnsupportedError(f"{self._label} cannot end a meeting from Slack.")
+
+    async def set_lobby(self, room_id: str, on: bool) -> None:
+        raise UnsupportedError(f"{self._label} has no lobby meetbot can switch.")
+
+    async def session_transcripts(self, room_id: str) -> list[Transcript]:
+        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+
+    async def get_transcript(self, transcript_id: str) -> Transcript:
+        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+
+    async def start_summary(self, transcript_id: str) -> str:
+        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+
+    async def get_summary(self, job_id: str) -> Summary:
+        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+
+    async def delete_transcript(self, transcript_id: str) -> None:
+        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+
+    async def delete_summary(self, job_id: str) -> None:
+        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+
+    async def delete_recording(self, recording_id: str) -> None:
+        raise UnsupportedError(f"{self._label} cannot delete recordings through meetbot.")

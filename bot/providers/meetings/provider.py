@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.rooms import Recording, Room, RoomKind, RoomRequest
-from bot.errors import ProviderError
+from bot.domain.rooms import Capability, Recording, Room, RoomKind, RoomRequest, Summary, Transcript
+from bot.errors import ProviderError, UnsupportedError
 from bot.providers.meetings import models
 from bot.providers.meetings.bodies import CreateRoom, UpdateRoom
 from bot.providers.meetings.client import MeetingsClient
@@ -70,6 +70,8 @@ class MeetingsProvider:
     """A `bot.domain.rooms.RoomProvider` over a `MeetingsClient`; raises the `bot.errors` tree."""
 
     name = "meetings"
+    capabilities = frozenset({Capability.EXTEND})
+    _label = "The Vonage Meetings API"
 
     def __init__(self, client: MeetingsClient) -> None:
         self.client = client
@@ -93,3 +95,31 @@ class MeetingsProvider:
 
     async def session_recordings(self, session_id: str) -> list[Recording]:
         return [to_recording(r) for r in await self.client.session_recordings(session_id)]
+
+    # Issue 16 and 17 seams: filled in by the provider work; until then, refused plainly.
+    async def end_room(self, room_id: str) -> None:
+        raise UnsupportedError(f"{self._label} cannot end a meeting from Slack.")
+
+    async def set_lobby(self, room_id: str, on: bool) -> None:
+        raise UnsupportedError(f"{self._label} has no lobby meetbot can switch.")
+
+    async def session_transcripts(self, room_id: str) -> list[Transcript]:
+        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+
+    async def get_transcript(self, transcript_id: str) -> Transcript:
+        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+
+    async def start_summary(self, transcript_id: str) -> str:
+        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+
+    async def get_summary(self, job_id: str) -> Summary:
+        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+
+    async def delete_transcript(self, transcript_id: str) -> None:
+        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+
+    async def delete_summary(self, job_id: str) -> None:
+        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+
+    async def delete_recording(self, recording_id: str) -> None:
+        raise UnsupportedError(f"{self._label} cannot delete recordings through meetbot.")
