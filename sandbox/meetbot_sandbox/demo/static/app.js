@@ -66,8 +66,9 @@
   async function pressed(element, block, event, where) {
     if (where) {
       const action = {
-        action_id: element.action_id, block_id: block.block_id || "",
+        type: element.type, action_id: element.action_id, block_id: block.block_id || "",
         text: element.text, value: element.value, url: element.url,
+        selected_option: element.selected_option,
       };
       api("actions", { action, where });  // Slack sends block_actions for link buttons too
     }

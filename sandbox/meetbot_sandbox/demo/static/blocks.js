@@ -138,8 +138,43 @@
     dialog.showModal();
   }
 
+  // An overflow menu: a "⋯" button that unfolds its options; picking one sends the element with
+  // the picked `selected_option`, after Slack's confirmation dialog when the element has one.
+  // https://api.slack.com/reference/block-kit/block-elements#overflow
+  function overflow(el, block, ctx) {
+    const node = div("overflow");
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "btn overflow-toggle";
+    toggle.textContent = "⋯";
+    toggle.dataset.actionId = el.action_id || "";
+    toggle.setAttribute("aria-label", "More actions");
+    const menu = div("overflow-menu");
+    menu.hidden = true;
+    (el.options || []).forEach((option) => {
+      const item = document.createElement("button");
+      item.type = "button";
+      item.className = "overflow-option";
+      item.dataset.value = option.value || "";
+      item.innerHTML = text(option.text, ctx);
+      item.addEventListener("click", (event) => {
+        menu.hidden = true;
+        if (!ctx.onButton) return;
+        const picked = { ...el, selected_option: { text: option.text, value: option.value } };
+        if (!el.confirm) ctx.onButton(picked, block, event);
+        else confirmDialog(el.confirm, ctx, () => ctx.onButton(picked, block, event));
+      });
+      menu.appendChild(item);
+    });
+    toggle.addEventListener("click", () => (menu.hidden = !menu.hidden));
+    node.appendChild(toggle);
+    node.appendChild(menu);
+    return node;
+  }
+
   function element(el, block, ctx) {
     if (el.type === "button") return button(el, block, ctx);
+    if (el.type === "overflow") return overflow(el, block, ctx);
     if (el.type === "image") {
       const img = document.createElement("img");
       img.src = el.image_url;
