@@ -192,3 +192,15 @@ async def refreshes_done(bot: RunningBot, card: Card) -> None:
         job = await queue.job(queue.job_key_from_id(raw))
         if job is not None:
             await finished(job, within=15)
+
+
+async def test_a_card_update_slack_fails_to_take_is_made_once_slack_answers_again(
+    bot: RunningBot,
+) -> None:
+    """Slack answering 5xx to chat.update (an outage) must not leave the card behind the room."""
+    card = await start(bot, "Outage review")
+    bot.slack.state.server_errors.set("chat.update", times=3, status=503)
+    await bot.emulator.control.start_session(card.room_id)
+    await card_update(bot, card, lambda t: "Live" in t, within=30)
+    refused = [c for c in bot.slack.state.calls_to("chat.update") if not c.ok]
+    assert len(refused) == 3, "the outage was met, and the card still went live after it"
