@@ -98,9 +98,9 @@ async def test_the_panel_joins_records_ends_and_finishes_through_the_provider(
     guest_link = link_with(facts.guest_secret, card.params)
     host_link = link_with(facts.host_secret, state["dms"][ALICE]["messages"])
     status, joined = await page.post("links", {"user": ALICE, "url": host_link})
-    assert status == 200 and joined == {"room": room["id"], "host": True}
+    assert status == 200 and joined == {"room": room["id"], "host": True, "knock": False}
     status, joined = await page.post("links", {"user": "U0BOB", "url": guest_link})
-    assert joined == {"room": room["id"], "host": False}
+    assert joined == {"room": room["id"], "host": False, "knock": False}
 
     def card_says(text: str) -> Any:
         return lambda c: c.params.get("ts") == card.response["ts"] and text in str(c.params)

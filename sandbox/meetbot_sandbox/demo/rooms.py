@@ -8,6 +8,7 @@ way it would in production. Nothing here talks to the bot directly.
 Each room is shown as one JSON object, the same for both providers:
 
     {"id", "title", "detail", "available", "expires_at", "can_record",
+     "lobby": <guests knock>, "waiting": [{"id", "name"}] (knocking now),
      "session": {"id", "started_at", "participants": [{"id", "name", "is_host"}]} | null,
      "sessions": <count>, "recordings": [{"id", "status": started|stopped|uploaded, "live"}]}
 """
@@ -19,7 +20,21 @@ from typing import Protocol
 
 from meetbot_sandbox.slack.models import JSON
 
-ACTIONS = ("join", "join-host", "leave", "record", "end", "recording-ready", "expire")
+ACTIONS = (
+    "join",
+    "join-host",
+    "leave",
+    "record",
+    "end",
+    "recording-ready",
+    "expire",
+    # Issue 17, a room with a lobby (Daily's knocking): a guest knocks and stops knocking; the
+    # host, in the room, lets them in or turns them away (`participant` names the knocker).
+    "knock",
+    "give-up",
+    "admit",
+    "deny",
+)
 
 
 class BotRecords(Protocol):
@@ -60,6 +75,7 @@ class Joined:
 
     room_id: str
     host: bool
+    knock: bool = False  # a guest link to a room with a lobby: they knock and wait
 
 
 class EmulatedRooms(Protocol):

@@ -123,10 +123,14 @@ class MeetingsRooms:
         return {
             "id": room.id,
             "title": room.display_name,
-            "detail": "instant" if room.type == "instant" else "long-term",
+            "detail": ("instant" if room.type == "instant" else "long-term")
+            + (", waiting room" if room.join_approval_level == "explicit_approval" else ""),
             "available": room.is_available(emulator.now()),
             "expires_at": room.expires_at.isoformat(),
             "can_record": True,
+            # The emulator admits everyone: the Meetings API tells nobody who waits.
+            "lobby": False,
+            "waiting": [],
             "session": live,
             "sessions": sum(1 for s in emulator.sessions.values() if s.room_id == room.id),
             "recordings": [

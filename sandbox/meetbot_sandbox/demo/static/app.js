@@ -60,7 +60,9 @@
       return;
     }
     const room = ui.snap.rooms.find((r) => r.id === done.room);
-    toast(`You joined “${room ? room.title : done.room}” ${done.host ? "as host" : "as a guest"}`);
+    const title = room ? room.title : done.room;
+    if (done.knock) toast(`You knocked on “${title}”: the host lets you in from the room`);
+    else toast(`You joined “${title}” ${done.host ? "as host" : "as a guest"}`);
   }
 
   async function pressed(element, block, event, where) {
@@ -221,8 +223,15 @@
         (people.length ? `<ul class="people">${people.map((p) =>
           `<li>${B.esc(p.name)}${p.is_host ? " (host)" : ""} <button type="button" class="leave" title="Leave" ` +
           `data-room-action="leave" data-participant="${B.esc(p.id)}">×</button></li>`).join("")}</ul>` : "") +
+        (room.waiting && room.waiting.length ? `<div class="waiting">Waiting in the lobby:<ul class="people">${room.waiting.map((k) =>
+          `<li>${B.esc(k.name)} ` +
+          roomButton("Admit", "admit", Boolean(live), `data-participant="${B.esc(k.id)}"`) +
+          roomButton("Deny", "deny", Boolean(live), `data-participant="${B.esc(k.id)}"`) +
+          roomButton("Give up", "give-up", true, `data-participant="${B.esc(k.id)}"`) +
+          `</li>`).join("")}</ul></div>` : "") +
         `<div class="controls">` +
-        roomButton("Join as guest", "join", room.available) +
+        (room.lobby ? roomButton("Knock as guest", "knock", room.available)
+          : roomButton("Join as guest", "join", room.available)) +
         roomButton("Join as host", "join-host", room.available) +
         roomButton("Record", "record", canRecord && !recordingRuns) +
         roomButton("End session", "end", Boolean(live)) +
