@@ -10,6 +10,9 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 from meetbot_sandbox.daily.control import DailyControlError
+from meetbot_sandbox.demo.relay import SandboxInputError
+from meetbot_sandbox.demo.rooms_daily import DailyRooms
+from meetbot_sandbox.slack.state import FakeSlackState
 
 from bot.domain.rooms import Capability, RoomRequest
 from bot.errors import NotFoundError, UnsupportedError, ValidationError
@@ -193,3 +196,26 @@ async def test_the_emulator_refuses_what_daily_refuses(
     with pytest.raises(DailyControlError):  # a room without transcription storage
         await daily.control.transcript_ready(other, webhook=False)
     assert await daily_provider.session_transcripts(plain.id) == []
+
+
+async def test_the_sandbox_panel_finishes_transcripts_and_summaries(
+    daily_provider: DailyProvider, daily: DailyHandle
+) -> None:
+    panel = DailyRooms(daily.control, daily.state, FakeSlackState(), root_url=daily.root_url)
+    room = await daily_provider.create_room(RoomRequest("Panel", notes=True, metadata="n11"))
+    (shown,) = panel.rooms()
+    assert shown["notes"] and "notes on" in shown["detail"]
+    assert (shown["transcripts_pending"], shown["summaries_pending"]) == (0, 0)
+    with pytest.raises(SandboxInputError, match="no transcript to finish"):
+        await panel.act(room.id, "transcript-ready", name="Ada")
+
+    await meeting(daily, room.id, "Ada")
+    assert panel.rooms()[0]["transcripts_pending"] == 1
+    (transcript_id,) = (await panel.act(room.id, "transcript-ready", name="Ada"))["transcript_ids"]
+    assert (await daily_provider.get_transcript(transcript_id)).status == "ready"
+    job_id = await daily_provider.start_summary(transcript_id)
+    assert panel.rooms()[0]["summaries_pending"] == 1
+    assert (await panel.act(room.id, "summary-ready", name="Ada"))["job_ids"] == [job_id]
+    assert (await daily_provider.get_summary(job_id)).status == "ready"
+    with pytest.raises(SandboxInputError, match="no summary to finish"):
+        await panel.act(room.id, "summary-ready", name="Ada")
