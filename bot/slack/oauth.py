@@ -41,6 +41,9 @@ BOT_SCOPES = (
     "im:write",
     "users:read",
     "calls:write",
+    # files.getUploadURLExternal/completeUploadExternal/delete: a meeting's transcript file
+    # in the card's thread, deleted by the host or the retention policy (issue 16).
+    "files:write",
 )
 
 logger = logging.getLogger(__name__)

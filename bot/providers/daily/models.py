@@ -48,6 +48,7 @@ class DailyRoom:
     exp: datetime | None = None
     enable_recording: str | None = None
     enable_knocking: bool = False  # issue 17: guests without a token knock (the lobby)
+    enable_transcription_storage: bool = False  # issue 16: sessions' transcripts are kept
 
     @classmethod
     def from_json(cls, value: object) -> DailyRoom:
@@ -62,6 +63,7 @@ class DailyRoom:
             exp=opt_unix(config, "exp"),
             enable_recording=opt_str(config, "enable_recording"),
             enable_knocking=opt_bool(config, "enable_knocking"),
+            enable_transcription_storage=config.get("enable_transcription_storage") is True,
         )
 
 

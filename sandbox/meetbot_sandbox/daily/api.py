@@ -48,6 +48,9 @@ def _properties(body: dict[str, Any]) -> dict[str, Any]:
     exp = props.get("exp")
     if exp is not None and (isinstance(exp, bool) or not isinstance(exp, int | float)):
         raise invalid("exp must be a unix timestamp")
+    storage = props.get("enable_transcription_storage")
+    if storage is not None and not isinstance(storage, bool):
+        raise invalid("enable_transcription_storage must be a boolean")
     recording = props.get("enable_recording")
     if recording not in (None, "cloud", "local", "raw-tracks"):
         raise invalid(f"enable_recording: unknown value {recording!r}")
@@ -90,6 +93,7 @@ async def create_room(request: web.Request) -> web.Response:
         enable_recording=props.get("enable_recording"),
         eject_at_room_exp=bool(props.get("eject_at_room_exp", False)),
         enable_knocking=bool(props.get("enable_knocking", False)),
+        enable_transcription_storage=props.get("enable_transcription_storage") is True,
     )
     state.rooms[name] = room
     return web.json_response(room_json(room, origin(request)))
@@ -110,6 +114,8 @@ async def update_room(request: web.Request) -> web.Response:
     for flag in ("eject_at_room_exp", "enable_knocking"):
         if flag in props:
             setattr(room, flag, bool(props[flag]))
+    if "enable_transcription_storage" in props:
+        room.enable_transcription_storage = props["enable_transcription_storage"] is True
     return web.json_response(room_json(room, origin(request)))
 
 

@@ -26,6 +26,11 @@ EVENT_TYPES = (
     "recording.ready-to-download",
     "waiting-participant.joined",
     "waiting-participant.left",
+    # Issue 16, meeting notes.
+    "transcript.ready-to-download",
+    "transcript.error",
+    "batch-processor.job-finished",
+    "batch-processor.error",
 )
 
 
@@ -38,6 +43,7 @@ class RoomState:
     exp: int | None = None  # unix seconds
     enable_recording: str | None = None
     eject_at_room_exp: bool = False
+    enable_transcription_storage: bool = False  # issue 16: each session is transcribed
     enable_knocking: bool = False  # issue 17: guests without a token knock
 
 
@@ -61,6 +67,7 @@ class SessionState:
     started_at: datetime
     ended_at: datetime | None = None
     participants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attendance: list[tuple[str, int]] = field(default_factory=list)  # (name, joined_at) ever
 
 
 @dataclass
@@ -125,6 +132,8 @@ class DailyState:
     deliveries: list[Delivery] = field(default_factory=list)
     webhooks: dict[str, WebhookState] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    transcripts: dict[str, Any] = field(default_factory=dict)  # notes.TranscriptState by id
+    jobs: dict[str, Any] = field(default_factory=dict)  # notes.JobState by id
     preset_uuid: str | None = None
     waiting: dict[str, KnockerState] = field(default_factory=dict)  # issue 17: knockers by id
     # Stamps webhook signatures. Daily uses the wall clock; a test that steers the bot's clock

@@ -46,6 +46,8 @@ def room_json(room: RoomState, origin: str) -> dict[str, Any]:
         config["eject_at_room_exp"] = True
     if room.enable_knocking:
         config["enable_knocking"] = True
+    if room.enable_transcription_storage:
+        config["enable_transcription_storage"] = True
     return {
         "id": room.id,
         "name": room.name,

@@ -20,21 +20,14 @@ from typing import Protocol
 
 from meetbot_sandbox.slack.models import JSON
 
-ACTIONS = (
-    "join",
-    "join-host",
-    "leave",
-    "record",
-    "end",
-    "recording-ready",
-    "expire",
-    # Issue 17, a room with a lobby (Daily's knocking): a guest knocks and stops knocking; the
-    # host, in the room, lets them in or turns them away (`participant` names the knocker).
-    "knock",
-    "give-up",
-    "admit",
-    "deny",
-)
+ACTIONS = ("join", "join-host", "leave", "record", "end", "recording-ready", "expire")
+# Issue 17, a room with a lobby (Daily's knocking): a guest knocks and stops knocking; the
+# host, in the room, lets them in or turns them away (`participant` names the knocker). Only a
+# provider that says who waits offers them; the Daily panel does.
+LOBBY_ACTIONS = ("knock", "give-up", "admit", "deny")
+# Issue 16, meeting notes: what Daily's transcription and batch processor do after a meeting
+# (only a provider that transcribes offers them; the Daily panel does).
+NOTES_ACTIONS = ("transcript-ready", "summary-ready")
 
 
 class BotRecords(Protocol):
