@@ -6,8 +6,8 @@
 
 It reads DAILY_API_KEY, DAILY_API_URL, PUBLIC_URL (or PORT) and DAILY_WEBHOOK_SECRET from the
 mapping `bot/__main__.py` passes in, and needs no Slack variable. The webhook goes to
-`PUBLIC_URL/callbacks/daily` (`--url` overrides), subscribed to the six events meetbot
-follows. Daily first POSTs a test body there and refuses unless it gets a 200, so the bot
+`PUBLIC_URL/callbacks/daily` (`--url` overrides), subscribed to the events meetbot follows
+(`bot.providers.daily.webhooks.KINDS`, with issue 17's waiting-participant events). Daily first POSTs a test body there and refuses unless it gets a 200, so the bot
 must be running and reachable; it answers that test without a secret.
 
 Secret: an existing DAILY_WEBHOOK_SECRET is sent as the webhook's `hmac`, so the two agree;

@@ -34,12 +34,13 @@ from datetime import datetime, timedelta
 
 from bot.domain.rooms import Capability, Recording, Room, RoomKind, RoomRequest, Summary, Transcript
 from bot.errors import NotFoundError, UnsupportedError, ValidationError
-from bot.providers.daily.client import DailyClient
+from bot.providers.daily.client import EJECT_MAX, DailyClient
 from bot.providers.daily.domain import DomainId
 from bot.providers.daily.models import DailyRecording, DailyRoom
 from bot.providers.daily.tokens import TokenClaims
 
 INSTANT_ROOM_LIFETIME = timedelta(days=1)
+END_ROUNDS = 5  # presence reads while ending a room (each ejects whoever it still lists)
 _STATUS = {"finished": "uploaded", "in-progress": "started", "canceled": "stopped"}
 
 
@@ -68,6 +69,7 @@ def to_room(room: DailyRoom, *, now: datetime, guest_url: str, host_url: str) ->
         created_at=room.created_at,
         is_available=room.exp is None or room.exp > now,
         record=room.enable_recording == "cloud",
+        lobby=room.enable_knocking,
     )
 
 
@@ -75,7 +77,9 @@ class DailyProvider:
     """A `bot.domain.rooms.RoomProvider` over a `DailyClient`; raises the `bot.errors` tree."""
 
     name = "daily"
-    capabilities = frozenset({Capability.EXTEND})
+    capabilities = frozenset(
+        {Capability.END, Capability.EXTEND, Capability.LOBBY, Capability.WAITING_EVENTS}
+    )
     _label = "Daily"
 
     def __init__(
@@ -101,7 +105,9 @@ class DailyProvider:
         )
         name = room_name(self._name_key, request.metadata)
         try:
-            room = await self.client.create_room(name, exp=exp, record=request.record)
+            room = await self.client.create_room(
+                name, exp=exp, record=request.record, knocking=request.lobby
+            )
         except ValidationError as exc:
             if "already exists" not in exc.message:
                 raise
@@ -179,12 +185,37 @@ class DailyProvider:
             url=url,
         )
 
-    # Issue 16 and 17 seams: filled in by the provider work; until then, refused plainly.
+    # Issue 17, host controls.
+
     async def end_room(self, room_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot end a meeting from Slack.")
+        """Close the door, then put everyone out. The room's `exp` becomes now ("users cannot
+        join a room after this time"; our rooms also have `eject_at_room_exp`), then whoever
+        `GET /rooms/:name/presence` still lists is ejected (`POST /rooms/:name/eject`), which
+        ends the meeting as the last one leaves. The room is not deleted: its recordings stay
+        reachable. Idempotent: a room already past its `exp` keeps it, a room Daily no
+        longer has (it deletes expired rooms in time) has ended, an empty room needs no eject.
+        Presence can lag, so it is asked again until it lists nobody Daily can still eject."""
+        now = self._clock()
+        try:
+            room = await self.client.get_room(room_id)
+        except NotFoundError:
+            return
+        if room.exp is None or room.exp > now:
+            await self.client.set_room_exp(room_id, now)
+        for _ in range(END_ROUNDS):
+            present = [p.id for p in await self.client.room_presence(room_id)]
+            ejected: list[str] = []
+            for start in range(0, len(present), EJECT_MAX):
+                ejected += await self.client.eject(room_id, present[start : start + EJECT_MAX])
+            if not ejected:
+                return
 
     async def set_lobby(self, room_id: str, on: bool) -> None:
-        raise UnsupportedError(f"{self._label} has no lobby meetbot can switch.")
+        """Daily's knocking (`enable_knocking`): guests' links carry no owner token, so they
+        knock; hosts' owner tokens walk in. Setting what it already is changes nothing."""
+        await self.client.set_knocking(room_id, on)
+
+    # Issue 16 seams: filled in by the provider work; until then, refused plainly.
 
     async def session_transcripts(self, room_id: str) -> list[Transcript]:
         raise UnsupportedError(f"{self._label} cannot transcribe meetings.")

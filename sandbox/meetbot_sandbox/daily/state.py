@@ -24,6 +24,8 @@ EVENT_TYPES = (
     "participant.left",
     "recording.started",
     "recording.ready-to-download",
+    "waiting-participant.joined",
+    "waiting-participant.left",
 )
 
 
@@ -36,6 +38,18 @@ class RoomState:
     exp: int | None = None  # unix seconds
     enable_recording: str | None = None
     eject_at_room_exp: bool = False
+    enable_knocking: bool = False  # issue 17: guests without a token knock
+
+
+@dataclass
+class KnockerState:
+    """Issue 17: someone knocking on a room with `enable_knocking`, until let in or gone. The
+    id is their participant (session) id, which stays theirs once admitted."""
+
+    id: str
+    room: str
+    name: str
+    joined_at: float  # unix seconds, when they began to knock
 
 
 @dataclass
@@ -112,6 +126,7 @@ class DailyState:
     webhooks: dict[str, WebhookState] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     preset_uuid: str | None = None
+    waiting: dict[str, KnockerState] = field(default_factory=dict)  # issue 17: knockers by id
     # Stamps webhook signatures. Daily uses the wall clock; a test that steers the bot's clock
     # passes that clock, since the bot checks the stamp against its own "now".
     signing_clock: Clock = system_clock
@@ -156,6 +171,11 @@ class DailyState:
         if not int(claims.get("nbf", when)) <= when < int(claims.get("exp", when + 1)):
             return None
         return "owner" if claims.get("is_owner") else "guest"
+
+    def expired(self, room_name: str) -> bool:
+        """Past its `exp`: "users cannot join a room after this time"."""
+        room = self.rooms.get(room_name)
+        return room is not None and room.exp is not None and self.now().timestamp() >= room.exp
 
     def live_session(self, room: str) -> SessionState | None:
         return next(
