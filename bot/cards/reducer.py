@@ -105,6 +105,8 @@ def apply_event(
         updated = _waiting(meeting, event)
     else:
         return meeting
+    if updated.waiting:
+        updated = _admitted(updated)
     return updated.replace(status=derive_status(updated))
 
 
@@ -268,3 +270,17 @@ def close_meeting(meeting: Meeting, *, by: str, at: datetime) -> Meeting:
         waiting=tuple(dataclasses.replace(w, left=True) for w in meeting.waiting)
     )
     return meeting.replace(status=derive_status(meeting))
+
+
+def _admitted(meeting: Meeting) -> Meeting:
+    """Someone let in from the lobby joins with their knock's participant id and gets no
+    `waiting-participant.left` (https://docs.daily.co/reference/rest-api/webhooks/events/
+    waiting-participant-left): their join ends their wait, whichever arrived first."""
+    joined = {split_participant_key(p.id)[1] for p in meeting.participants}
+    if not any(w.id in joined and not w.left for w in meeting.waiting):
+        return meeting
+    return meeting.replace(
+        waiting=tuple(
+            dataclasses.replace(w, left=True) if w.id in joined else w for w in meeting.waiting
+        )
+    )

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from bot.cards.reducer import close_meeting
 from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting
-from bot.errors import ProviderError, RetryLater, SlackError, user_message
+from bot.errors import ProviderError, RetryLater, SlackError, UnsupportedError, user_message
 from bot.hostctl import blocks
 from bot.hostctl.actions import HostAction, HostRequest
 from bot.hostctl.rules import extend_problem, extend_target, may_act, not_allowed, state_refusal
@@ -83,7 +83,7 @@ class HostControls:
                 try:
                     change = await self._apply(req, current)
                 except ProviderError as exc:
-                    if not is_permanent(exc):
+                    if not (isinstance(exc, UnsupportedError) or is_permanent(exc)):
                         raise  # the provider's trouble: the job retries
                     log.warning("host action %s on %s failed: %s", req.action, meeting.id, exc)
                     return await self._tell(req, "failed", user_message(exc))
