@@ -63,9 +63,12 @@ async def test_a_room_asked_with_a_lobby_has_knocking_on(
     assert with_lobby.lobby is True and without.lobby is False
     assert daily.state.rooms[without.id].enable_knocking is False
     assert (await provider.get_room(with_lobby.id)).lobby is True
-    # The host link is an owner token: owners walk in, only guests knock.
+    # Any valid token lets its holder into a private room, so guests get the bare room URL
+    # and knock; the host link's owner token walks in.
+    assert with_lobby.guest_url == f"{daily.root_url}/{with_lobby.id}"
     host_token = with_lobby.host_url.partition("?t=")[2]
     assert daily.state.admits(with_lobby.id, host_token) == "owner"
+    assert "?t=" in without.guest_url
 
 
 async def test_the_lobby_switches_on_and_off_and_again_changes_nothing(
@@ -76,9 +79,13 @@ async def test_the_lobby_switches_on_and_off_and_again_changes_nothing(
     assert daily.state.rooms[room.id].enable_knocking is True
     await provider.set_lobby(room.id, True)
     assert (await provider.get_room(room.id)).lobby is True
+    found = await provider.find_room("m-1")
+    assert found is not None and "?t=" not in found.guest_url, "the guest link to hand out now"
     await provider.set_lobby(room.id, False)
     await provider.set_lobby(room.id, False)
     assert (await provider.get_room(room.id)).lobby is False
+    found = await provider.find_room("m-1")
+    assert found is not None and "?t=" in found.guest_url, "without a lobby, guests need a token"
 
 
 async def test_ending_ejects_everyone_closes_the_door_and_keeps_the_room(

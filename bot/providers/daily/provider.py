@@ -21,6 +21,11 @@ call (`POST /rooms`) instead of three, on a budget every workspace of the accoun
 domain id they carry is fetched once (`bot.providers.daily.domain`). `self_sign=False` mints
 them with `POST /meeting-tokens` as before (only bench/daily_budget.py compares the two).
 `get_room` answers the bare room URL as both links: the reconcile sweep needs no links.
+
+Host controls (issue 17): the lobby is Daily's knocking (`enable_knocking`); since any valid
+meeting token lets its holder into a private room, a lobby room's guest link carries no token
+and guests knock, while the host's owner token walks in and admits them. `end_room` moves the
+room's `exp` to now and ejects whoever is present; the room itself stays (recordings).
 """
 
 from __future__ import annotations
@@ -150,10 +155,16 @@ class DailyProvider:
             exp=exp,
             start_cloud_recording=room.enable_recording == "cloud",
         )
+        # "Any valid meeting token grants access to a private room" (Daily, "Controlling who
+        # joins a meeting"): with knocking on, the guest link is the bare room URL, so guests
+        # knock; the host's owner token walks in and can let them in.
+        guest_url = (
+            room.url if room.enable_knocking else with_token(room.url, await self._token(guest))
+        )
         return to_room(
             room,
             now=self._clock(),
-            guest_url=with_token(room.url, await self._token(guest)),
+            guest_url=guest_url,
             host_url=with_token(room.url, await self._token(host)),
         )
 
@@ -211,8 +222,13 @@ class DailyProvider:
                 return
 
     async def set_lobby(self, room_id: str, on: bool) -> None:
-        """Daily's knocking (`enable_knocking`): guests' links carry no owner token, so they
-        knock; hosts' owner tokens walk in. Setting what it already is changes nothing."""
+        """Daily's knocking (`enable_knocking`). Setting what it already is changes nothing.
+
+        Any valid meeting token lets its holder into a private room, so a lobby room's guest
+        link is the bare room URL (`_with_links`): after switching, the guest link to hand out
+        changes (`find_room` mints it), and guest links handed out before keep working as they
+        did (a token with the lobby turned on: walks in; no token with it turned off: cannot
+        join) until replaced."""
         await self.client.set_knocking(room_id, on)
 
     # Issue 16 seams: filled in by the provider work; until then, refused plainly.
