@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -173,14 +174,18 @@ async def test_the_lobby_goes_on_and_off_and_the_card_says_so(provider_bot: Prov
     url, result = await choose(bot, card, HostAction.LOBBY_ON)
     assert result == "done", await private_reply(bot, url)
     assert "guests wait until a host admits them" in await private_reply(bot, url)
-    await card_update(bot, card, lambda t: "Lobby on" in t)
+    on = await card_update(bot, card, lambda t: "Lobby on" in t)
     assert _lobby_at_provider(bot, card.room_id) is True
+    if bot.rooms.name == "daily":  # any token walks in: guests now get the bare URL and knock
+        assert "?t=" not in _join_url(on["blocks"])
     assert HostAction.LOBBY_OFF in menu(card_blocks(bot, card))
 
     url, result = await choose(bot, card, HostAction.LOBBY_OFF)
     assert result == "done"
-    await card_update(bot, card, lambda t: "Lobby on" not in t and "Town hall" in t)
+    off = await card_update(bot, card, lambda t: "Lobby on" not in t and "Town hall" in t)
     assert _lobby_at_provider(bot, card.room_id) is False
+    if bot.rooms.name == "daily":
+        assert bot.rooms.admits(_join_url(off["blocks"])) == "guest"
 
 
 async def test_a_meetings_instant_room_cannot_switch_its_lobby_and_says_so(
@@ -202,3 +207,7 @@ def _lobby_at_provider(bot: ProviderBot, room_id: str) -> bool:
     if bot.rooms.name == "daily":
         return bool(bot.rooms.daily.state.rooms[room_id].enable_knocking)  # type: ignore[attr-defined]
     return bot.emulator.state.rooms[room_id].join_approval_level == "explicit_approval"
+
+
+def _join_url(blocks: list[dict[str, Any]]) -> str:
+    return str(next(b["accessory"]["url"] for b in blocks if "accessory" in b))

@@ -134,9 +134,18 @@ class HostControls:
         if action.lobby:
             on = action is HostAction.LOBBY_ON
             await self.provider.set_lobby(meeting.room_id, on)
+            guest_url = None
+            if self.provider.name == "daily":
+                # Daily lets any meeting token into a private room, so a lobby room's guest
+                # link is the bare room URL: the link to hand out changes with the lobby
+                # (bot.providers.daily.provider.set_lobby); `find_room` gives the new one.
+                room = await self.provider.find_room(meeting.id)
+                guest_url = room.guest_url if room is not None else None
             # Set by hand now, no longer the channel's default.
             return lambda m: m.replace(
-                lobby=on, defaulted=tuple(d for d in m.defaulted if d != LOBBY)
+                lobby=on,
+                defaulted=tuple(d for d in m.defaulted if d != LOBBY),
+                guest_url=guest_url or m.guest_url,
             )
         until = req.until or extend_target(meeting, now)
         room = await self.provider.extend_room(meeting.room_id, until)
