@@ -24,8 +24,8 @@ from tests.hostctl_helpers import (
 )
 from tests.plugins.bot import CREATOR, RunningBot, SlackReply
 from tests.plugins.providers import ProviderBot
-from tests.settings_helpers import as_admin_set, job_result
-from tests.test_lifecycle_card import Card, card_update, start_on
+from tests.settings_helpers import as_admin_set, job_result, make_admin
+from tests.test_lifecycle_card import Card, card_update, start, start_on
 
 
 async def open_extend(bot: RunningBot, card: Card) -> tuple[dict[str, Any], str]:
@@ -90,8 +90,6 @@ async def test_extend_to_a_date_refuses_bad_dates_in_the_modal_then_moves_the_en
 
 
 async def test_someone_else_gets_no_extend_modal_but_a_private_reason(bot: RunningBot) -> None:
-    from tests.test_lifecycle_card import start
-
     bot.slack.state.add_user("U0BOB", "bob")
     card = await start(bot, "Not yours --for 7d")
     block_id, option = menu(card_blocks(bot, card))[HostAction.EXTEND_TO]
@@ -139,3 +137,38 @@ async def test_app_home_offers_the_host_controls_and_shows_the_policy(
     assert any("is now available until" in m.text for m in bot.slack.state.history(dm.id))
     later = before + timedelta(days=30)
     await published_home(bot, seq, f"<!date^{int(later.timestamp())}^")
+
+
+async def test_an_admin_demoted_while_the_modal_was_open_extends_nothing_and_is_told(
+    bot: RunningBot,
+) -> None:
+    bot.slack.state.add_user("U0BOB", "bob")
+    await make_admin(bot, "U0BOB")
+    card = await start(bot, "Their room --for 7d")
+    block_id, option = menu(card_blocks(bot, card))[HostAction.EXTEND_TO]
+    trigger, url = new_trigger_id(), bot.slack.response_url()
+    await bot.interact(
+        pick(block_id, option, user_id="U0BOB", card=card, response_url=url, trigger_id=trigger)
+    )
+    opened = await bot.slack.state.wait_for(
+        "views.open", lambda c: c.params.get("trigger_id") == trigger, timeout=10
+    )
+    view = opened.response["view"]
+    before = bot.emulator.state.rooms[card.room_id].expires_at
+    bot.slack.state.users["U0BOB"].is_admin = False  # demoted meanwhile (the role is cached)
+
+    picked = {
+        **DATEPICKER_STATE,
+        "selected_date": (utc_now().date() + timedelta(days=20)).isoformat(),
+    }
+    payload = view_submission_payload(
+        EXTEND_CALLBACK_ID,
+        {UNTIL_BLOCK: {UNTIL_ACTION: picked}},
+        private_metadata=view["private_metadata"],
+        view_id=view["id"],
+        user_id="U0BOB",
+    )
+    assert (await bot.interact(payload)).body is None
+    assert await job_result(bot, f"host:{card.meeting_id}:extend:{view['id']}") == "refused"
+    assert "can extend this room" in await private_reply(bot, url)
+    assert bot.emulator.state.rooms[card.room_id].expires_at == before, "nothing changed"
