@@ -101,12 +101,11 @@ def read_extend(view: dict[str, Any]) -> tuple[str, str | None, date | None]:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         meta = {}
-    meeting_id = str(meta.get("meeting_id") or "") if isinstance(meta, dict) else ""
-    response_url = meta.get("response_url") if isinstance(meta, dict) else None
-    state = (((view.get("state") or {}).get("values") or {}).get(UNTIL_BLOCK) or {}).get(
-        UNTIL_ACTION
-    ) or {}
-    picked = state.get("selected_date")
+    meta = meta if isinstance(meta, dict) else {}
+    meeting_id, response_url = str(meta.get("meeting_id") or ""), meta.get("response_url")
+    picked: object = view.get("state")
+    for key in ("values", UNTIL_BLOCK, UNTIL_ACTION, "selected_date"):
+        picked = picked.get(key) if isinstance(picked, dict) else None
     try:
         day = date.fromisoformat(picked) if isinstance(picked, str) else None
     except ValueError:

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 def register(app: AsyncApp, deps: ListenerDeps, dialogs: HostDialogs) -> None:
     @app.action(HOST_CONTROLS_ACTION_ID)
     async def host_control(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        parsed = parse_value((action.get("selected_option") or {}).get("value"))
+        selected = action.get("selected_option")
+        parsed = parse_value(selected.get("value") if isinstance(selected, dict) else None)
         if parsed is None:
             await ack()
             log.info("host controls: an option we did not send was ignored")
@@ -68,7 +69,7 @@ def register(app: AsyncApp, deps: ListenerDeps, dialogs: HostDialogs) -> None:
             # The view id is the key: a double submit is one job.
             await dialogs.enqueue(
                 HostRequest(
-                    key=f"host:{meeting_id}:extend:{view['id']}",
+                    key=f"host:{meeting_id}:extend:{view.get('id')}",
                     action=HostAction.EXTEND_TO,
                     meeting_id=meeting_id,
                     workspace=ws,
