@@ -86,7 +86,10 @@ async def test_the_panel_joins_records_ends_and_finishes_through_the_provider(
     card = await slack.wait_for(
         "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=UPDATES
     )
-    await slack.wait_for("chat.postMessage", lambda c: c.ok and "host" in str(c.params))
+    await slack.wait_for(
+        "chat.postMessage",
+        lambda c: c.ok and c.params.get("channel") != GENERAL and "host" in str(c.params),
+    )
     state = await page.state()
     assert state["provider"]["name"] == provider_bot.rooms.name
     (room,) = state["rooms"]
