@@ -205,3 +205,30 @@ async def _snapshot_where(stream: aiohttp.ClientResponse, wanted: Any) -> JSON:
                 state: JSON = json.loads(line[len(b"data: ") :])
                 if wanted(state):
                     return state
+
+
+@pytest.mark.parametrize("provider_bot", ["daily"], indirect=True)
+async def test_the_cards_overflow_menu_on_the_page_ends_the_meeting(
+    page: Page, provider_bot: ProviderBot
+) -> None:
+    slack = provider_bot.slack.state
+    await page.post("command", {"user": ALICE, "channel": GENERAL, "text": "/meet Wrap up"})
+    card = await slack.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=UPDATES
+    )
+    (menu,) = [b for b in card.params["blocks"] if b["type"] == "actions"]
+    (overflow,) = menu["elements"]
+    end = next(o for o in overflow["options"] if o["value"].startswith("end:"))
+    action = {
+        "action_id": overflow["action_id"],
+        "block_id": menu["block_id"],
+        "selected_option": end,
+    }
+    where = {"channel": GENERAL, "ts": card.response["ts"]}
+    status, _ = await page.post("actions", {"user": ALICE, "action": action, "where": where})
+    assert status == 200
+    await slack.wait_for(
+        "chat.update",
+        lambda c: c.params.get("ts") == card.response["ts"] and "Ended by" in str(c.params),
+        timeout=UPDATES,
+    )

@@ -6,6 +6,7 @@ someone is after it (opening the modal) or in the job (acting)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -68,7 +69,7 @@ class HostDialogs:
         if req.action is HostAction.EXTEND_30 and req.until is None:
             meeting = await self.store.records.get(req.meeting_id)
             if meeting is not None:
-                req = HostRequest(**{**vars(req), "until": extend_target(meeting, self.clock())})
+                req = dataclasses.replace(req, until=extend_target(meeting, self.clock()))
         await self.jobs.enqueue(JobName.HOST_ACTION, req.key, request=req.to_dict())
 
     async def open_extend(

@@ -158,7 +158,8 @@ class Relay:
         self.transcript.close_view(self.state, view_id)
 
     async def click(self, user_id: str, action: JSON, where: JSON) -> BotReply:
-        """A button pressed in a message (`where`: channel, ts) or in a view (`where`: view_id)."""
+        """A button pressed, or an overflow menu's option picked (`action.selected_option`), in a
+        message (`where`: channel, ts) or in a view (`where`: view_id)."""
         user = self.user(user_id)
         clicked = {
             "type": "button",
@@ -169,6 +170,19 @@ class Relay:
         for name in ("value", "url"):
             if isinstance(action.get(name), str):
                 clicked[name] = action[name]
+        option = action.get("selected_option")
+        if isinstance(option, dict) and isinstance(option.get("value"), str):
+            # An overflow menu's choice: Slack sends the option picked, not a button's text
+            # (tests/fixtures/slack/block_actions_overflow_action_docs.json).
+            clicked = {
+                "type": "overflow",
+                "action_id": clicked["action_id"],
+                "block_id": clicked["block_id"],
+                "selected_option": {
+                    "text": option.get("text") or clicked["text"],
+                    "value": option["value"],
+                },
+            }
         common: dict[str, Any] = {
             "user_id": user.id,
             "user_name": user.name,

@@ -68,6 +68,7 @@
       const action = {
         action_id: element.action_id, block_id: block.block_id || "",
         text: element.text, value: element.value, url: element.url,
+        selected_option: element.selected_option,
       };
       api("actions", { action, where });  // Slack sends block_actions for link buttons too
     }
