@@ -20,6 +20,8 @@ from typing import Protocol
 from meetbot_sandbox.slack.models import JSON
 
 ACTIONS = ("join", "join-host", "leave", "record", "end", "recording-ready", "expire")
+# Issue 17: a guest knocks on a room with a lobby; a host in the call lets them in or not.
+LOBBY_ACTIONS = ("knock", "admit", "deny")
 
 
 class BotRecords(Protocol):
@@ -60,6 +62,7 @@ class Joined:
 
     room_id: str
     host: bool
+    knock: bool = False  # a guest link of a room with a lobby: they wait to be let in
 
 
 class EmulatedRooms(Protocol):

@@ -18,7 +18,14 @@ from urllib.parse import parse_qs, urlsplit
 from meetbot_sandbox.daily import DailyControl, DailyControlError, DailyState
 from meetbot_sandbox.daily.state import RoomState, SessionState
 from meetbot_sandbox.demo.relay import SandboxInputError
-from meetbot_sandbox.demo.rooms import ACTIONS, BotRecords, Joined, Provider, RoomActionError
+from meetbot_sandbox.demo.rooms import (
+    ACTIONS,
+    LOBBY_ACTIONS,
+    BotRecords,
+    Joined,
+    Provider,
+    RoomActionError,
+)
 from meetbot_sandbox.slack.models import JSON
 from meetbot_sandbox.slack.state import FakeSlackState
 
@@ -64,6 +71,8 @@ class DailyRooms:
         if f"{parts.scheme}://{parts.netloc}" != self._root or room is None:
             return None
         token = (parse_qs(parts.query).get("t") or [""])[0]
+        if not token and room.enable_knocking:
+            return Joined(room.name, host=False, knock=True)  # no token: they knock
         claims = self._daily.tokens.get(token)
         if claims is None or claims.get("room_name") != room.name:
             raise SandboxInputError("a private Daily room needs a meeting token in its link")
@@ -73,8 +82,9 @@ class DailyRooms:
         room = self._daily.rooms.get(room_id)
         if room is None:
             raise SandboxInputError(f"unknown room {room_id!r}")
-        if action not in ACTIONS:
-            raise SandboxInputError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+        if action not in (*ACTIONS, *LOBBY_ACTIONS):
+            known = ", ".join((*ACTIONS, *LOBBY_ACTIONS))
+            raise SandboxInputError(f"unknown action {action!r}; one of {known}")
         try:
             return await self._act(room, action, name, participant)
         except DailyControlError as exc:
@@ -100,6 +110,13 @@ class DailyRooms:
             return {"room_id": room.name}
         if action == "recording-ready":
             return {"recording_ids": await self._finish_recordings(room)}
+        if action == "knock":
+            return {"participant_id": await control.knock(room.name, name)}
+        if action in ("admit", "deny"):
+            if action == "deny":
+                await control.deny(room.name, participant)
+                return {"participant_id": participant}
+            return {"session_id": await control.admit(room.name, participant)}
         session = self._live_session(room)
         if action == "leave":
             await control.leave(session.id, participant)
@@ -155,6 +172,10 @@ class DailyRooms:
             "available": room.exp is None or room.exp > now,
             "expires_at": None if room.exp is None else _iso(room.exp),
             "can_record": recording,
+            "lobby": room.enable_knocking,
+            "waiting": [
+                {"id": k.id, "name": k.name} for k in daily.waiting.values() if k.room == room.name
+            ],
             "session": live,
             "sessions": sum(1 for s in daily.sessions.values() if s.room == room.name),
             "recordings": [

@@ -60,7 +60,9 @@
       return;
     }
     const room = ui.snap.rooms.find((r) => r.id === done.room);
-    toast(`You joined “${room ? room.title : done.room}” ${done.host ? "as host" : "as a guest"}`);
+    const title = room ? room.title : done.room;
+    toast(done.knock ? `You knocked on “${title}”: a host in the call lets you in`
+      : `You joined “${title}” ${done.host ? "as host" : "as a guest"}`);
   }
 
   async function pressed(element, block, event, where) {
@@ -221,7 +223,12 @@
         (people.length ? `<ul class="people">${people.map((p) =>
           `<li>${B.esc(p.name)}${p.is_host ? " (host)" : ""} <button type="button" class="leave" title="Leave" ` +
           `data-room-action="leave" data-participant="${B.esc(p.id)}">×</button></li>`).join("")}</ul>` : "") +
+        ((room.waiting || []).length ? `<div class="room-status">Waiting in the lobby:</div><ul class="people">${room.waiting.map((w) =>
+          `<li>${B.esc(w.name)} ` +
+          `<button type="button" class="btn" data-room-action="admit" data-participant="${B.esc(w.id)}" ${live ? "" : "disabled"}>Admit</button> ` +
+          `<button type="button" class="btn" data-room-action="deny" data-participant="${B.esc(w.id)}" ${live ? "" : "disabled"}>Deny</button></li>`).join("")}</ul>` : "") +
         `<div class="controls">` +
+        (room.lobby ? roomButton("Knock as guest", "knock", room.available) : "") +
         roomButton("Join as guest", "join", room.available) +
         roomButton("Join as host", "join-host", room.available) +
         roomButton("Record", "record", canRecord && !recordingRuns) +
