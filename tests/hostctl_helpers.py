@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from meetbot_sandbox.slack.models import Workspace
 from meetbot_sandbox.slack.payloads import block_actions_payload
 from meetbot_sandbox.slack.signing import new_trigger_id
 
@@ -47,8 +48,11 @@ def pick(
     card: Card | None = None,
     response_url: str | None = None,
     trigger_id: str | None = None,
+    team_id: str | None = None,
 ) -> dict[str, Any]:
-    """The block_actions payload of choosing `option` on a card (or, without one, App Home)."""
+    """The block_actions payload of choosing `option` on a card (or, without one, App Home);
+    `team_id`: the workspace the person acts from (a Slack Connect partner's, say)."""
+    team = team_id or Workspace().team_id
     action = {k: v for k, v in OVERFLOW_ACTION.items() if k != "action_ts"}
     action.update(action_id=HOST_CONTROLS_ACTION_ID, block_id=block_id, selected_option=option)
     if card is None:
@@ -57,6 +61,7 @@ def pick(
             container={"type": "view", "view_id": "V0HOME"},
             user_id=user_id,
             trigger_id=trigger_id,
+            team_id=team,
         )
     return block_actions_payload(
         action,
@@ -71,17 +76,29 @@ def pick(
         response_url=response_url,
         user_id=user_id,
         trigger_id=trigger_id,
+        team_id=team,
     )
 
 
 async def choose(
-    bot: RunningBot, card: Card, action: HostAction, *, user_id: str = CREATOR
+    bot: RunningBot,
+    card: Card,
+    action: HostAction,
+    *,
+    user_id: str = CREATOR,
+    team_id: str | None = None,
 ) -> tuple[str, str]:
     """Pick `action` in the card's menu as `user_id`; (response_url, the job's result)."""
     block_id, option = menu(card_blocks(bot, card))[action]
     url, trigger = bot.slack.response_url(), new_trigger_id()
     payload = pick(
-        block_id, option, user_id=user_id, card=card, response_url=url, trigger_id=trigger
+        block_id,
+        option,
+        user_id=user_id,
+        card=card,
+        response_url=url,
+        trigger_id=trigger,
+        team_id=team_id,
     )
     reply = await bot.interact(payload)
     assert reply.status == 200 and reply.body is None

@@ -84,6 +84,24 @@ async def test_a_workspace_admin_may_end_anyones_meeting(provider_bot: ProviderB
 
 
 @daily_only
+async def test_an_admin_of_a_partner_workspace_is_not_one_of_ours(
+    provider_bot: ProviderBot,
+) -> None:
+    """Slack Connect: admin rights count in the meeting's own workspace only (users.info is
+    asked in the workspace the person acts from)."""
+    bot = provider_bot
+    bot.slack.state.add_user("U0PARTNER", "pat", is_admin=True, team_id="T0PARTNER")
+    card = await start_on(bot, "Shared channel")
+
+    url, result = await choose(bot, card, HostAction.END, user_id="U0PARTNER", team_id="T0PARTNER")
+
+    assert result == "refused"
+    assert "Only the meeting's host" in await private_reply(bot, url)
+    meeting = await bot.components.store.records.get(card.meeting_id)
+    assert meeting is not None and meeting.closed_at is None
+
+
+@daily_only
 async def test_a_double_click_ends_once_and_the_second_is_told_it_already_ended(
     provider_bot: ProviderBot,
 ) -> None:
