@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.domain.inputs import Workspace
+from bot.domain.meeting import Meeting
 from bot.domain.message import Message
 from bot.domain.ports import Posted
 from bot.hostctl import blocks
@@ -23,6 +24,7 @@ from bot.settings.policy import latest_end
 from bot.settings.service import SettingsService
 from bot.slack.limits import end_of_day_utc, latest_expiry
 from bot.storage.jobs import JobName, Jobs
+from bot.storage.redis import unavailable_when_down
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -62,12 +64,16 @@ class HostDialogs:
         self.jobs = jobs
         self.clock = clock
 
+    async def _meeting(self, meeting_id: str) -> Meeting | None:
+        with unavailable_when_down():  # the ack path: Redis down is "temporarily unavailable"
+            return await self.store.records.get(meeting_id)
+
     async def enqueue(self, req: HostRequest) -> None:
         """Queue the action (raises Unavailable when Redis is down). Extend by 30 days is
         fixed to a date here, from the room's end as the person saw it: a double click asks
         for the same date twice, and the second finds it done."""
         if req.action is HostAction.EXTEND_30 and req.until is None:
-            meeting = await self.store.records.get(req.meeting_id)
+            meeting = await self._meeting(req.meeting_id)
             if meeting is not None:
                 req = dataclasses.replace(req, until=extend_target(meeting, self.clock()))
         await self.jobs.enqueue(JobName.HOST_ACTION, req.key, request=req.to_dict())
@@ -105,7 +111,7 @@ class HostDialogs:
         """The new end a submitted modal asks for, or the field error (plain text)."""
         if day is None:
             return "Pick the room's new last day."
-        meeting = await self.store.records.get(meeting_id)
+        meeting = await self._meeting(meeting_id)
         if meeting is None:
             return "This room has gone."
         now, until = self.clock(), end_of_day_utc(day)
