@@ -111,6 +111,8 @@ class LiveCards:
             await self.store.watchlist.watch(after.id, self.clock() + self.recheck_after)
             if after.status is not before.status or _ready(after) != _ready(before):
                 await self.jobs.refresh_home(_workspace(after), after.creator_id)
+            if after.waiting != before.waiting:  # the host's "someone is waiting" DM
+                await self.jobs.sync_waiting(after.id)
         if await self.announce_recordings(after) is None:
             await self.schedule_refresh(after.id)  # another job is announcing; the refresh retries
         return after.status.value if after != before else "unchanged"
@@ -148,7 +150,9 @@ class LiveCards:
                     await self.schedule_refresh(meeting_id)  # the card is still being posted
                 return "no card"
             call_id = await self.calls.sync(meeting)
-            message = blocks.meeting_card(meeting, now=self.clock(), call_id=call_id)
+            message = blocks.meeting_card(
+                meeting, now=self.clock(), call_id=call_id, capabilities=self.provider.capabilities
+            )
             digest = hashlib.sha256(json.dumps(message.kwargs(), sort_keys=True).encode())
             steps_key = f"card:{meeting_id}"
             if (await self.store.steps.read(steps_key)).get("digest") == digest.hexdigest():

@@ -9,13 +9,18 @@ from bot.domain.inputs import Workspace
 from bot.home.view import home_view
 from bot.meet.service import MeetingService
 from bot.recordings.links import RecordingLinks
+from bot.settings.store import SettingsStore
 from bot.standups import blocks as standup_blocks
 from bot.standups.store import StandupStore
 from bot.storage.jobs import JobFunction, JobName
 
 
 def home_functions(
-    service: MeetingService, schedules: StandupStore, links: RecordingLinks
+    service: MeetingService,
+    schedules: StandupStore,
+    links: RecordingLinks,
+    *,
+    policies: SettingsStore | None = None,
 ) -> dict[str, JobFunction]:
     async def refresh_home(
         ctx: dict[str, Any], *, team_id: str, enterprise_id: str | None, user_id: str
@@ -30,6 +35,8 @@ def home_functions(
             viewer_id=user_id,
             recording_link=links.url,
             standups=standup_blocks.home_blocks(mine, next_due),
+            capabilities=service.provider.capabilities,
+            policy=await policies.policy(team_id) if policies is not None else None,
         )
         await service.slack.publish_home(ws, user_id, view)
         await service.store.home_viewers.mark(team_id, user_id)

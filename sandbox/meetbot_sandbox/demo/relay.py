@@ -158,7 +158,8 @@ class Relay:
         self.transcript.close_view(self.state, view_id)
 
     async def click(self, user_id: str, action: JSON, where: JSON) -> BotReply:
-        """A button pressed in a message (`where`: channel, ts) or in a view (`where`: view_id)."""
+        """A button pressed, or an overflow menu's option picked (`action.selected_option`), in a
+        message (`where`: channel, ts) or in a view (`where`: view_id)."""
         user = self.user(user_id)
         clicked = _clicked(action)
         common: dict[str, Any] = {
@@ -277,7 +278,7 @@ def _clicked(action: JSON) -> JSON:
         "block_id": str(action.get("block_id") or ""),
     }
     picked = action.get("selected_option")
-    if action.get("type") == "overflow":
+    if action.get("type") == "overflow" or picked is not None:
         if not isinstance(picked, dict) or not isinstance(picked.get("value"), str):
             raise SandboxInputError("an overflow click needs the picked option")
         option = {"text": picked.get("text") or {"type": "plain_text", "text": ""}}

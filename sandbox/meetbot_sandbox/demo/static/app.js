@@ -61,8 +61,8 @@
     }
     const room = ui.snap.rooms.find((r) => r.id === done.room);
     const title = room ? room.title : done.room;
-    if (done.knock) toast(`You knocked on “${title}”: the host lets you in from the room`);
-    else toast(`You joined “${title}” ${done.host ? "as host" : "as a guest"}`);
+    toast(done.knock ? `You knocked on “${title}”: a host in the call lets you in`
+      : `You joined “${title}” ${done.host ? "as host" : "as a guest"}`);
   }
 
   async function pressed(element, block, event, where) {
@@ -230,8 +230,8 @@
           roomButton("Give up", "give-up", true, `data-participant="${B.esc(k.id)}"`) +
           `</li>`).join("")}</ul></div>` : "") +
         `<div class="controls">` +
-        (room.lobby ? roomButton("Knock as guest", "knock", room.available)
-          : roomButton("Join as guest", "join", room.available)) +
+        (room.lobby ? roomButton("Knock as guest", "knock", room.available) : "") +
+        roomButton("Join as guest", "join", room.available) +
         roomButton("Join as host", "join-host", room.available) +
         roomButton("Record", "record", canRecord && !recordingRuns) +
         roomButton("End session", "end", Boolean(live)) +

@@ -138,37 +138,19 @@
     dialog.showModal();
   }
 
-  // An overflow menu: a "⋯" button that unfolds its options; picking one sends the element with
-  // the picked `selected_option`, after Slack's confirmation dialog when the element has one.
-  // https://api.slack.com/reference/block-kit/block-elements#overflow
+  // Slack's overflow menu: a "⋯" button listing up to five options; picking one sends it.
   function overflow(el, block, ctx) {
-    const node = div("overflow");
-    const toggle = document.createElement("button");
-    toggle.type = "button";
-    toggle.className = "btn overflow-toggle";
-    toggle.textContent = "⋯";
-    toggle.dataset.actionId = el.action_id || "";
-    toggle.setAttribute("aria-label", "More actions");
-    const menu = div("overflow-menu");
-    menu.hidden = true;
-    (el.options || []).forEach((option) => {
-      const item = document.createElement("button");
-      item.type = "button";
-      item.className = "overflow-option";
-      item.dataset.value = option.value || "";
-      item.innerHTML = text(option.text, ctx);
-      item.addEventListener("click", (event) => {
-        menu.hidden = true;
-        if (!ctx.onButton) return;
-        const picked = { ...el, selected_option: { text: option.text, value: option.value } };
-        if (!el.confirm) ctx.onButton(picked, block, event);
-        else confirmDialog(el.confirm, ctx, () => ctx.onButton(picked, block, event));
-      });
-      menu.appendChild(item);
+    const node = document.createElement("select");
+    node.className = "btn overflow";
+    node.dataset.actionId = el.action_id || "";
+    node.title = "More actions";
+    node.innerHTML = '<option value="" selected>⋯</option>' +
+      (el.options || []).map((o, i) => `<option value="${i}">${esc((o.text || {}).text || "")}</option>`).join("");
+    node.addEventListener("change", (event) => {
+      const option = (el.options || [])[Number(node.value)];
+      node.value = "";
+      if (option && ctx.onButton) ctx.onButton({ ...el, selected_option: option }, block, event);
     });
-    toggle.addEventListener("click", () => (menu.hidden = !menu.hidden));
-    node.appendChild(toggle);
-    node.appendChild(menu);
     return node;
   }
 
