@@ -65,8 +65,9 @@ class JobSteps:
     """A job's recorded steps, read once per run and kept in step with Redis as they are written
     (reads come from memory).
 
-    `record` writes at once: it is for what must be in Redis before the next outside call (an
-    attempt marker before a post). `note` keeps a step's result for the next write, so it
+    `record` writes at once: it is for what must be in Redis before the next outside call. A
+    post's attempt marker is noted instead and handed to the post (`SlackPort.post(steps=)`),
+    whose pacing turn writes it before the message goes out (`bot.slack.pacing`). `note` keeps a step's result for the next write, so it
     costs no round trip of its own: a job that dies before that write finds the result again
     from its attempt marker (`MeetingService._post_once` looks for the marked post), so nothing
     is done twice. Store writes that take `steps` carry the noted results with them.
@@ -112,6 +113,7 @@ class JobSteps:
             self.written(values)
 
     async def forget(self, name: str) -> None:
+        self._pending.pop(name, None)  # never written: nothing to write only to delete
         await self.flush()
         await self.log.forget(self.key, name)
         self._done.pop(name, None)
