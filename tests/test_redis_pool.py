@@ -28,7 +28,11 @@ async def test_commands_beyond_the_pool_wait_their_turn(redis_url: str) -> None:
 async def test_a_pool_busy_past_its_timeout_fails_as_redis_down(redis_url: str) -> None:
     pool = WaitingPool.from_url(redis_url, max_connections=1, timeout=0.2)
     client = aioredis.Redis(connection_pool=pool)
-    holder = asyncio.create_task(client.blpop(["pool-test:empty"], timeout=1))
+
+    async def hold_the_one_connection() -> None:
+        await client.blpop(["pool-test:empty"], timeout=1)
+
+    holder = asyncio.create_task(hold_the_one_connection())
     await asyncio.sleep(0.05)
 
     with pytest.raises(RedisDown):
