@@ -2,13 +2,17 @@
 
     .venv/bin/python bench/redis_trips.py                 # 100 /meet per s for 10 s
     .venv/bin/python bench/redis_trips.py --rate 50 --seconds 4
+    .venv/bin/python bench/redis_trips.py --warm-seconds 20    # people met before (steady)
 
 Runs meetbot as the Procfile does (`--role web` and `--role worker`), each talking to Redis
 through its own counting proxy in this process, with bench/ack.py's emulator, fake Slack and
 load generator. The proxy counts every chunk a client writes as one round trip (redis-py never
 has two requests in flight on one connection; a pipeline or a script call is one write) and
 parses RESP to count commands by name (a Lua script's inner commands are the server's, not
-counted); a new connection's HELLO, CLIENT SETINFO and SELECT are counted as a connection. Counted from the start of the load until the last card, after a warm-up; the worker's
+counted); a new connection's HELLO, CLIENT SETINFO and SELECT are counted as a connection.
+Counted from the start of the load until the last card, after a warm-up (`--warm-seconds 20`:
+every person's first /meet, with its users.info and conversations.open, is in the warm-up,
+so the run shows the steady state; the default 1 s shows first meetings); the worker's
 idle dequeue polls (BLMOVE timing out every second per free slot) are included, as they cost.
 CPU time is the processes' own (as bench/ack.py). Prints a Markdown table.
 """
@@ -124,7 +128,7 @@ async def run(args: argparse.Namespace) -> str:
                 async with http.get(f"{slack}/_bench/response_url") as response:
                     response_url = await response.text()
                 target = f"{base}/slack/events"
-                warm, _ = await load(procs, target, response_url, "warm", 50, 1)
+                warm, _ = await load(procs, target, response_url, "warm", 50, args.warm_seconds)
                 await cards(http, slack, {r["title"] for r in warm}, patience=10)
                 before = [cpu_seconds(p) for p in bots]
                 for counted in roles.values():
@@ -163,6 +167,9 @@ def main() -> None:
     )
     parser.add_argument("--rate", type=float, default=100, help="commands per second (100)")
     parser.add_argument("--seconds", type=float, default=10, help="load duration (10)")
+    parser.add_argument("--warm-seconds", type=float, default=1,
+                        help="warm-up at 50 /s (1); 20 s has each of the 1,000 people start a "
+                        "meeting once, so that Slack's answers about them are cached")  # fmt: skip
     parser.add_argument("--delay-ms", type=int, default=500, help="POST /rooms delay (500)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14",
                         help="a Redis DB this benchmark may flush (not 0; 15 is the tests')")  # fmt: skip
