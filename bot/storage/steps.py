@@ -19,7 +19,8 @@ StepValues = Mapping[str, str]
 
 
 class StepLog:
-    """Every job's step hash: read, written, and staged on other writes' pipelines."""
+    """Every job's step hash, read and written. Other writes carry a job's noted results in
+    their own Lua calls (`MeetingRecords`, `Watchlist`, `SlackPacer.acquire`)."""
 
     def __init__(self, redis: aioredis.Redis, keys: Keys) -> None:
         self.redis = redis
@@ -48,17 +49,6 @@ class StepLog:
             key = self.keys.steps(job_key)
             pipe.hset(key, mapping=dict(values))  # type: ignore[arg-type]
             pipe.expire(key, STEP_TTL)
-
-    def stage(
-        self, pipe: Pipeline, steps: JobSteps | None, record: StepValues | None = None
-    ) -> dict[str, str]:
-        """Queue on `pipe` the steps' noted results and `record`; what to mark written after."""
-        if steps is None:
-            assert not record, "steps to record need their job"
-            return {}
-        values = {**steps.pending, **(record or {})}
-        self._stage(pipe, steps.key, values)
-        return values
 
 
 class JobSteps:
