@@ -31,8 +31,8 @@ R = TypeVar("R")
 class WaitingPool(aioredis.ConnectionPool):
     """A pool that waits up to `timeout` seconds for a free connection instead of failing, as
     redis-py's BlockingConnectionPool does, but only when none is free: that one takes a
-    condition and a timeout on every command, ~16 % of a round trip's client CPU (bench/ack.py,
-    docs/benchmarks.md), and a /meet makes some 17 of them in the worker."""
+    condition and a timeout on every command, ~16 % of a round trip's client CPU, and a /meet
+    makes some 15 round trips in the worker (docs/benchmarks.md, issue 20)."""
 
     def __init__(self, *, timeout: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -27,7 +27,7 @@ class Watchlist:
     ) -> None:
         """Check the meeting no later than `check_at` (never postpones an earlier check); with
         `steps`, their noted results are written in the same round trip (one Lua call: as a
-        pipeline it cost half as much again in client CPU, bench/ack.py)."""
+        pipeline it cost half as much again in client CPU: docs/benchmarks.md, issue 20)."""
         values = steps.pending if steps is not None else {}
         if steps is None or not values:
             await self.redis.zadd(
