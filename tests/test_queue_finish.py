@@ -70,3 +70,22 @@ async def test_a_waiter_that_subscribes_just_after_the_finish_still_hears_it(
     await asyncio.wait_for(waiter.refresh(until_complete=10), 5)
 
     assert (waiter.status, waiter.result) == (Status.COMPLETE, "ok")
+
+
+async def test_a_waiter_without_a_time_limit_waits_for_the_finish(redis: aioredis.Redis) -> None:
+    queue = make_queue(redis, name="finish-test")
+    await queue.enqueue(Job(function="noop", key="patient", ttl=600))
+    job = await queue.dequeue()
+    assert job is not None
+    waiter = await queue.job("patient")
+    assert waiter is not None
+
+    async def finish_soon() -> None:
+        await asyncio.sleep(0.3)
+        await job.finish(Status.COMPLETE, result="ok")
+
+    finishing = asyncio.create_task(finish_soon())
+    await asyncio.wait_for(waiter.refresh(until_complete=0), 5)  # saq: 0 is "for ever"
+    await finishing
+
+    assert waiter.status is Status.COMPLETE

@@ -237,7 +237,7 @@ class MeetbotQueue(RedisQueue):
             asyncio.create_task(poll()),
         ]
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(timeout or None):  # saq: 0 waits for ever
                 done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for task in waits:
