@@ -31,7 +31,10 @@ whatever the provider.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from bot.i18n import ENGLISH, N_, Text, Translator
 
 
 class MeetbotError(Exception):
@@ -39,12 +42,25 @@ class MeetbotError(Exception):
 
 
 class UsageError(MeetbotError):
-    """The user asked for something we cannot do; `message` is safe to show them."""
+    """The user asked for something we cannot do; `message` is safe to show them.
 
-    def __init__(self, message: str, *, usage: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    `message` may be a catalog message (bot.i18n) with named `params`: `user_message` then
+    shows it in the reader's language; `.message` is always the English text."""
+
+    def __init__(
+        self, message: str, *, usage: str | None = None, params: Mapping[str, str] | None = None
+    ) -> None:
+        if isinstance(message, Text) and params is None:
+            params = message.params
+            message = message.template
+        self.template = message
+        self.params = dict(params or {})
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
         self.usage = usage
+
+    def translated(self, t: Translator) -> str:
+        return t.gettext(self.template, **self.params)
 
 
 class Unavailable(MeetbotError):
@@ -213,81 +229,92 @@ class ProviderConnectionError(ProviderError):
 
 # Not "nothing was started": an enqueue Redis ran just before the connection died looks like a
 # failure here and still runs (bench/faults.py redis saw it once in nine runs).
-TEMPORARILY_UNAVAILABLE = (
+TEMPORARILY_UNAVAILABLE = N_(
     ":warning: Meetings are temporarily unavailable, so this may not have gone through."
     " If no card appears within a minute, please try again."
 )
 
 
-def slack_user_message(exc: SlackError) -> str | None:
+def slack_user_message(exc: SlackError, t: Translator = ENGLISH) -> str | None:
     """What to tell a person about a Slack error retrying cannot fix: what will fix it.
     None for the rest (they end as "something went wrong")."""
     if isinstance(exc, ChannelUnreachable):
         if exc.archived:
-            return (
+            return t.gettext(
                 ":warning: I can't post in that channel because it is archived."
                 " Unarchive it, or start the meeting from another channel."
             )
-        return (
+        return t.gettext(
             ":warning: I can't reach that channel: it may have been deleted, or it is private and"
             " I'm not in it. `/invite @meetbot` there, or use another channel."
         )
     if isinstance(exc, SlackScopeMissing):
-        scope = f" `{exc.needed}`" if exc.needed else ""
-        return (
-            f":warning: meetbot is missing the Slack permission{scope} it needs for this."
+        if exc.needed:
+            return t.gettext(
+                ":warning: meetbot is missing the Slack permission %(scope)s it needs for this."
+                " A workspace admin can grant it by reinstalling meetbot.",
+                scope=f"`{exc.needed}`",
+            )
+        return t.gettext(
+            ":warning: meetbot is missing a Slack permission it needs for this."
             " A workspace admin can grant it by reinstalling meetbot."
         )
     if isinstance(exc, SlackAuthBroken):
-        return (
+        return t.gettext(
             ":warning: meetbot's installation in this workspace no longer works (Slack revoked"
             " or rejected its token). A workspace admin needs to reinstall meetbot."
         )
     if isinstance(exc, SlackRateLimited):
-        return (
+        return t.gettext(
             ":hourglass: Slack is limiting how fast meetbot can post in this workspace right"
             " now, so this did not go through. Please try again in a few minutes."
         )
     return None
 
 
-def user_message(exc: BaseException) -> str:
-    """The one mapping from an error to words a Slack user sees. Never includes internals."""
+def user_message(exc: BaseException, t: Translator = ENGLISH) -> str:
+    """The one mapping from an error to words a Slack user sees, in their language (`t`).
+    Never includes internals."""
     if isinstance(exc, UsageError):
-        return f"{exc.message}\n{exc.usage}" if exc.usage else exc.message
+        message = exc.translated(t)
+        return f"{message}\n{t.gettext(exc.usage)}" if exc.usage else message
     if isinstance(exc, ClientValidationError):
         return f":warning: {exc.message}"
     if isinstance(exc, Unavailable):
-        return TEMPORARILY_UNAVAILABLE
-    if isinstance(exc, SlackError) and (slack := slack_user_message(exc)) is not None:
+        return t.gettext(TEMPORARILY_UNAVAILABLE)
+    if isinstance(exc, SlackError) and (slack := slack_user_message(exc, t)) is not None:
         return slack
     if isinstance(exc, LimitReachedError):
-        return ":warning: This workspace has reached its room limit. Ask an admin to free up rooms."
+        return t.gettext(
+            ":warning: This workspace has reached its room limit. Ask an admin to free up rooms."
+        )
     if isinstance(exc, RateLimitedError):
-        return (
+        return t.gettext(
             ":warning: meetbot has used up the video provider's request allowance for the moment."
             " Please try again in a minute."
         )
     if isinstance(exc, ProviderServerError | ProviderTimeout | ProviderConnectionError):
-        return ":warning: The video provider is not answering right now. Please try again shortly."
+        return t.gettext(
+            ":warning: The video provider is not answering right now. Please try again shortly."
+        )
     if isinstance(exc, ProviderAuthError):
-        return (
+        return t.gettext(
             ":warning: meetbot's video provider credentials were rejected. An admin has been told."
         )
     if isinstance(exc, ProviderForbiddenError):
-        return (
+        return t.gettext(
             ":warning: meetbot's video provider account is not allowed to do this."
             " An admin has been told."
         )
     if isinstance(exc, UnsupportedError):
-        return f":warning: {exc.message}"
+        return f":warning: {exc.message}"  # the provider's own words (English)
     if isinstance(exc, NotFoundError):
-        return ":warning: The video provider no longer has this room or recording."
+        return t.gettext(":warning: The video provider no longer has this room or recording.")
     if isinstance(exc, ValidationError):
-        return (
+        return t.gettext(
             ":warning: The video provider refused this request as invalid; trying again will not"
             " help. An admin has been told."
         )
     if isinstance(exc, ProviderError):
-        return ":warning: The video provider refused the request. Please try again."
-    return ":warning: Something went wrong on our side. Please try again."
+        return t.gettext(":warning: The video provider refused the request. Please try again.")
+    return t.gettext(":warning: Something went wrong on our side. Please try again.")

@@ -53,7 +53,7 @@ def state_values(view: dict[str, Any], changes: dict[str, Change]) -> dict[str, 
         if el["type"] == "checkboxes":
             ticked = bool(el.get("initial_options")) if change is ... else bool(change)
             state = {"selected_options": el["options"] if ticked else []}
-        elif el["type"] == "radio_buttons":
+        elif el["type"] in ("radio_buttons", "static_select"):
             value = (el.get("initial_option") or {}).get("value") if change is ... else change
             chosen = [o for o in el["options"] if o["value"] == value]
             state = {"selected_option": chosen[0] if chosen else None}

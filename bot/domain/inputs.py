@@ -81,6 +81,9 @@ class StartMeeting:
     home_only: bool = False
     lobby: bool = False
     defaulted: tuple[str, ...] = ()
+    # The channel's default language (bot.settings), None: the creator's Slack locale, which
+    # the worker looks up (users.info).
+    language: str | None = None
 
     @property
     def meeting_id(self) -> str:
@@ -113,7 +116,7 @@ class StartMeeting:
         return cls(**data)
 
 
-_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted")
+_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted", "language")
 _FIELDS = frozenset(f.name for f in fields(StartMeeting))
 
 

@@ -96,6 +96,9 @@ class Meeting:
     waiting: tuple[Waiting, ...] = ()
     closed_at: datetime | None = None
     closed_by: str | None = None
+    # The language the card and its thread replies speak (bot.i18n.LANGUAGES): the channel's
+    # default language, else the creator's Slack locale; kept so every re-render keeps it.
+    language: str = "en"
 
     def replace(self, **changes: Any) -> Meeting:
         return dataclasses.replace(self, **changes)

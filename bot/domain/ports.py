@@ -25,7 +25,8 @@ class SlackUser:
     workspace (admins and owners may cancel anyone's standup, change channel defaults and the
     workspace policy), whether they are a guest (`is_restricted`: multi-channel,
     `is_ultra_restricted`: single-channel), and whether they belong to a partner organisation
-    (Slack Connect: `is_external`, or `is_stranger`; slack-api-specs `objs_user`)."""
+    (Slack Connect: `is_external`, or `is_stranger`; slack-api-specs `objs_user`), and the
+    locale their Slack client is set to (`locale`, only with `include_locale=true`)."""
 
     id: str
     tz: str | None = None
@@ -34,6 +35,7 @@ class SlackUser:
     is_restricted: bool = False
     is_ultra_restricted: bool = False
     is_external: bool = False
+    locale: str | None = None  # e.g. "de-DE": asked with include_locale=true
 
 
 class PendingSteps(Protocol):
@@ -136,6 +138,10 @@ class ChannelSettings(Protocol):
     ) -> str | None:
         """Why the workspace policy refuses `user_id` a meeting or standup (mrkdwn), or None.
         `known`: what users.info said already (no second call)."""
+        ...
+
+    async def language_of(self, ws: Workspace, user_id: str) -> str:
+        """The language (bot.i18n.LANGUAGES) `user_id` reads meetbot in: their Slack locale."""
         ...
 
     async def with_channel_defaults(

@@ -41,6 +41,8 @@ class RoomRequest:
     metadata: str | None = None
     lobby: bool = False  # guests wait until a host admits them (needs Capability.LOBBY)
     notes: bool = False  # transcribe every session (needs Capability.NOTES)
+    # The creator's language (bot.i18n.LANGUAGES) for the room's own UI, where the provider has one.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.domain.inputs import Workspace
 from bot.home.view import home_view
+from bot.i18n import translator
 from bot.meet.service import MeetingService
 from bot.recordings.links import RecordingLinks
 from bot.settings.store import SettingsStore
@@ -37,6 +38,7 @@ def home_functions(
             standups=standup_blocks.home_blocks(mine, next_due),
             capabilities=service.provider.capabilities,
             policy=await policies.policy(team_id) if policies is not None else None,
+            t=translator(await service.language_of(ws, user_id)),
         )
         await service.slack.publish_home(ws, user_id, view)
         await service.store.home_viewers.mark(team_id, user_id)

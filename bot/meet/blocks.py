@@ -4,6 +4,8 @@ Each returns a `Message`: `text` is the fallback Slack uses in notifications and
 readers, `blocks` the layout. Builders for a channel (the card, thread replies) never read
 `host_url`: only `host_dm` and the App Home (`bot.slack.views`) show it. Copy the user reads
 about the command (`USAGE`, `HELP_TEXT`) lives here too; `bot.slack.grammar` re-exports it.
+Language (bot.i18n): a card and its thread replies speak the meeting's `language` (the
+channel's); a DM or private reply speaks the `Translator` its caller passes (the reader's).
 Limits: https://api.slack.com/reference/block-kit/blocks
 """
 
@@ -17,6 +19,7 @@ from bot.domain.message import Block, Message
 from bot.domain.rooms import Capability, RoomKind
 from bot.errors import TEMPORARILY_UNAVAILABLE
 from bot.hostctl.menu import host_menu
+from bot.i18n import ENGLISH, N_, Translator, translator
 from bot.meet.timefmt import duration_text, rough_duration_text, size_text, slack_date
 from bot.settings.model import HOME_ONLY, LOBBY, LONG_TERM, RECORD
 
@@ -33,27 +36,42 @@ SECTION_TEXT_MAX = 3000
 BUTTON_TEXT_MAX = 75
 URL_MAX = 3000
 
-USAGE = (
+# Flags and keywords stay English in every language (README "Languages"): only the words
+# around them are translated. Each line is its own message, so a translator sees one at a time.
+USAGE = N_(
     "Usage: `/meet [title] [@people…] [--record] [--until YYYY-MM-DD | --for 30d]"
     " [--expire-after-use]` · `/meet standup every weekday 09:30` · `/meet schedules`"
     " · `/meet help`"
 )
-HELP_TEXT = (
-    "*Start a video meeting from any channel*\n"
-    "• `/meet` — an instant room named after this channel\n"
-    "• `/meet Design review @ana @li --record` — a title, invite people by DM, record it\n"
-    "• `/meet Q4 planning --until 2026-12-31` — a long-term room until the end of that day (UTC)\n"
-    "• `/meet Retro --for 2w --expire-after-use` — long-term for two weeks, closed after one use\n"
-    "`--for` takes hours, days or weeks (`12h`, `30d`, `2w`); long-term rooms last at most a year.\n"
-    "*Standups* (in your Slack time zone, one room reused at every run)\n"
-    "• `/meet standup every weekday 09:30` · `every monday 14:00` · `every 2 weeks on friday"
-    " 16:00` · `daily 9:00` · `monthly on the last friday 17:00`; add a title, and `--here` to"
-    " notify the channel\n"
-    "• `/meet schedules` lists this channel's standups · `/meet cancel &lt;id&gt;` stops one\n"
-    "• `/meet settings` — this channel's defaults and the workspace's meeting policy\n"
-    "Your host link comes by DM and stays in meetbot's *Home* tab. To meet in a thread,"
-    ' use the "Meet about this" message shortcut.'
+HELP_LINES = (
+    N_("*Start a video meeting from any channel*"),
+    N_("• `/meet` — an instant room named after this channel"),
+    N_("• `/meet Design review @ana @li --record` — a title, invite people by DM, record it"),
+    N_(
+        "• `/meet Q4 planning --until 2026-12-31` — a long-term room until the end of that day"
+        " (UTC)"
+    ),
+    N_(
+        "• `/meet Retro --for 2w --expire-after-use` — long-term for two weeks, closed after one use"
+    ),
+    N_(
+        "`--for` takes hours, days or weeks (`12h`, `30d`, `2w`); long-term rooms last at most a"
+        " year."
+    ),
+    N_("*Standups* (in your Slack time zone, one room reused at every run)"),
+    N_(
+        "• `/meet standup every weekday 09:30` · `every monday 14:00` · `every 2 weeks on friday"
+        " 16:00` · `daily 9:00` · `monthly on the last friday 17:00`; add a title, and `--here` to"
+        " notify the channel"
+    ),
+    N_("• `/meet schedules` lists this channel's standups · `/meet cancel &lt;id&gt;` stops one"),
+    N_("• `/meet settings` — this channel's defaults and the workspace's meeting policy"),
+    N_(
+        "Your host link comes by DM and stays in meetbot's *Home* tab. To meet in a thread,"
+        ' use the "Meet about this" message shortcut.'
+    ),
 )
+HELP_TEXT = "\n".join(HELP_LINES)
 MAX_LISTED_PEOPLE = 20  # 20 names of <= 80 characters keep a section under its 3,000
 _NAME_MAX = 80
 
@@ -134,124 +152,163 @@ def meeting_card(
     With `call_id` (a Slack Call registered by `bot.cards.calls`), the card carries its call block;
     with the provider's `capabilities`, the host controls' menu (bot.hostctl) where they apply.
     """
+    t = translator(meeting.language)
     title = escape(clip(meeting.title, 200))
-    join = link_button("Join", meeting.guest_url, JOIN_ACTION_ID, style="primary")
+    join = link_button(t.gettext("Join"), meeting.guest_url, JOIN_ACTION_ID, style="primary")
     joinable = join is not None and is_joinable(meeting, now)
-    state = _state_line(meeting, now)
+    state = _state_line(meeting, now, t)
     blocks = [section(f":video_camera: *{title}*\n{state}", join if joinable else None)]
     if call_id is not None:
         blocks.append({"type": "call", "call_id": call_id})
     people = meeting.present if meeting.status is MeetingStatus.LIVE else meeting.participants
     if people and meeting.status is not MeetingStatus.OPEN:
-        label = "Here now" if meeting.status is MeetingStatus.LIVE else "Attended"
-        blocks.append(section(_people(label, people, live=meeting.status is MeetingStatus.LIVE)))
-    blocks.append(context(*_facts(meeting, now)))
+        live = meeting.status is MeetingStatus.LIVE
+        blocks.append(section(_people(people, live=live, t=t)))
+    blocks.append(context(*_facts(meeting, now, t)))
     if (menu := host_menu(meeting, capabilities, now)) is not None:
         blocks.append(menu)
-    text = f"{title}: {_plain_state(meeting)}, started by <@{meeting.creator_id}>."
+    text = t.gettext(
+        "%(title)s: %(state)s, started by %(creator)s.",
+        title=title,
+        state=_plain_state(meeting, t),
+        creator=f"<@{meeting.creator_id}>",
+    )
     if meeting.banner:
         blocks.insert(0, context(meeting.banner))
         text = f"{meeting.banner} {text}"
     if joinable and meeting.guest_url:
-        text += f" Join: {link(meeting.guest_url)}"
+        text += " " + t.gettext("Join: %(url)s", url=link(meeting.guest_url))
     return Message(text=text, blocks=blocks)
 
 
-def _state_line(meeting: Meeting, now: datetime) -> str:
+def _state_line(meeting: Meeting, now: datetime, t: Translator) -> str:
     status = meeting.status
     if status is MeetingStatus.LIVE:
         # No head-count here: the "Here now (N)" section below names them, and the call block
         # (with Slack Calls) shows them again; three counts on one card read as noise.
-        since = f" since {slack_date(meeting.started_at, now=now)}" if meeting.started_at else ""
-        line = f":large_green_circle: *Live*{since}"
+        if meeting.started_at:
+            since = slack_date(meeting.started_at, now=now, t=t)
+            line = t.gettext(":large_green_circle: *Live* since %(time)s", time=since)
+        else:
+            line = t.gettext(":large_green_circle: *Live*")
         if any(r.status == "started" for r in meeting.recordings):
-            line += " · :red_circle: Recording"
+            line += " · " + t.gettext(":red_circle: Recording")
         return line
+    lasted = meeting.duration_seconds
+    how_long = (
+        " · " + t.gettext("lasted %(duration)s", duration=rough_duration_text(lasted, t))
+        if lasted is not None
+        else ""
+    )
     if meeting.closed_at is not None:
-        lasted = meeting.duration_seconds
-        by = f" by <@{meeting.closed_by}>" if meeting.closed_by else ""
-        return f":stop_sign: Ended{by} · the room is closed" + (
-            f" · lasted {rough_duration_text(lasted)}" if lasted is not None else ""
-        )
+        if meeting.closed_by:
+            ended = t.gettext(
+                ":stop_sign: Ended by %(user)s · the room is closed", user=f"<@{meeting.closed_by}>"
+            )
+        else:
+            ended = t.gettext(":stop_sign: Ended · the room is closed")
+        return ended + how_long
     if status is MeetingStatus.ENDED:
-        lasted = meeting.duration_seconds
-        return ":white_check_mark: Ended" + (
-            f" · lasted {rough_duration_text(lasted)}" if lasted is not None else ""
-        )
+        return t.gettext(":white_check_mark: Ended") + how_long
     if status is MeetingStatus.EXPIRED:
-        return ":no_entry_sign: This room has expired."
-    return ":hourglass_flowing_sand: Waiting for people to join."
+        return t.gettext(":no_entry_sign: This room has expired.")
+    return t.gettext(":hourglass_flowing_sand: Waiting for people to join.")
 
 
-def _plain_state(meeting: Meeting) -> str:
+def _plain_state(meeting: Meeting, t: Translator) -> str:
     if meeting.status is MeetingStatus.LIVE:
-        return f"live now with {len(meeting.present)} in the room"
+        return t.ngettext(
+            "live now with %(num)s in the room",
+            "live now with %(num)s in the room",
+            len(meeting.present),
+        )
     if meeting.closed_at is not None:
-        return "ended by the host, the room is closed"
+        return t.gettext("ended by the host, the room is closed")
     if meeting.status is MeetingStatus.ENDED:
         lasted = meeting.duration_seconds
-        return "ended" + (f" after {rough_duration_text(lasted)}" if lasted is not None else "")
+        if lasted is None:
+            return t.gettext("ended")
+        return t.gettext("ended after %(duration)s", duration=rough_duration_text(lasted, t))
     if meeting.status is MeetingStatus.EXPIRED:
-        return "the room has expired"
-    return "a video meeting is open"
+        return t.gettext("the room has expired")
+    return t.gettext("a video meeting is open")
 
 
-def _people(label: str, people: Sequence[Participant], *, live: bool) -> str:
+def _people(people: Sequence[Participant], *, live: bool, t: Translator) -> str:
     """Names with a host badge, capped. Live: each connection; afterwards: each name once."""
     hosts: dict[str, bool] = {}
     for person in people:
         key = person.id if live else person.name
         hosts[key] = hosts.get(key, False) or person.is_host
     names = {p.id if live else p.name: p.name for p in people}
+    guest = t.gettext("Guest")
+    host = " " + t.gettext("_(host)_")
     shown = [
-        escape(clip(names[key].strip() or "Guest", _NAME_MAX)) + (" _(host)_" if hosts[key] else "")
+        escape(clip(names[key].strip() or guest, _NAME_MAX)) + (host if hosts[key] else "")
         for key in list(hosts)[:MAX_LISTED_PEOPLE]
     ]
     more = len(hosts) - len(shown)
-    return f"*{label} ({len(hosts)}):* " + ", ".join(shown) + (f" and {more} more" if more else "")
+    if live:
+        label = t.ngettext("*Here now (%(num)s):*", "*Here now (%(num)s):*", len(hosts))
+    else:
+        label = t.ngettext("*Attended (%(num)s):*", "*Attended (%(num)s):*", len(hosts))
+    names_text = ", ".join(shown)
+    if more:
+        names_text = t.ngettext(
+            "%(names)s and %(num)s more", "%(names)s and %(num)s more", more, names=names_text
+        )
+    return f"{label} {names_text}"
 
 
-def _facts(meeting: Meeting, now: datetime) -> list[str]:
-    facts = [f"Started by <@{meeting.creator_id}>"]
-    facts.append(
-        _by_default(meeting, LONG_TERM, "Long-term room")
-        if meeting.kind is RoomKind.LONG_TERM
-        else "Instant room"
-    )
+def _facts(meeting: Meeting, now: datetime, t: Translator) -> list[str]:
+    facts = [t.gettext("Started by %(user)s", user=f"<@{meeting.creator_id}>")]
+    if meeting.kind is RoomKind.LONG_TERM:
+        facts.append(
+            t.gettext("Long-term room (channel default)")
+            if LONG_TERM in meeting.defaulted
+            else t.gettext("Long-term room")
+        )
+    else:
+        facts.append(t.gettext("Instant room"))
     if meeting.meeting_code:
-        facts.append(f"Code `{escape(meeting.meeting_code)}`")
+        facts.append(t.gettext("Code %(code)s", code=f"`{escape(meeting.meeting_code)}`"))
     expires_at = meeting.expires_at
     if meeting.status is MeetingStatus.EXPIRED:
         if expires_at is not None and expires_at <= now:
-            facts.append(f"Expired {slack_date(expires_at)}")
+            facts.append(t.gettext("Expired %(date)s", date=slack_date(expires_at, t=t)))
     elif expires_at is not None and meeting.kind is RoomKind.LONG_TERM:
-        facts.append(f"Available until {slack_date(expires_at)}")
+        facts.append(t.gettext("Available until %(date)s", date=slack_date(expires_at, t=t)))
     elif expires_at is not None and meeting.status is MeetingStatus.OPEN:
-        facts.append(f"Closes {slack_date(expires_at, now=now)} if nobody joins")
+        when = slack_date(expires_at, now=now, t=t)
+        facts.append(t.gettext("Closes %(date)s if nobody joins", date=when))
     if meeting.record and meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE):
         facts.append(
-            "Recording on (channel default)"
+            t.gettext("Recording on (channel default)")
             if RECORD in meeting.defaulted
-            else "This meeting will be recorded"
+            else t.gettext("This meeting will be recorded")
         )
     if meeting.lobby and meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE):
-        facts.append(_by_default(meeting, LOBBY, "Lobby on"))
+        facts.append(
+            t.gettext("Lobby on (channel default)")
+            if LOBBY in meeting.defaulted
+            else t.gettext("Lobby on")
+        )
     if HOME_ONLY in meeting.defaulted and meeting.status is MeetingStatus.OPEN:
-        facts.append(_by_default(meeting, HOME_ONLY, "Host link in App Home"))
+        facts.append(t.gettext("Host link in App Home (channel default)"))
     ready = sum(1 for r in meeting.recordings if r.status == "ready")
     if ready:
-        where = "in the thread" if meeting.card_ts else "ready"
-        facts.append(f":movie_camera: {ready} recording{'s' if ready > 1 else ''} {where}")
+        if meeting.card_ts:
+            text = t.ngettext(
+                "%(num)s recording in the thread", "%(num)s recordings in the thread", ready
+            )
+        else:
+            text = t.ngettext("%(num)s recording ready", "%(num)s recordings ready", ready)
+        facts.append(f":movie_camera: {text}")
     return facts
 
 
-def _by_default(meeting: Meeting, setting: str, fact: str) -> str:
-    """ "Recording on (channel default)" when the channel's defaults chose it (bot.settings)."""
-    return f"{fact} (channel default)" if setting in meeting.defaulted else fact
-
-
-def host_dm(meeting: Meeting) -> Message:
-    """DM to the creator: the host link (a secret) and the guest link to share."""
+def host_dm(meeting: Meeting, t: Translator = ENGLISH) -> Message:
+    """DM to the creator, in their language: the host link (a secret) and the guest link."""
     if meeting.host_url is None or meeting.guest_url is None:
         raise ValueError("host_dm needs a meeting whose room exists")
     title = escape(clip(meeting.title, 200))
@@ -259,45 +316,82 @@ def host_dm(meeting: Meeting) -> Message:
     if meeting.thread_ts and meeting.card_ts is None:
         # A thread card (the message shortcut) goes out before this DM; without its ts it could
         # not be posted (the bot is not in that conversation): don't say it is there.
-        where = f"for {channel} (its card could not be posted there)"
+        intro = t.gettext(
+            ":key: You're the host of *%(title)s* for %(channel)s (its card could not be posted"
+            " there).",
+            title=title,
+            channel=channel,
+        )
+    elif meeting.thread_ts:
+        intro = t.gettext(
+            ":key: You're the host of *%(title)s* in a thread in %(channel)s.",
+            title=title,
+            channel=channel,
+        )
     else:
-        where = f"in a thread in {channel}" if meeting.thread_ts else f"in {channel}"
-    host = link_button("Join as host", meeting.host_url, HOST_JOIN_ACTION_ID, style="primary")
+        intro = t.gettext(
+            ":key: You're the host of *%(title)s* in %(channel)s.", title=title, channel=channel
+        )
+    host = link_button(
+        t.gettext("Join as host"), meeting.host_url, HOST_JOIN_ACTION_ID, style="primary"
+    )
     blocks = [
-        section(f":key: You're the host of *{title}* {where}."),
+        section(intro),
         section(
-            "*Host link* (don't share it: it gives host controls)\n" + link(meeting.host_url), host
+            t.gettext("*Host link* (don't share it: it gives host controls)")
+            + "\n"
+            + link(meeting.host_url),
+            host,
         ),
-        section("*Guest link* to share\n" + link(meeting.guest_url)),
-        context(*_dm_facts(meeting), "This host link is also in meetbot's Home tab"),
+        section(t.gettext("*Guest link* to share") + "\n" + link(meeting.guest_url)),
+        context(*_dm_facts(meeting, t), t.gettext("This host link is also in meetbot's Home tab")),
     ]
-    text = f"You're the host of {title}. Host link (don't share): {link(meeting.host_url)}"
+    text = t.gettext(
+        "You're the host of %(title)s. Host link (don't share): %(url)s",
+        title=title,
+        url=link(meeting.host_url),
+    )
     return Message(text=text, blocks=blocks)
 
 
-def invite_dm(meeting: Meeting) -> Message:
-    """DM to each invited person: who invited them, the title, and the guest link only."""
+def invite_dm(meeting: Meeting, t: Translator = ENGLISH) -> Message:
+    """DM to each invited person, in their language: who invited them, the title, and the
+    guest link only."""
     if meeting.guest_url is None:
         raise ValueError("invite_dm needs a meeting whose room exists")
     title = escape(clip(meeting.title, 200))
-    who = f"<@{meeting.creator_id}> invited you to *{title}* in <#{meeting.channel_id}>."
-    join = link_button("Join", meeting.guest_url, JOIN_ACTION_ID, style="primary")
+    creator, channel = f"<@{meeting.creator_id}>", f"<#{meeting.channel_id}>"
+    who = t.gettext(
+        ":wave: %(creator)s invited you to *%(title)s* in %(channel)s.",
+        creator=creator,
+        title=title,
+        channel=channel,
+    )
+    join = link_button(t.gettext("Join"), meeting.guest_url, JOIN_ACTION_ID, style="primary")
     blocks = [
-        section(f":wave: {who}", join),
-        context(f"Guest link: {link(meeting.guest_url)}", *_dm_facts(meeting)),
+        section(who, join),
+        context(
+            t.gettext("Guest link: %(url)s", url=link(meeting.guest_url)), *_dm_facts(meeting, t)
+        ),
     ]
-    text = f"<@{meeting.creator_id}> invited you to {title}: {link(meeting.guest_url)}"
+    text = t.gettext(
+        "%(creator)s invited you to %(title)s: %(url)s",
+        creator=creator,
+        title=title,
+        url=link(meeting.guest_url),
+    )
     return Message(text=text, blocks=blocks)
 
 
-def _dm_facts(meeting: Meeting) -> list[str]:
+def _dm_facts(meeting: Meeting, t: Translator) -> list[str]:
     facts = []
     if meeting.kind is RoomKind.LONG_TERM and meeting.expires_at is not None:
-        facts.append(f"Long-term room, available until {slack_date(meeting.expires_at)}")
+        until = slack_date(meeting.expires_at, t=t)
+        facts.append(t.gettext("Long-term room, available until %(date)s", date=until))
     else:
-        facts.append("Instant room")
+        facts.append(t.gettext("Instant room"))
     if meeting.record:
-        facts.append("This meeting will be recorded")
+        facts.append(t.gettext("This meeting will be recorded"))
     return facts
 
 
@@ -305,16 +399,24 @@ def recording_reply(meeting: Meeting, recording: RecordingInfo, *, link_url: str
     """Thread reply under the card (or the creator's DM): a ready recording, its duration and
     size, and `link_url`, meetbot's own link to it (`bot.recordings`). Never the provider's
     download link: that one expires within hours, the thread stays."""
+    t = translator(meeting.language)
     title = escape(clip(meeting.title, 200))
-    details = [duration_text(recording.duration_seconds)] if recording.duration_seconds else []
+    seconds = recording.duration_seconds
+    details = [duration_text(seconds, t)] if seconds else []
     if recording.size_bytes:
-        details.append(size_text(recording.size_bytes))
-    about = f" ({', '.join(details)})" if details else ""
-    text = f"The recording of {title} is ready{about}."
-    button = link_button("Open recording", link_url, RECORDING_ACTION_ID)
+        details.append(size_text(recording.size_bytes, t))
+    if details:
+        text = t.gettext(
+            "The recording of %(title)s is ready (%(details)s).",
+            title=title,
+            details=", ".join(details),
+        )
+    else:
+        text = t.gettext("The recording of %(title)s is ready.", title=title)
+    button = link_button(t.gettext("Open recording"), link_url, RECORDING_ACTION_ID)
     if button is None:  # a link too long for a button goes in the text, shown without blocks
         return Message(text=f"{text} {link(link_url)}", blocks=[])
-    line = f":movie_camera: The recording of *{title}* is ready" + (
+    line = t.gettext(":movie_camera: The recording of *%(title)s* is ready", title=title) + (
         f"\n{' · '.join(details)}" if details else ""
     )
     return Message(text=text, blocks=[section(line, button)])
@@ -325,15 +427,21 @@ def ephemeral_error(message: str) -> Message:
     return Message(text=message, blocks=[section(message)])
 
 
-def help_message() -> Message:
-    return Message(text=HELP_TEXT, blocks=[section(HELP_TEXT), context(USAGE)])
+def help_text(t: Translator = ENGLISH) -> str:
+    return "\n".join(t.gettext(line) for line in HELP_LINES)
 
 
-def unavailable_message() -> Message:
-    return Message(text=TEMPORARILY_UNAVAILABLE, blocks=[section(TEMPORARILY_UNAVAILABLE)])
+def help_message(t: Translator = ENGLISH) -> Message:
+    text = help_text(t)
+    return Message(text=text, blocks=[section(text), context(t.gettext(USAGE))])
 
 
-def private_channel_notice(*, card_posted: bool = True) -> Message:
+def unavailable_message(t: Translator = ENGLISH) -> Message:
+    text = t.gettext(TEMPORARILY_UNAVAILABLE)
+    return Message(text=text, blocks=[section(text)])
+
+
+def private_channel_notice(*, card_posted: bool = True, t: Translator = ENGLISH) -> Message:
     """Ephemeral/DM note when meetbot is not in the channel and cannot join it (private, DM).
 
     Args:
@@ -341,14 +449,14 @@ def private_channel_notice(*, card_posted: bool = True) -> Message:
             works, but cannot be updated); False when it could not be posted at all (modal).
     """
     if card_posted:
-        text = (
+        text = t.gettext(
             ":information_source: I'm not a member of this conversation, so I posted the card"
             " through your command's response: it won't show who joins or when the meeting"
             " ends. For live updates, `/invite @meetbot` here."
         )
     else:
         # Not "try again": the room exists, and another try would make a second one.
-        text = (
+        text = t.gettext(
             ":information_source: I couldn't post the meeting card there because I'm not a"
             " member of that conversation. The room is ready: share its guest link (in this DM)"
             " with the people there. `/invite @meetbot` there so cards can be posted next time."
@@ -357,13 +465,29 @@ def private_channel_notice(*, card_posted: bool = True) -> Message:
 
 
 def meeting_starting_ack(
-    title: str, *, invitees: Sequence[str] = (), record: bool = False, home_only: bool = False
+    title: str,
+    *,
+    invitees: Sequence[str] = (),
+    record: bool = False,
+    home_only: bool = False,
+    t: Translator = ENGLISH,
 ) -> Message:
     """The immediate private reply to `/meet`, before the worker has created the room."""
-    text = f":hourglass_flowing_sand: Starting *{escape(clip(title, 200))}*"
+    shown = escape(clip(title, 200))
     if invitees:
-        text += " with " + ", ".join(f"<@{user}>" for user in invitees)
-    text += " (recorded)" if record else ""
-    where = "is in meetbot's Home tab" if home_only else "comes by DM"
-    text += f". The card will appear in a moment; your host link {where}."
+        people = ", ".join(f"<@{user}>" for user in invitees)
+        text = t.gettext(
+            ":hourglass_flowing_sand: Starting *%(title)s* with %(people)s",
+            title=shown,
+            people=people,
+        )
+    else:
+        text = t.gettext(":hourglass_flowing_sand: Starting *%(title)s*", title=shown)
+    text += " " + t.gettext("(recorded)") if record else ""
+    if home_only:
+        text += t.gettext(
+            ". The card will appear in a moment; your host link is in meetbot's Home tab."
+        )
+    else:
+        text += t.gettext(". The card will appear in a moment; your host link comes by DM.")
     return Message(text=text, blocks=[section(text)])

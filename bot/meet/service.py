@@ -29,9 +29,11 @@ from bot.errors import (
     SlackError,
     SlackRateLimited,
     SlackUnavailable,
+    Unavailable,
     UsageError,
     user_message,
 )
+from bot.i18n import DEFAULT_LANGUAGE, translator
 from bot.meet import blocks
 from bot.storage.steps import JobSteps
 from bot.storage.store import Store
@@ -94,18 +96,30 @@ class MeetingService:
             if refusal is not None:
                 log.info("meeting %s refused by the workspace policy", req.meeting_id)
                 raise UsageError(refusal)
-        meeting = existing or self.new_meeting(req)
-        meeting = await self._room(req, meeting, steps, saved=existing is not None)
+        # The creator's language (their Slack locale, cached with their role): their DM and the
+        # room's UI; the card's too unless the channel has a default language.
+        language = await self.language_of(req.workspace, req.user_id)
+        meeting = existing or self.new_meeting(req).replace(language=req.language or language)
+        meeting = await self._room(
+            req, meeting, steps, saved=existing is not None, language=language
+        )
         meeting = await self._card(req, meeting, steps)
         if not req.home_only:  # a channel default: the host link is in App Home only
-            host_dm = blocks.host_dm(meeting)
+            host_dm = blocks.host_dm(meeting, translator(language))
             await self._post_once(steps, "host_dm", req.workspace, req.user_id, host_dm)
         for user_id in req.invitees:
             if user_id == req.user_id:
                 continue
             try:
+                if f"invite:{user_id}" in steps:
+                    continue  # sent (or failed) before a retry: no second users.info either
+                invited = translator(await self.language_of(req.workspace, user_id))
                 await self._post_once(
-                    steps, f"invite:{user_id}", req.workspace, user_id, blocks.invite_dm(meeting)
+                    steps,
+                    f"invite:{user_id}",
+                    req.workspace,
+                    user_id,
+                    blocks.invite_dm(meeting, invited),
                 )
             except (SlackUnavailable, SlackRateLimited, SlackAuthBroken):
                 raise  # Slack's trouble or the installation's, not the invitee's
@@ -117,6 +131,12 @@ class MeetingService:
         await self.store.watchlist.watch(meeting.id, self.clock() + self.recheck_after, steps=steps)
         await self.followups.refresh_home(req.workspace, req.user_id)
         return meeting
+
+    async def language_of(self, ws: Workspace, user_id: str) -> str:
+        """The language `user_id` reads meetbot in (bot.i18n); English without settings."""
+        if self.settings is None:
+            return DEFAULT_LANGUAGE
+        return await self.settings.language_of(ws, user_id)
 
     def new_meeting(self, req: StartMeeting) -> Meeting:
         """The record `start_meeting` begins from; a standup saves it first with its own room."""
@@ -133,13 +153,20 @@ class MeetingService:
             invitees=req.invitees,
             expires_at=req.expires_at,
             defaulted=req.defaulted,
+            language=req.language or DEFAULT_LANGUAGE,
             # 192 bits: the token is the callback's only credential (the provider signs nothing).
             callback_token=secrets.token_urlsafe(24),
             created_at=self.clock(),
         )
 
     async def _room(
-        self, req: StartMeeting, meeting: Meeting, steps: JobSteps, *, saved: bool
+        self,
+        req: StartMeeting,
+        meeting: Meeting,
+        steps: JobSteps,
+        *,
+        saved: bool,
+        language: str | None = None,
     ) -> Meeting:
         if meeting.room_id is not None:
             return meeting
@@ -170,6 +197,7 @@ class MeetingService:
                     callback_url=self.callback_url(meeting.callback_token),
                     metadata=meeting.id,
                     lobby=req.lobby,
+                    language=language,
                 )
             )
         meeting = meeting.replace(
@@ -213,7 +241,9 @@ class MeetingService:
         """Private channel or DM we cannot join: post through the command's response_url.
 
         Such a card has no ts we can address, so it can never be updated (README: "Live updates").
+        The private note is in the creator's language (cached with their role by now).
         """
+        t = translator(await self.language_of(req.workspace, req.user_id))
         if req.response_url is None:
             # A modal submission carries no response_url: tell the creator privately instead.
             await self._post_once(
@@ -221,12 +251,12 @@ class MeetingService:
                 "card:dm",
                 req.workspace,
                 req.user_id,
-                blocks.private_channel_notice(card_posted=False),
+                blocks.private_channel_notice(card_posted=False, t=t),
             )
         elif "card:response_url" not in steps:
             await self.slack.respond(req.response_url, card, in_channel=True)
             await steps.record("card:response_url", "sent")
-            await self.slack.respond(req.response_url, blocks.private_channel_notice())
+            await self.slack.respond(req.response_url, blocks.private_channel_notice(t=t))
         saved = await self.store.records.update(
             meeting.id, lambda m: m.replace(card_via_response_url=True), steps=steps
         )
@@ -290,7 +320,12 @@ class MeetingService:
         """Tell the requester, once, that their meeting could not be started and why."""
         if "failed:notice" in await self.store.steps.read(req.key):
             return
-        message = blocks.ephemeral_error(user_message(exc))
+        try:
+            language = await self.language_of(req.workspace, req.user_id)
+        except (SlackError, Unavailable):
+            language = DEFAULT_LANGUAGE  # telling them in English beats not telling them
+        t = translator(language)
+        message = blocks.ephemeral_error(user_message(exc, t))
         if req.response_url is not None:
             await self.slack.respond(req.response_url, message)
         else:

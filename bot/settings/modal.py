@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.message import Block
+from bot.i18n import LANGUAGES
+from bot.i18n.locales import LANGUAGE_NAMES
 from bot.meet.blocks import context, plain, section
 from bot.settings.model import (
     MAX_LENGTH_DAYS,
@@ -35,6 +37,8 @@ WHO_BLOCK, WHO_ACTION = "policy_who", "policy_who_radio"
 RECORDING_BLOCK, RECORDING_ACTION = "policy_recording", "policy_recording_checkbox"
 LONGEST_BLOCK, LONGEST_ACTION = "policy_longest", "policy_longest_input"
 PARTNERS_BLOCK, PARTNERS_ACTION = "policy_partners", "policy_partners_checkbox"
+LANGUAGE_BLOCK, LANGUAGE_ACTION = "default_language", "default_language_select"
+_STARTERS_LANGUAGE = "starter"  # the option value of "no channel language" (ChannelDefaults)
 # Said only while rooms do not honour it (host controls, the first half of issue 17).
 LOBBY_HINT = (
     "New rooms start with it; the host turns it on or off from the card's menu."
@@ -105,8 +109,32 @@ def _defaults_summary(d: ChannelDefaults) -> str:
     room = f"long-term, {d.length_days} days" if d.long_term else "instant"
     return (
         f"• Recording: {_on(d.record)}\n• Room: {room}\n"
-        f"• Host link to App Home only (no DM): {_on(d.home_only)}\n• Lobby: {_on(d.lobby)}"
+        f"• Host link to App Home only (no DM): {_on(d.home_only)}\n• Lobby: {_on(d.lobby)}\n"
+        f"• Language of cards: {_language_name(d.language)}"
     )
+
+
+def _language_name(language: str | None) -> str:
+    return LANGUAGE_NAMES[language] if language else "the Slack language of whoever starts"
+
+
+def _language_input(d: ChannelDefaults) -> Block:
+    """The channel's language (bot.i18n): its cards and thread replies speak it."""
+    starters = _option("Whoever starts the meeting: their Slack language", _STARTERS_LANGUAGE)
+    options = [starters, *(_option(LANGUAGE_NAMES[lang], lang) for lang in LANGUAGES)]
+    chosen = options[1 + LANGUAGES.index(d.language)] if d.language in LANGUAGES else starters
+    element: Block = {
+        "type": "static_select",
+        "action_id": LANGUAGE_ACTION,
+        "options": options,
+        "initial_option": chosen,
+    }
+    block = _input(LANGUAGE_BLOCK, "Language of cards", element)
+    block["hint"] = plain(
+        "Cards and their thread replies in this channel; DMs and private replies always come"
+        " in each person's own Slack language."
+    )
+    return block
 
 
 def _policy_summary(p: WorkspacePolicy) -> str:
@@ -159,6 +187,7 @@ def _defaults_inputs(d: ChannelDefaults, policy: WorkspacePolicy) -> list[Block]
             d.home_only,
         ),
         lobby,
+        _language_input(d),
     ]
 
 
@@ -298,12 +327,16 @@ def parse_settings_submission(
                 " untick this" + (", or allow recording below." if policy else ".")
             )
         kind = (field(KIND_BLOCK, KIND_ACTION).get("selected_option") or {}).get("value")
+        language = (field(LANGUAGE_BLOCK, LANGUAGE_ACTION).get("selected_option") or {}).get(
+            "value"
+        )
         defaults = ChannelDefaults(
             record=record,
             long_term=kind == "long_term",
             length_days=length if isinstance(length, int) else 0,
             home_only=ticked(HOME_ONLY_BLOCK, HOME_ONLY_ACTION),
             lobby=ticked(LOBBY_BLOCK, LOBBY_ACTION),
+            language=language if language in LANGUAGES else None,
         )
     channel = meta.get("channel")
     if errors:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.ports import SlackUser
+from bot.i18n import LANGUAGES
 
 DEFAULT_LENGTH_DAYS = 30
 # A long-term room lasts at most a year (bot.slack.limits.MAX_LIFETIME): the ceiling of both
@@ -57,6 +58,9 @@ class ChannelDefaults:
     length_days: int = DEFAULT_LENGTH_DAYS  # a long-term room's length when none is given
     home_only: bool = False  # the host link goes to App Home only: no DM
     lobby: bool = False  # stored; rooms honour it once host controls land (issue 17, part 1)
+    # The language of the channel's cards and thread replies (bot.i18n.LANGUAGES); None: the
+    # locale of whoever starts the meeting.
+    language: str | None = None
     changed: Change | None = None
 
     def same_values(self, other: ChannelDefaults) -> bool:
@@ -77,6 +81,7 @@ class ChannelDefaults:
             length_days=int(data.get("length_days") or DEFAULT_LENGTH_DAYS),
             home_only=data.get("home_only") is True,
             lobby=data.get("lobby") is True,
+            language=data.get("language") if data.get("language") in LANGUAGES else None,
             changed=Change.from_dict(data.get("changed")),
         )
 
@@ -135,6 +140,7 @@ class Role:
     is_admin: bool = False  # workspace admin or owner
     is_guest: bool = False  # multi- or single-channel guest
     is_partner: bool = False  # a member of another organisation (Slack Connect)
+    locale: str | None = None  # their Slack locale ("de-DE"): the language they read meetbot in
 
     @classmethod
     def of(cls, user: SlackUser) -> Role:
@@ -145,6 +151,7 @@ class Role:
             is_admin=user.is_admin or user.is_owner,
             is_guest=user.is_restricted or user.is_ultra_restricted,
             is_partner=user.is_external,
+            locale=user.locale,
         )
 
     def to_json(self) -> str:
@@ -158,4 +165,5 @@ class Role:
             is_admin=data.get("is_admin") is True,
             is_guest=data.get("is_guest") is True,
             is_partner=data.get("is_partner") is True,
+            locale=data.get("locale") if isinstance(data.get("locale"), str) else None,
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.rooms import RoomKind
+from bot.i18n import N_, Text
 from bot.settings.model import (
     HOME_ONLY,
     LOBBY,
@@ -22,7 +23,8 @@ from bot.settings.model import (
 )
 from bot.slack.limits import end_of_day_utc
 
-WHO_CHANGES_POLICY = "Workspace admins and owners can change it with `/meet settings`."
+WHO_CHANGES_POLICY = N_("Workspace admins and owners can change it with `/meet settings`.")
+_WHO_CHANGES = Text(WHO_CHANGES_POLICY)  # a Text: translated with the message it ends
 WHO_CHANGES_DEFAULTS = (
     "Only workspace admins and owners and the channel's creator can change a channel's defaults."
 )
@@ -33,33 +35,45 @@ START_RULE_TEXT = {
 }
 
 
-def start_refusal(policy: WorkspacePolicy, role: Role) -> str | None:
+def start_refusal(policy: WorkspacePolicy, role: Role) -> Text | None:
     """Why `role` may not start a meeting or schedule a standup here, or None."""
     if role.is_partner and not policy.partners_may_start:
-        return (
-            ":no_entry: People from a partner organisation can join meetings from this workspace's"
-            " cards but not start them: the workspace policy *Partner organisations may start"
-            f" meetings* is off. {WHO_CHANGES_POLICY}"
+        return Text(
+            N_(
+                ":no_entry: People from a partner organisation can join meetings from this"
+                " workspace's cards but not start them: the workspace policy *Partner"
+                " organisations may start meetings* is off. %(who_changes)s"
+            ),
+            who_changes=_WHO_CHANGES,
         )
     if policy.who_may_start is StartRule.ADMINS and not role.is_admin:
-        return (
-            ":no_entry: Only workspace admins and owners may start meetings here: that is the"
-            f" workspace policy *Who may start meetings*. {WHO_CHANGES_POLICY}"
+        return Text(
+            N_(
+                ":no_entry: Only workspace admins and owners may start meetings here: that is the"
+                " workspace policy *Who may start meetings*. %(who_changes)s"
+            ),
+            who_changes=_WHO_CHANGES,
         )
     if policy.who_may_start is StartRule.MEMBERS and role.is_guest and not role.is_admin:
-        return (
-            ":no_entry: Guests may not start meetings here: the workspace policy *Who may start"
-            f" meetings* is set to full members only. {WHO_CHANGES_POLICY}"
+        return Text(
+            N_(
+                ":no_entry: Guests may not start meetings here: the workspace policy *Who may"
+                " start meetings* is set to full members only. %(who_changes)s"
+            ),
+            who_changes=_WHO_CHANGES,
         )
     return None
 
 
-def recording_refusal(policy: WorkspacePolicy) -> str | None:
+def recording_refusal(policy: WorkspacePolicy) -> Text | None:
     if policy.recording_allowed:
         return None
-    return (
-        ":no_entry: Recording is off in this workspace: the workspace policy *Allow recording*"
-        f" is off. {WHO_CHANGES_POLICY}"
+    return Text(
+        N_(
+            ":no_entry: Recording is off in this workspace: the workspace policy *Allow"
+            " recording* is off. %(who_changes)s"
+        ),
+        who_changes=_WHO_CHANGES,
     )
 
 
@@ -70,16 +84,21 @@ def latest_end(policy: WorkspacePolicy, now: datetime) -> datetime:
 
 def length_refusal(
     policy: WorkspacePolicy, expires_at: datetime, *, now: datetime, given: str
-) -> str | None:
+) -> Text | None:
     """Why a room ending at `expires_at` is too long for the policy, or None (the provider's
     own year is `bot.slack.limits`' to check)."""
     if policy.max_length_days is None or expires_at <= latest_end(policy, now):
         return None
     until = latest_end(policy, now).strftime("%Y-%m-%d")
-    return (
-        f":no_entry: {given} is past the longest a room may last here,"
-        f" {policy.longest_days} days (until {until}): the workspace policy *Longest long-term"
-        f" room*. {WHO_CHANGES_POLICY}"
+    return Text(
+        N_(
+            ":no_entry: %(given)s is past the longest a room may last here, %(days)s days"
+            " (until %(until)s): the workspace policy *Longest long-term room*. %(who_changes)s"
+        ),
+        given=given,
+        days=str(policy.longest_days),
+        until=until,
+        who_changes=_WHO_CHANGES,
     )
 
 

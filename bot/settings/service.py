@@ -18,7 +18,8 @@ from bot.domain.clock import Clock
 from bot.domain.inputs import StartMeeting, Workspace
 from bot.domain.message import Message
 from bot.domain.ports import Posted, SlackUser
-from bot.errors import SlackError
+from bot.errors import SlackAuthBroken, SlackError, SlackRateLimited, SlackUnavailable
+from bot.i18n import DEFAULT_LANGUAGE, language_of
 from bot.meet.blocks import section
 from bot.settings.modal import SettingsForm, settings_modal
 from bot.settings.model import Change, ChannelDefaults, Role, WorkspacePolicy
@@ -170,6 +171,18 @@ class SettingsService:
 
     # --- start requests (bot.domain.ports.ChannelSettings) ----------------------------------
 
+    async def language_of(self, ws: Workspace, user_id: str) -> str:
+        """The language `user_id` reads meetbot in: their Slack locale (users.info, the answer
+        their role is cached with), English where we have no catalog or Slack cannot say."""
+        try:
+            role = await self.role(ws, user_id)
+        except (SlackUnavailable, SlackRateLimited, SlackAuthBroken):
+            raise  # Slack's trouble or the installation's: the job retries
+        except SlackError as exc:
+            log.info("no locale for %s in %s (%s): English", user_id, ws.team_id, exc.error)
+            return DEFAULT_LANGUAGE
+        return language_of(role.locale)
+
     async def start_refusal(
         self, ws: Workspace, user_id: str, *, known: SlackUser | None = None
     ) -> str | None:
@@ -203,6 +216,7 @@ class SettingsService:
             home_only=effective.home_only,
             lobby=effective.lobby,
             defaulted=effective.defaulted,
+            language=defaults.language,
         )
 
 
@@ -217,7 +231,7 @@ def _changed(submitted: _Record | None, current: _Record, change: Change) -> _Re
 def _describe_defaults(d: ChannelDefaults) -> str:
     return (
         f"record={d.record} long_term={d.long_term} length_days={d.length_days}"
-        f" home_only={d.home_only} lobby={d.lobby}"
+        f" home_only={d.home_only} lobby={d.lobby} language={d.language}"
     )
 
 

@@ -14,6 +14,7 @@ from bot.settings.model import ChannelDefaults, Role, WorkspacePolicy
 from bot.storage.keys import (
     CHANNEL_CREATOR_TTL,
     SETTINGS_APPLIED_TTL,
+    SLACK_LOCALE_TTL,
     SLACK_ROLE_TTL,
     Keys,
     SettingsKeys,
@@ -93,7 +94,30 @@ class SettingsStore:
     @unavailable_on_failure
     async def cache_role(self, team_id: str, role: Role) -> None:
         key = self.keys.slack_role(team_id, role.user_id)
-        await self.redis.set(key, role.to_json(), ex=SLACK_ROLE_TTL)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(key, role.to_json(), ex=SLACK_ROLE_TTL)
+            locale_key = self.keys.slack_locale(team_id, role.user_id)
+            pipe.set(locale_key, role.locale or "", ex=SLACK_LOCALE_TTL)
+            await pipe.execute()
+
+    @unavailable_on_failure
+    async def defaults_and_locale(
+        self, team_id: str, channel_id: str, user_id: str
+    ) -> tuple[ChannelDefaults, WorkspacePolicy, str | None]:
+        """A channel's defaults, the workspace policy and the asker's last known Slack locale
+        (None: never asked), in one round trip: what the `/meet` ack may read."""
+        defaults, policy, locale = await self.redis.mget(
+            [
+                self.keys.channel_defaults(team_id, channel_id),
+                self.keys.workspace_policy(team_id),
+                self.keys.slack_locale(team_id, user_id),
+            ]
+        )
+        return (
+            ChannelDefaults.from_json(defaults),
+            WorkspacePolicy.from_json(policy),
+            text(locale) if locale is not None else None,
+        )
 
     @unavailable_on_failure
     async def cached_creator(self, team_id: str, channel_id: str) -> tuple[bool, str | None]:

@@ -1,7 +1,13 @@
-"""The /meet command: parse, validate, enqueue, ack. No Slack or provider call before the ack."""
+"""The /meet command: parse, validate, enqueue, ack. No Slack or provider call before the ack.
+
+The ack speaks the person's language as far as Redis knows it without asking Slack: the Slack
+locale their last users.info answer left (`SettingsStore.defaults_and_locale`), else the
+channel's default language, else English. The worker asks Slack and speaks theirs from then on.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -9,6 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.domain.inputs import StartMeeting, Workspace, default_title
 from bot.domain.message import Message
 from bot.errors import Unavailable, UsageError, user_message
+from bot.i18n import DEFAULT_LANGUAGE, N_, Text, language_of, translator
 from bot.meet import blocks
 from bot.settings.model import ChannelDefaults, WorkspacePolicy
 from bot.settings.policy import Effective, ask_within_policy
@@ -33,19 +40,25 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         if standup is not None:
             await standup_commands.handle(standup, ack, command, body, deps)
             return
+        ws = workspace_of(body)
+        try:
+            known = await _known(ws, command["channel_id"], command["user_id"], deps)
+        except Unavailable:
+            await _ack_message(ack, blocks.unavailable_message())
+            return
+        t = translator(known.language)
         try:
             parsed = parse_meet(command.get("text", ""), now=deps.clock())
         except UsageError as exc:
-            await _ack_message(ack, blocks.ephemeral_error(user_message(exc)))
+            await _ack_message(ack, blocks.ephemeral_error(user_message(exc, t)))
             return
         if isinstance(parsed, HelpRequest):
-            await _ack_message(ack, blocks.help_message())
+            await _ack_message(ack, blocks.help_message(t))
             return
-        ws = workspace_of(body)
         try:
-            asked = await _within_settings(parsed, ws, command["channel_id"], deps)
+            asked = _within_settings(parsed, known, deps)
             if isinstance(asked, str):
-                await _ack_message(ack, blocks.ephemeral_error(asked))
+                await _ack_message(ack, blocks.ephemeral_error(t.text(asked)))
                 return
             request = StartMeeting(
                 key=command["trigger_id"],
@@ -62,36 +75,54 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
                 home_only=asked.home_only,
                 lobby=asked.lobby,
                 defaulted=asked.defaulted,
+                language=known.defaults.language,
             )
             await deps.jobs.start_meeting(request)
         except Unavailable:
-            await _ack_message(ack, blocks.unavailable_message())
+            await _ack_message(ack, blocks.unavailable_message(t))
             return
         starting = blocks.meeting_starting_ack(
             request.title,
             invitees=request.invitees,
             record=request.record,
             home_only=request.home_only,
+            t=t,
         )
         await _ack_message(ack, starting)
 
 
-async def _within_settings(
-    parsed: MeetOptions, ws: Workspace, channel_id: str, deps: ListenerDeps
-) -> Effective | str:
+@dataclass(frozen=True)
+class _Known:
+    """What Redis knows before the ack: the channel's defaults, the workspace policy, and the
+    language to answer in."""
+
+    defaults: ChannelDefaults
+    policy: WorkspacePolicy
+    language: str
+
+
+async def _known(ws: Workspace, channel_id: str, user_id: str, deps: ListenerDeps) -> _Known:
+    if deps.settings is None:
+        return _Known(ChannelDefaults(), WorkspacePolicy(), DEFAULT_LANGUAGE)
+    defaults, policy, locale = await deps.settings.store.defaults_and_locale(
+        ws.team_id, channel_id, user_id
+    )
+    # "" when Slack gave no locale: English, not the channel's language.
+    language = language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
+    return _Known(defaults, policy, language)
+
+
+def _within_settings(parsed: MeetOptions, known: _Known, deps: ListenerDeps) -> Effective | str:
     """The request with the channel's defaults, or why the workspace policy refuses it: only
     what Redis knows (who is asking is the worker's to check: that needs Slack)."""
-    defaults, policy = ChannelDefaults(), WorkspacePolicy()
-    if deps.settings is not None:
-        defaults, policy = await deps.settings.store.for_channel(ws.team_id, channel_id)
     return ask_within_policy(
         record=parsed.record,
         kind=parsed.kind,
         expires_at=parsed.expires_at,
-        defaults=defaults,
-        policy=policy,
+        defaults=known.defaults,
+        policy=known.policy,
         now=deps.clock(),
-        given="The room's end date",
+        given=Text(N_("The room's end date")),
     )
 
 

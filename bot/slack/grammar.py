@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from bot.domain.rooms import RoomKind
 from bot.errors import UsageError
+from bot.i18n import N_, Text
 from bot.meet.blocks import HELP_TEXT, USAGE
 from bot.slack import limits
 
@@ -118,14 +119,16 @@ class _Parsed:
             self.invitees.setdefault(user.group(1))
         elif broadcast := _BROADCAST.match(raw):
             raise UsageError(
-                f"{_code('@' + broadcast.group(1))} can't be invited: mention people one by one.",
+                N_("%(mention)s can't be invited: mention people one by one."),
                 usage=USAGE,
+                params={"mention": _code("@" + broadcast.group(1))},
             )
         elif subteam := _SUBTEAM.match(raw):
             name = subteam.group(2) or "@" + subteam.group(1)
             raise UsageError(
-                f"User groups like {_code(name)} can't be invited: mention people one by one.",
+                N_("User groups like %(group)s can't be invited: mention people one by one."),
                 usage=USAGE,
+                params={"group": _code(name)},
             )
         elif _UNKNOWN_USER.match(raw):
             self.unknown_users.append(raw)
@@ -136,12 +139,14 @@ class _Parsed:
         """Record one flag; returns the index of the last token it consumed."""
         name, inline = match.group(1).lower().replace("_", "-"), match.group(2)
         if name not in _FLAGS:
-            raise UsageError(_unknown_flag(raw, name), usage=USAGE)
+            raise _unknown_flag(raw, name)
         if name == "help":
             self.help = True
             return i
         if name in self.values:
-            raise UsageError(f"{_code('--' + name)} is given twice.", usage=USAGE)
+            raise UsageError(
+                N_("%(flag)s is given twice."), usage=USAGE, params={"flag": _code("--" + name)}
+            )
         if name in ("until", "for"):
             value = inline
             if value is None and i + 1 < len(tokens):
@@ -151,32 +156,43 @@ class _Parsed:
             if not value or not value.strip():
                 example = "2026-12-31" if name == "until" else "30d"
                 raise UsageError(
-                    f"{_code('--' + name)} needs a value, like {_code(f'--{name} {example}')}.",
+                    N_("%(flag)s needs a value, like %(example)s."),
                     usage=USAGE,
+                    params={"flag": _code("--" + name), "example": _code(f"--{name} {example}")},
                 )
             self.values[name] = value.strip()
         elif inline is not None:
-            raise UsageError(f"{_code('--' + name)} takes no value.", usage=USAGE)
+            raise UsageError(
+                N_("%(flag)s takes no value."), usage=USAGE, params={"flag": _code("--" + name)}
+            )
         else:
             self.values[name] = None
         return i
 
     def options(self, now: datetime) -> MeetOptions:
         if self.unknown_users:
-            names = " or ".join(_code(name) for name in dict.fromkeys(self.unknown_users))
+            unknown = [_code(name) for name in dict.fromkeys(self.unknown_users)]
+            names: str = unknown[-1]
+            if len(unknown) > 1:
+                names = Text(N_("%(names)s or %(last)s"), names=", ".join(unknown[:-1]), last=names)
             raise UsageError(
-                f"I can't find {names} in Slack: pick people from the @-autocomplete"
-                " so they turn into mentions.",
+                N_(
+                    "I can't find %(names)s in Slack: pick people from the @-autocomplete"
+                    " so they turn into mentions."
+                ),
                 usage=USAGE,
+                params={"names": names},
             )
         if "until" in self.values and "for" in self.values:
-            raise UsageError("Use either `--until` or `--for`, not both.", usage=USAGE)
+            raise UsageError(N_("Use either `--until` or `--for`, not both."), usage=USAGE)
         expires_at = _expiry(self.values, now)
         expire_after_use = "expire-after-use" in self.values
         if expire_after_use and expires_at is None:
             raise UsageError(
-                "`--expire-after-use` is only for long-term rooms: add `--until YYYY-MM-DD`"
-                " or `--for 30d`.",
+                N_(
+                    "`--expire-after-use` is only for long-term rooms: add `--until YYYY-MM-DD`"
+                    " or `--for 30d`."
+                ),
                 usage=USAGE,
             )
         title = " ".join(part for part in (p.strip() for p in self.title) if part) or None
@@ -195,13 +211,21 @@ class _Parsed:
         )
 
 
-def _unknown_flag(raw: str, name: str) -> str:
+def _unknown_flag(raw: str, name: str) -> UsageError:
     close = difflib.get_close_matches(name, [f for f in _FLAGS if f != "help"], n=1, cutoff=0.6)
     if close:
-        return f"Unknown option {_code(raw)}: did you mean {_code('--' + close[0])}?"
-    return (
-        f"Unknown option {_code(raw)}. Options are `--record`, `--until`, `--for` and"
-        " `--expire-after-use`; to start a title with a dash, put the title in quotes."
+        return UsageError(
+            N_("Unknown option %(option)s: did you mean %(flag)s?"),
+            usage=USAGE,
+            params={"option": _code(raw), "flag": _code("--" + close[0])},
+        )
+    return UsageError(
+        N_(
+            "Unknown option %(option)s. Options are `--record`, `--until`, `--for` and"
+            " `--expire-after-use`; to start a title with a dash, put the title in quotes."
+        ),
+        usage=USAGE,
+        params={"option": _code(raw)},
     )
 
 
@@ -211,20 +235,30 @@ def _expiry(values: dict[str, str | None], now: datetime) -> datetime | None:
         match = _DATE.match(until)
         if not match:
             raise UsageError(
-                f"{given} is not a date: use YYYY-MM-DD, like `2026-12-31`.", usage=USAGE
+                N_("%(given)s is not a date: use YYYY-MM-DD, like `2026-12-31`."),
+                usage=USAGE,
+                params={"given": given},
             )
         try:
             day = date(*(int(part) for part in match.groups()))
         except ValueError as exc:
-            raise UsageError(f"{given} is not a valid date: {exc}.", usage=USAGE) from exc
+            # Python's reason ("day is out of range for month") stays English.
+            raise UsageError(
+                N_("%(given)s is not a valid date: %(reason)s."),
+                usage=USAGE,
+                params={"given": given, "reason": str(exc)},
+            ) from exc
         expires_at = limits.end_of_day_utc(day)
     elif (duration := values.get("for")) is not None:
         given = _code(f"--for {duration}")
         match = _DURATION.match(duration)
         if not match:
             raise UsageError(
-                f"{given} is not a duration: use hours, days or weeks, like `12h`, `30d` or `2w`.",
+                N_(
+                    "%(given)s is not a duration: use hours, days or weeks, like `12h`, `30d` or `2w`."
+                ),
                 usage=USAGE,
+                params={"given": given},
             )
         hours = int(match.group(1)) * _UNIT_HOURS[match.group(2)[0].lower()]
         expires_at = now + timedelta(hours=hours)

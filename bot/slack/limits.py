@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.i18n import N_, Text
+
 TITLE_MAX_CHARS = 200
 MAX_INVITEES = 30  # one DM each, sent by the worker; more is a broadcast, not a meeting
 MIN_LIFETIME = timedelta(minutes=10)
@@ -31,7 +33,7 @@ def latest_expiry(now: datetime) -> datetime:
     return now + MAX_LIFETIME
 
 
-def expiry_problem(expires_at: datetime, *, now: datetime, given: str) -> str | None:
+def expiry_problem(expires_at: datetime, *, now: datetime, given: str) -> Text | None:
     """Why `expires_at` is refused, or None. `given` names it as the user gave it.
 
     Args:
@@ -40,22 +42,36 @@ def expiry_problem(expires_at: datetime, *, now: datetime, given: str) -> str | 
         given: how the user wrote it, e.g. "`--until 2025-01-01`" or "That day".
     """
     if expires_at < now:
-        return f"{given} is in the past."
+        return Text(N_("%(given)s is in the past."), given=given)
     if expires_at <= now + MIN_LIFETIME:
-        return f"{given} is too soon: a room must last more than 10 minutes."
+        return Text(
+            N_("%(given)s is too soon: a room must last more than 10 minutes."), given=given
+        )
     if expires_at > latest_expiry(now):
         latest = latest_expiry(now).strftime("%Y-%m-%d")
-        return f"{given} is too far away: a room lasts at most a year (until {latest})."
+        return Text(
+            N_("%(given)s is too far away: a room lasts at most a year (until %(latest)s)."),
+            given=given,
+            latest=latest,
+        )
     return None
 
 
-def title_problem(title: str) -> str | None:
+def title_problem(title: str) -> Text | None:
     if len(title) > TITLE_MAX_CHARS:
-        return f"The title is {len(title)} characters long; the limit is {TITLE_MAX_CHARS}."
+        return Text(
+            N_("The title is %(length)s characters long; the limit is %(limit)s."),
+            length=str(len(title)),
+            limit=str(TITLE_MAX_CHARS),
+        )
     return None
 
 
-def invitees_problem(count: int) -> str | None:
+def invitees_problem(count: int) -> Text | None:
     if count > MAX_INVITEES:
-        return f"That's {count} people; you can invite at most {MAX_INVITEES} to one meeting."
+        return Text(
+            N_("That's %(count)s people; you can invite at most %(limit)s to one meeting."),
+            count=str(count),
+            limit=str(MAX_INVITEES),
+        )
     return None

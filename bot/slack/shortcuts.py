@@ -139,7 +139,7 @@ def _refused_by_policy(
     result: StartFromModal, policy: WorkspacePolicy, now: datetime
 ) -> dict[str, str] | None:
     """The workspace policy's refusals of this submission, on the fields that asked for it."""
-    errors = {}
+    errors: dict[str, str] = {}
     if result.options.record and (refusal := recording_refusal(policy)):
         errors[RECORD_BLOCK_ID] = refusal
     expires_at = result.options.expires_at

@@ -317,7 +317,8 @@ class SlackWeb:
         await self._call(ws, "views.publish", user_id=user_id, view=view)
 
     async def user_info(self, ws: Workspace, user_id: str) -> SlackUser:
-        user = (await self._call(ws, "users.info", user=user_id)).get("user") or {}
+        reply = await self._call(ws, "users.info", user=user_id, include_locale=True)
+        user = reply.get("user") or {}
         return SlackUser(
             id=user_id,
             tz=user.get("tz") or None,
@@ -326,6 +327,7 @@ class SlackWeb:
             is_restricted=bool(user.get("is_restricted")),
             is_ultra_restricted=bool(user.get("is_ultra_restricted")),
             is_external=bool(user.get("is_external") or user.get("is_stranger")),
+            locale=user.get("locale") or None,
         )
 
     async def channel_creator(self, ws: Workspace, channel: str) -> str | None:

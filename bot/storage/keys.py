@@ -193,6 +193,11 @@ class SettingsKeys:
         """What users.info said of a person's role (admin, guest, partner), for a short while."""
         return f"{self.prefix}:settings:role:{team_id}:{user_id}"
 
+    def slack_locale(self, team_id: str, user_id: str) -> str:
+        """The Slack locale users.info last reported for a person ("" for none), kept longer than
+        their role: the `/meet` ack reads it to answer in their language without asking Slack."""
+        return f"{self.prefix}:settings:locale:{team_id}:{user_id}"
+
     def channel_creator(self, team_id: str, channel_id: str) -> str:
         """conversations.info's `creator` of a channel ("-": Slack names none)."""
         return f"{self.prefix}:settings:creator:{team_id}:{channel_id}"
@@ -201,6 +206,8 @@ class SettingsKeys:
 # Admin status is Slack's to say (issue 17: "cached briefly"): starts and modal openings use an
 # answer at most this old; saving settings always asks Slack again.
 SLACK_ROLE_TTL = 5 * 60
+# A person changes their Slack language rarely; every role lookup refreshes it.
+SLACK_LOCALE_TTL = 30 * DAY
 # A channel's creator never changes; a day bounds a stale "-" after a scope was granted.
 CHANNEL_CREATOR_TTL = DAY
 # As long as the job that applies a submission can be retried (steps live as long).

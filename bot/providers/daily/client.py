@@ -206,6 +206,7 @@ class DailyClient:
         start_cloud_recording: bool = False,
         user_name: str | None = None,
         auto_start_transcription: bool = False,
+        lang: str | None = None,
     ) -> str:
         """POST /meeting-tokens for one room; the token lets its holder into a private room,
         and with `start_cloud_recording` starts the room's cloud recording when they join."""
@@ -220,6 +221,8 @@ class DailyClient:
             properties["auto_start_transcription"] = True
         if user_name:
             properties["user_name"] = user_name
+        if lang:
+            properties["lang"] = lang  # Daily Prebuilt's language for this token's holder
         body = {"properties": properties}
         return await self._http.call("POST", "/meeting-tokens", json=body, parse=token_from_json)
 

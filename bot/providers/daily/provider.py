@@ -44,7 +44,7 @@ from bot.providers.daily.client import EJECT_MAX, DailyClient
 from bot.providers.daily.domain import DomainId
 from bot.providers.daily.models import DailyRecording, DailyRoom
 from bot.providers.daily.notes import DailyTranscript
-from bot.providers.daily.tokens import TokenClaims
+from bot.providers.daily.tokens import TokenClaims, daily_language
 
 INSTANT_ROOM_LIFETIME = timedelta(days=1)
 END_ROUNDS = 5  # presence reads while ending a room (each ejects whoever it still lists)
@@ -131,7 +131,7 @@ class DailyProvider:
                 raise
             # An earlier attempt created it before failing ambiguously: it is ours.
             room = await self.client.get_room(name)
-        return await self._with_links(room)
+        return await self._with_links(room, lang=daily_language(request.language))
 
     async def find_room(self, metadata: str) -> Room | None:
         try:
@@ -159,15 +159,19 @@ class DailyProvider:
         found = await self.client.list_recordings()
         return [await self._recording(r) for r in found if r.session_id == session_id]
 
-    async def _with_links(self, room: DailyRoom) -> Room:
+    async def _with_links(self, room: DailyRoom, *, lang: str | None = None) -> Room:
+        """Links carrying tokens; with `lang` (the creator's language, on a new room), both
+        open Daily Prebuilt in it. Links made again later (found, extended) keep Daily's
+        default: a room stores no language of ours."""
         exp = room.exp or self._clock() + INSTANT_ROOM_LIFETIME
-        guest = TokenClaims(room.name, is_owner=False, exp=exp)
+        guest = TokenClaims(room.name, is_owner=False, exp=exp, lang=lang)
         host = TokenClaims(
             room.name,
             is_owner=True,
             exp=exp,
             start_cloud_recording=room.enable_recording == "cloud",
             auto_start_transcription=room.enable_transcription_storage,
+            lang=lang,
         )
         # "Any valid meeting token grants access to a private room" (Daily, "Controlling who
         # joins a meeting"): with knocking on, the guest link is the bare room URL, so guests
@@ -191,6 +195,7 @@ class DailyProvider:
                 start_cloud_recording=claims.start_cloud_recording,
                 user_name=claims.user_name,
                 auto_start_transcription=claims.auto_start_transcription,
+                lang=claims.lang,
             )
         domain_id = await self.domain.get()
         return self.client.sign_meeting_token(claims, domain_id=domain_id, now=self._clock())

@@ -18,6 +18,7 @@ room's), the cloud recording start for a recorded room's host, and a name when g
     user_name                u
     start_cloud_recording    sr
     auto_start_transcription ast     (issue 16: the host's joining starts the transcript)
+    lang                     uil     (issue 19: Daily Prebuilt's language, `DAILY_LANGUAGES`)
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 HEADER = {"alg": "HS256", "typ": "JWT"}
+# Our languages (bot.i18n.LANGUAGES) as Daily Prebuilt names them
+# (https://docs.daily.co/docs/prebuilt/language: "jp" for Japanese, "pt-BR"); English is
+# Prebuilt's default, so it is never sent.
+DAILY_LANGUAGES = {"de": "de", "es": "es", "fr": "fr", "ja": "jp", "pt_BR": "pt-BR"}
+
+
+def daily_language(language: str | None) -> str | None:
+    """The `lang` a meeting token carries for one of our languages, None for Prebuilt's own."""
+    return DAILY_LANGUAGES.get(language or "")
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class TokenClaims:
     start_cloud_recording: bool = False
     user_name: str | None = None
     auto_start_transcription: bool = False
+    lang: str | None = None  # a Daily language code (`daily_language`)
 
     def payload(self, *, domain_id: str, now: datetime) -> dict[str, object]:
         """The JWT payload in Daily's abbreviations."""
@@ -58,6 +69,8 @@ class TokenClaims:
             claims["u"] = self.user_name
         if self.auto_start_transcription:
             claims["ast"] = True
+        if self.lang:
+            claims["uil"] = self.lang
         return claims
 
 

@@ -82,7 +82,7 @@ def users_info(request: ApiRequest) -> JSON:
     if user is None:
         raise MethodError("user_not_found")
     now = datetime.fromtimestamp(request.state.clock(), UTC)
-    return {"user": user.to_api(now)}
+    return {"user": user.to_api(now, include_locale=request.flag("include_locale"))}
 
 
 METHODS: dict[str, Handler] = {

@@ -102,8 +102,12 @@ class User:
     # A partner organisation's member (Slack Connect): users.info says `is_external: true`
     # (slack-api-specs `objs_user`); Slack leaves the field out for the workspace's own people.
     is_external: bool = False
+    # The language the person set in Slack, an IETF tag ("en-US", "de-DE", "pt-BR"); users.info
+    # sends it only when asked `include_locale=true` (https://api.slack.com/methods/users.info;
+    # the user object's `locale`, as in tests/fixtures/slack/webapi_users_info_java.json).
+    locale: str = "en-US"
 
-    def to_api(self, now: datetime | None = None) -> JSON:
+    def to_api(self, now: datetime | None = None, *, include_locale: bool = False) -> JSON:
         now = now or datetime.now(UTC)
         local = now.astimezone(ZoneInfo(self.tz))
         offset = local.utcoffset()
@@ -126,27 +130,31 @@ class User:
             "status_text": "",
             "team": self.team_id,
         }
-        return {
-            "id": self.id,
-            "team_id": self.team_id,
-            "name": self.name,
-            "deleted": self.deleted,
-            "color": avatar[:6],
-            "real_name": real_name,
-            "tz": self.tz,
-            "tz_label": local.tzname() or self.tz,
-            "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
-            "profile": profile,
-            "is_admin": self.is_admin,
-            "is_owner": self.is_owner,
-            "is_primary_owner": False,
-            "is_restricted": self.is_restricted or self.is_ultra_restricted,
-            "is_ultra_restricted": self.is_ultra_restricted,
-            "is_bot": self.is_bot,
-            "is_app_user": False,
-            "has_2fa": False,
-            "updated": CREATED,
-        } | ({"is_external": True} if self.is_external else {})
+        return (
+            {
+                "id": self.id,
+                "team_id": self.team_id,
+                "name": self.name,
+                "deleted": self.deleted,
+                "color": avatar[:6],
+                "real_name": real_name,
+                "tz": self.tz,
+                "tz_label": local.tzname() or self.tz,
+                "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
+                "profile": profile,
+                "is_admin": self.is_admin,
+                "is_owner": self.is_owner,
+                "is_primary_owner": False,
+                "is_restricted": self.is_restricted or self.is_ultra_restricted,
+                "is_ultra_restricted": self.is_ultra_restricted,
+                "is_bot": self.is_bot,
+                "is_app_user": False,
+                "has_2fa": False,
+                "updated": CREATED,
+            }
+            | ({"is_external": True} if self.is_external else {})
+            | ({"locale": self.locale} if include_locale else {})
+        )
 
 
 @dataclass

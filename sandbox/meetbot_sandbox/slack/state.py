@@ -130,9 +130,10 @@ class FakeSlackState:
         is_restricted: bool = False,
         is_ultra_restricted: bool = False,
         team_id: str | None = None,
+        locale: str = "en-US",
     ) -> User:
         """A member of the workspace; with `team_id`, of a partner organisation's team instead
-        (Slack Connect: users.info says `is_external`)."""
+        (Slack Connect: users.info says `is_external`); `locale` is their Slack language."""
         user = User(
             id=id,
             name=name,
@@ -146,6 +147,7 @@ class FakeSlackState:
             is_restricted=is_restricted,
             is_ultra_restricted=is_ultra_restricted,
             is_external=team_id is not None and team_id != self.workspace.team_id,
+            locale=locale,
         )
         self.users[id] = user
         return user
