@@ -6,21 +6,37 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit bench clean browser screenshot redis-server
+.PHONY: run test lint types unit bench clean browser screenshot redis-server catalogs messages
 
-$(STAMP): pyproject.toml sandbox/pyproject.toml
+$(STAMP): pyproject.toml setup.py sandbox/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]" -e ./sandbox
 	touch $(STAMP)
 
-run: $(STAMP)
+# The gettext catalogs, compiled from bot/i18n/locale/*/LC_MESSAGES/meetbot.po (README
+# "Languages"); a wheel gets them from setup.py instead. Fuzzy entries are left out.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard bot/i18n/locale/*/LC_MESSAGES/meetbot.po))
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -D meetbot -i $< -o $@
+catalogs: $(CATALOGS)
+
+# After marking or changing messages: the template from the source, and each language's .po
+# brought up to date with it (new messages empty, changed ones fuzzy: tests/test_i18n_catalogs.py
+# fails until they are translated).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-default-keywords \
+		--sort-by-file --project=meetbot --copyright-holder=meetbot -w 100 \
+		-o bot/i18n/locale/meetbot.pot .
+	$(BIN)/pybabel update -D meetbot -i bot/i18n/locale/meetbot.pot -d bot/i18n/locale -w 100
+
+run: $(STAMP) catalogs
 	$(BIN)/python scripts/redis_up.py
 	$(BIN)/python -m bot
 
 # The suite starts a redis-server of its own on a free port (tests/conftest.py): no Redis of
 # yours is read or flushed, and two runs can share a machine.
-test: $(STAMP) lint types browser redis-server
+test: $(STAMP) catalogs lint types browser redis-server
 	$(BIN)/python -m pytest
 
 # The README's screenshot, taken by the browser test on purpose (make test leaves docs/ alone).
@@ -57,3 +73,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -f $(CATALOGS)
