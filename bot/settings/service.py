@@ -173,7 +173,14 @@ class SettingsService:
 
     async def language_of(self, ws: Workspace, user_id: str) -> str:
         """The language `user_id` reads meetbot in: their Slack locale (users.info, the answer
-        their role is cached with), English where we have no catalog or Slack cannot say."""
+        their role is cached with), English where we have no catalog or Slack cannot say.
+
+        The locale is kept longer than the role (`SLACK_LOCALE_TTL`) and refreshed with every
+        role lookup (each start asks), so an App Home refresh or an invitation costs no
+        users.info call for someone Slack was asked about lately."""
+        locale = await self.store.cached_locale(ws.team_id, user_id)
+        if locale is not None:
+            return language_of(locale)
         try:
             role = await self.role(ws, user_id)
         except (SlackUnavailable, SlackRateLimited, SlackAuthBroken):

@@ -101,6 +101,12 @@ class SettingsStore:
             await pipe.execute()
 
     @unavailable_on_failure
+    async def cached_locale(self, team_id: str, user_id: str) -> str | None:
+        """The Slack locale users.info last gave for `user_id` ("" for none), None if never."""
+        raw = await self.redis.get(self.keys.slack_locale(team_id, user_id))
+        return text(raw) if raw is not None else None
+
+    @unavailable_on_failure
     async def defaults_and_locale(
         self, team_id: str, channel_id: str, user_id: str
     ) -> tuple[ChannelDefaults, WorkspacePolicy, str | None]:
