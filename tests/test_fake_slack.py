@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -15,6 +17,7 @@ from tests.plugins.slack import BOT_TOKEN, FakeSlack
 
 CARD = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Standup* is live"}}]
 DIVIDER = {"type": "divider"}
+FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 
 
 async def test_a_card_posted_then_updated_reads_as_its_latest_version(slack_api: FakeSlack) -> None:
@@ -364,3 +367,17 @@ async def test_oauth_exchanges_a_code_once_for_a_working_bot_token(slack_api: Fa
     assert reused.value.response["error"] == "invalid_code"
     assert (who["team_id"], who["enterprise_id"]) == ("T0GRID", "E0GRID")
     assert slack_api.state.calls_to("oauth.v2.access")[0].token is None
+
+
+async def test_users_info_sends_the_locale_only_when_asked(slack_api: FakeSlack) -> None:
+    """`include_locale=true` adds the user object's `locale`, a string beside `updated`, as in
+    java-slack-sdk's sample (tests/fixtures/slack/webapi_users_info_java.json)."""
+    sample = json.loads((FIXTURES / "webapi_users_info_java.json").read_text())
+    slack_api.state.add_user("U0ANA", "ana", locale="pt-BR")
+    client = slack_api.client()
+
+    plain = (await client.users_info(user="U0ANA"))["user"]
+    asked = (await client.users_info(user="U0ANA", include_locale=True))["user"]
+
+    assert "locale" not in plain
+    assert isinstance(sample["user"]["locale"], str) and asked["locale"] == "pt-BR"

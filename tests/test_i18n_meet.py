@@ -14,7 +14,9 @@ from meetbot_sandbox.slack.models import ApiCall
 
 from bot.i18n import language_of
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
+from tests.plugins.providers import ProviderBot
 from tests.settings_helpers import as_admin_set, inputs, open_settings
+from tests.test_lifecycle_card import card_update, start_on
 
 LI = "U0LI"
 
@@ -39,7 +41,7 @@ async def _dm(bot: RunningBot, user: str) -> ApiCall:
     )
 
 
-def _german(bot: RunningBot) -> None:
+def _german(bot: RunningBot | ProviderBot) -> None:
     bot.slack.state.users[CREATOR].locale = "de-DE"
 
 
@@ -108,3 +110,22 @@ async def test_a_locale_without_a_catalog_falls_back_to_english(
         await bot.command("Retro")
     said = [r for r in caplog.records if "ko-KR" in r.getMessage()]
     assert len(said) == 1 and said[0].levelno == logging.DEBUG, "logged once per locale"
+
+
+async def test_the_card_keeps_its_language_as_the_room_changes(provider_bot: ProviderBot) -> None:
+    """The language is kept with the meeting: each refresh of the card is German too, whoever
+    the callbacks come from."""
+    bot = provider_bot
+    _german(bot)
+    card = await start_on(bot, "Planung")
+    session = await bot.rooms.start_session(card.room_id)
+    await card_update(bot, card, lambda text: "*Live* seit" in text)
+    ana = await bot.rooms.join(session, "Ana", is_host=True)
+    await card_update(bot, card, lambda text: "Gerade da (1)" in text and "Ana _(Host)_" in text)
+    await bot.rooms.leave(session, ana)
+    bot.rooms.advance(minutes=30)
+    await bot.rooms.end_session(session)
+    ended = await card_update(bot, card, lambda text: "Beendet" in text)
+    assert "Dauer: 30 Min." in json.dumps(ended["blocks"], ensure_ascii=False)
+    assert "Teilgenommen (1)" in json.dumps(ended["blocks"], ensure_ascii=False)
+    assert "nach 30 Min. beendet, gestartet von" in ended["text"]
