@@ -81,6 +81,7 @@ class StartMeeting:
     home_only: bool = False
     lobby: bool = False
     defaulted: tuple[str, ...] = ()
+    notes: bool = False  # transcribe it (issue 16); only on a provider with Capability.NOTES
 
     @property
     def meeting_id(self) -> str:
@@ -113,7 +114,7 @@ class StartMeeting:
         return cls(**data)
 
 
-_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted")
+_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted", "notes")
 _FIELDS = frozenset(f.name for f in fields(StartMeeting))
 
 

@@ -80,6 +80,8 @@ class Meeting:
     banner: str | None = None
     # Which settings came from the channel's defaults (bot.settings.model names): the card says so.
     defaulted: tuple[str, ...] = ()
+    # Transcribed, its notes posted in the card's thread afterwards (bot.notes, issue 16).
+    notes: bool = False
 
     def replace(self, **changes: Any) -> Meeting:
         return dataclasses.replace(self, **changes)

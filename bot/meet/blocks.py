@@ -33,7 +33,7 @@ BUTTON_TEXT_MAX = 75
 URL_MAX = 3000
 
 USAGE = (
-    "Usage: `/meet [title] [@people…] [--record] [--until YYYY-MM-DD | --for 30d]"
+    "Usage: `/meet [title] [@people…] [--record] [--notes] [--until YYYY-MM-DD | --for 30d]"
     " [--expire-after-use]` · `/meet standup every weekday 09:30` · `/meet schedules`"
     " · `/meet help`"
 )
@@ -41,6 +41,8 @@ HELP_TEXT = (
     "*Start a video meeting from any channel*\n"
     "• `/meet` — an instant room named after this channel\n"
     "• `/meet Design review @ana @li --record` — a title, invite people by DM, record it\n"
+    "• `/meet Design review --notes` — transcribed: a summary and the transcript come to the"
+    " card's thread after the meeting (everyone is told before joining)\n"
     "• `/meet Q4 planning --until 2026-12-31` — a long-term room until the end of that day (UTC)\n"
     "• `/meet Retro --for 2w --expire-after-use` — long-term for two weeks, closed after one use\n"
     "`--for` takes hours, days or weeks (`12h`, `30d`, `2w`); long-term rooms last at most a year.\n"
@@ -53,6 +55,12 @@ HELP_TEXT = (
     "Your host link comes by DM and stays in meetbot's *Home* tab. To meet in a thread,"
     ' use the "Meet about this" message shortcut.'
 )
+NOTES_WITH_EXPIRE_AFTER_USE = (
+    "`--notes` can't be combined with `--expire-after-use`: a room that closes after its first"
+    " meeting gives its notes nowhere to wait. Drop one of the two."
+)
+# The consent line: on the card and in every DM before anyone joins (issue 16).
+NOTES_CONSENT = "📝 Notes on: this meeting is transcribed"
 MAX_LISTED_PEOPLE = 20  # 20 names of <= 80 characters keep a section under its 3,000
 _NAME_MAX = 80
 
@@ -214,6 +222,8 @@ def _facts(meeting: Meeting, now: datetime) -> list[str]:
             if RECORD in meeting.defaulted
             else "This meeting will be recorded"
         )
+    if meeting.notes and meeting.status is not MeetingStatus.EXPIRED:
+        facts.append(NOTES_CONSENT)
     if HOME_ONLY in meeting.defaulted and meeting.status is MeetingStatus.OPEN:
         facts.append(_by_default(meeting, HOME_ONLY, "Host link in App Home"))
     ready = sum(1 for r in meeting.recordings if r.status == "ready")
@@ -276,6 +286,8 @@ def _dm_facts(meeting: Meeting) -> list[str]:
         facts.append("Instant room")
     if meeting.record:
         facts.append("This meeting will be recorded")
+    if meeting.notes:
+        facts.append(NOTES_CONSENT)
     return facts
 
 
@@ -335,13 +347,19 @@ def private_channel_notice(*, card_posted: bool = True) -> Message:
 
 
 def meeting_starting_ack(
-    title: str, *, invitees: Sequence[str] = (), record: bool = False, home_only: bool = False
+    title: str,
+    *,
+    invitees: Sequence[str] = (),
+    record: bool = False,
+    home_only: bool = False,
+    notes: bool = False,
 ) -> Message:
     """The immediate private reply to `/meet`, before the worker has created the room."""
     text = f":hourglass_flowing_sand: Starting *{escape(clip(title, 200))}*"
     if invitees:
         text += " with " + ", ".join(f"<@{user}>" for user in invitees)
     text += " (recorded)" if record else ""
+    text += " (transcribed: notes in the thread afterwards)" if notes else ""
     where = "is in meetbot's Home tab" if home_only else "comes by DM"
     text += f". The card will appear in a moment; your host link {where}."
     return Message(text=text, blocks=[section(text)])

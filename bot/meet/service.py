@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.domain.clock import Clock
@@ -37,6 +38,10 @@ from bot.storage.steps import JobSteps
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
+
+# Why a request for notes cannot be met (mrkdwn), or None: asked before anything is created
+# (`bot.notes.refusals`).
+NotesCheck = Callable[[StartMeeting], Awaitable[str | None]]
 
 
 # Errors that will not go away by retrying the same request.
@@ -71,8 +76,10 @@ class MeetingService:
         clock: Clock,
         recheck_after: timedelta = timedelta(minutes=1),
         settings: ChannelSettings | None = None,
+        notes_check: NotesCheck | None = None,
     ) -> None:
         self.provider = provider
+        self.notes_check = notes_check
         self.settings = settings
         self.slack = slack
         self.store = store
@@ -94,6 +101,11 @@ class MeetingService:
             if refusal is not None:
                 log.info("meeting %s refused by the workspace policy", req.meeting_id)
                 raise UsageError(refusal)
+        if existing is None and req.notes and self.notes_check is not None:
+            refusal = await self.notes_check(req)
+            if refusal is not None:
+                log.info("meeting %s refused: notes cannot be taken", req.meeting_id)
+                raise UsageError(refusal, usage=blocks.USAGE)
         meeting = existing or self.new_meeting(req)
         meeting = await self._room(req, meeting, steps, saved=existing is not None)
         meeting = await self._card(req, meeting, steps)
@@ -133,6 +145,7 @@ class MeetingService:
             invitees=req.invitees,
             expires_at=req.expires_at,
             defaulted=req.defaulted,
+            notes=req.notes,
             # 192 bits: the token is the callback's only credential (the provider signs nothing).
             callback_token=secrets.token_urlsafe(24),
             created_at=self.clock(),
@@ -169,6 +182,7 @@ class MeetingService:
                     expire_after_use=req.expire_after_use,
                     callback_url=self.callback_url(meeting.callback_token),
                     metadata=meeting.id,
+                    notes=meeting.notes,
                 )
             )
         meeting = meeting.replace(

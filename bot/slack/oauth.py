@@ -41,6 +41,8 @@ BOT_SCOPES = (
     "im:write",
     "users:read",
     "calls:write",
+    # Meeting notes (issue 16): the transcript file in the card's thread, deleted on request.
+    "files:write",
 )
 
 logger = logging.getLogger(__name__)
