@@ -131,6 +131,7 @@ class CreateStandup:
     description: str
     here: bool = False
     response_url: str | None = None
+    notes: bool = False  # issue 16: every run's room is transcribed
 
     @property
     def schedule_id(self) -> str:
@@ -139,7 +140,10 @@ class CreateStandup:
         return base64.b32encode(digest).decode()[:8].lower()
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "workspace": self.workspace.to_dict()}
+        data = {**asdict(self), "workspace": self.workspace.to_dict()}
+        if not self.notes:
+            del data["notes"]  # a worker of the previous deploy still runs it
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CreateStandup:

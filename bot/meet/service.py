@@ -10,6 +10,7 @@ The service never imports aiohttp.web or slack_bolt: Slack is reached through `S
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -34,6 +35,7 @@ from bot.errors import (
     user_message,
 )
 from bot.meet import blocks
+from bot.settings.model import NOTES
 from bot.storage.steps import JobSteps
 from bot.storage.store import Store
 
@@ -103,7 +105,11 @@ class MeetingService:
                 raise UsageError(refusal)
         if existing is None and req.notes and self.notes_check is not None:
             refusal = await self.notes_check(req)
-            if refusal is not None:
+            if refusal is not None and NOTES in req.defaulted:
+                # Only the channel's default asked: the meeting goes ahead without notes.
+                defaulted = tuple(name for name in req.defaulted if name != NOTES)
+                req = dataclasses.replace(req, notes=False, defaulted=defaulted)
+            elif refusal is not None:
                 log.info("meeting %s refused: notes cannot be taken", req.meeting_id)
                 raise UsageError(refusal, usage=blocks.USAGE)
         meeting = existing or self.new_meeting(req)

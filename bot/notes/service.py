@@ -86,6 +86,11 @@ class NotesService:
         if not transcript_id or meeting_id is None:
             log.warning("notes: %s event without a transcript or meeting: ignored", event.kind)
             return "ignored"
+        meeting = await self.records.get(meeting_id)
+        if meeting is None or not meeting.notes:
+            # Nobody was told this meeting is transcribed: its transcript is not ours to post.
+            log.info("notes: transcript of meeting %s, which did not ask for notes", meeting_id)
+            return "not a notes meeting"
         if event.kind is EventKind.TRANSCRIPT_FAILED:
             _, after = await self.store.update(
                 transcript_id, meeting_id, lambda n: transcript_failed(n, event.error)

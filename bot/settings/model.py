@@ -29,6 +29,7 @@ class StartRule(StrEnum):
 
 # Names of the settings a channel default can supply to one start request (StartMeeting.defaulted).
 RECORD, LONG_TERM, HOME_ONLY, LOBBY = "record", "long_term", "home_only", "lobby"
+NOTES = "notes"  # issue 16: the meeting is transcribed
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ChannelDefaults:
     length_days: int = DEFAULT_LENGTH_DAYS  # a long-term room's length when none is given
     home_only: bool = False  # the host link goes to App Home only: no DM
     lobby: bool = False  # stored; rooms honour it once host controls land (issue 17, part 1)
+    notes: bool = False  # transcribe meetings and post their notes (issue 16)
     changed: Change | None = None
 
     def same_values(self, other: ChannelDefaults) -> bool:
@@ -77,6 +79,7 @@ class ChannelDefaults:
             length_days=int(data.get("length_days") or DEFAULT_LENGTH_DAYS),
             home_only=data.get("home_only") is True,
             lobby=data.get("lobby") is True,
+            notes=data.get("notes") is True,
             changed=Change.from_dict(data.get("changed")),
         )
 
@@ -90,6 +93,7 @@ class WorkspacePolicy:
     recording_allowed: bool = True
     max_length_days: int | None = None  # None: the provider's year
     partners_may_start: bool = False
+    notes_allowed: bool = True  # meetings may be transcribed (issue 16)
     changed: Change | None = None
 
     @property
@@ -123,6 +127,7 @@ class WorkspacePolicy:
             recording_allowed=data.get("recording_allowed") is not False,
             max_length_days=int(longest) if longest else None,
             partners_may_start=data.get("partners_may_start") is True,
+            notes_allowed=data.get("notes_allowed") is not False,
             changed=Change.from_dict(data.get("changed")),
         )
 

@@ -62,6 +62,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
                 home_only=asked.home_only,
                 lobby=asked.lobby,
                 defaulted=asked.defaulted,
+                notes=asked.notes,
             )
             await deps.jobs.start_meeting(request)
         except Unavailable:
@@ -72,6 +73,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             invitees=request.invitees,
             record=request.record,
             home_only=request.home_only,
+            notes=request.notes,
         )
         await _ack_message(ack, starting)
 
@@ -92,6 +94,7 @@ async def _within_settings(
         policy=policy,
         now=deps.clock(),
         given="The room's end date",
+        notes=parsed.notes,
     )
 
 
