@@ -309,7 +309,12 @@ def create_worker(components: Components, *, shutdown_grace: int = SHUTDOWN_GRAC
     functions = {
         **notes_functions(notes, kept, components.channel_settings),
         **meet_functions(components.service),
-        **home_functions(components.service, components.standups.store, components.recording_links),
+        **home_functions(
+            components.service,
+            components.standups.store,
+            components.recording_links,
+            notes.store,
+        ),
         **card_functions(live, reconciler),
         **standup_functions(components.standups),
         **daily_functions(live, components.provider),

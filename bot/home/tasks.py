@@ -8,6 +8,8 @@ from typing import Any
 from bot.domain.inputs import Workspace
 from bot.home.view import home_view
 from bot.meet.service import MeetingService
+from bot.notes.home import home_blocks as notes_blocks
+from bot.notes.store import NotesStore
 from bot.recordings.links import RecordingLinks
 from bot.standups import blocks as standup_blocks
 from bot.standups.store import StandupStore
@@ -15,7 +17,10 @@ from bot.storage.jobs import JobFunction, JobName
 
 
 def home_functions(
-    service: MeetingService, schedules: StandupStore, links: RecordingLinks
+    service: MeetingService,
+    schedules: StandupStore,
+    links: RecordingLinks,
+    notes: NotesStore | None = None,
 ) -> dict[str, JobFunction]:
     async def refresh_home(
         ctx: dict[str, Any], *, team_id: str, enterprise_id: str | None, user_id: str
@@ -24,12 +29,17 @@ def home_functions(
         meetings = await service.store.records.user_meetings(team_id, user_id)
         mine = await schedules.user_schedules(team_id, user_id)
         next_due = await schedules.next_due([s.id for s in mine])
+        taken = []
+        for meeting in meetings if notes is not None else ():
+            if meeting.notes and notes is not None:
+                taken += [(meeting, n) for n in await notes.of_meeting(meeting.id)]
         view = home_view(
             meetings=meetings,
             now=service.clock(),
             viewer_id=user_id,
             recording_link=links.url,
             standups=standup_blocks.home_blocks(mine, next_due),
+            notes=notes_blocks(taken),
         )
         await service.slack.publish_home(ws, user_id, view)
         await service.store.home_viewers.mark(team_id, user_id)

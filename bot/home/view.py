@@ -40,6 +40,7 @@ def home_view(
     recording_link: Callable[[str], str],
     viewer_id: str | None = None,
     standups: Sequence[Block] = (),
+    notes: Sequence[Block] = (),
 ) -> dict[str, Any]:
     """The App Home tab of the person who created `meetings`.
 
@@ -49,6 +50,7 @@ def home_view(
         recording_link: the link to show for a recording id (`RecordingLinks.url`).
         viewer_id: when given, host links show only on meetings this user created.
         standups: the viewer's schedules, built by `bot.standups.blocks.home_blocks`.
+        notes: the viewer's meeting notes, built by `bot.notes.home.home_blocks`.
     """
     rooms = sorted((m for m in meetings if is_joinable(m, now)), key=_room_order)
     recordings = _recent_recordings(meetings)
@@ -61,7 +63,7 @@ def home_view(
         context("Or type `/meet` in any channel · `/meet help` shows the options"),
         {"type": "divider"},
     ]
-    if not rooms and not recordings:
+    if not rooms and not recordings and not notes:
         blocks.append(
             section(
                 ":wave: No rooms yet. Start one above or with `/meet`: your live and upcoming"
@@ -90,6 +92,8 @@ def home_view(
         )
     if not recordings:
         blocks.append(section("_No recordings yet._"))
+    if notes:
+        blocks += [{"type": "divider"}, *notes]
     return {"type": "home", "blocks": [*blocks, *standups]}
 
 
