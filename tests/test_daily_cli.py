@@ -18,7 +18,7 @@ from pytest_aiohttp import AiohttpServer
 from bot.config import CREDENTIAL_VARIABLES
 from bot.providers.daily.cli import run_cli
 from bot.providers.daily.models import DailyWebhook
-from bot.providers.daily.webhooks import KINDS, UPDATES_OFF_WARNING
+from bot.providers.daily.webhooks import SUBSCRIBED, UPDATES_OFF_WARNING
 from tests.plugins.bot import CREATOR, GENERAL
 from tests.plugins.daily import DailyHandle
 from tests.plugins.emulator import EmulatorHandle
@@ -72,7 +72,7 @@ async def test_the_readme_path_from_three_variables_to_a_live_card(
             assert name == "DAILY_WEBHOOK_SECRET" and secret
             (hook,) = daily.state.webhooks.values()
             assert hook.url == f"{bot.url}/callbacks/daily" and hook.hmac == secret
-            assert set(hook.event_types) == set(KINDS) and hook.retry_type == "exponential"
+            assert set(hook.event_types) == set(SUBSCRIBED) and hook.retry_type == "exponential"
 
             card = await start_on(bot)  # rooms work without the secret
             session = await daily.control.start_session(card.room_id)

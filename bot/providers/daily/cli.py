@@ -6,7 +6,7 @@
 
 It reads DAILY_API_KEY, DAILY_API_URL, PUBLIC_URL (or PORT) and DAILY_WEBHOOK_SECRET from the
 mapping `bot/__main__.py` passes in, and needs no Slack variable. The webhook goes to
-`PUBLIC_URL/callbacks/daily` (`--url` overrides), subscribed to the six events meetbot
+`PUBLIC_URL/callbacks/daily` (`--url` overrides), subscribed to the events meetbot
 follows. Daily first POSTs a test body there and refuses unless it gets a 200, so the bot
 must be running and reachable; it answers that test without a secret.
 
@@ -33,7 +33,7 @@ from bot.config import DEFAULT_DAILY_API_URL, ConfigError, DailyAdminSettings
 from bot.errors import MeetbotError, ValidationError
 from bot.providers.daily.client import DailyClient
 from bot.providers.daily.models import DailyWebhook
-from bot.providers.daily.webhooks import KINDS
+from bot.providers.daily.webhooks import SUBSCRIBED
 
 ROUTE = "/callbacks/daily"  # bot.cards.daily_route.ROUTE, without importing the web layer
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})  # noqa: S104 - compared
@@ -82,7 +82,7 @@ async def set_up(
     others = [hook for hook in hooks if hook.url != url]
     secret = config.daily_webhook_secret
     hmac = None if secret is None else base64.b64encode(secret).decode()
-    events = list(KINDS)
+    events = list(SUBSCRIBED)
     if not ours and others and not replace:
         elsewhere = ", ".join(hook.url for hook in others)
         raise CliError(

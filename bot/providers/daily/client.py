@@ -31,6 +31,13 @@ from bot.providers.daily.models import (
     DailyWebhook,
     token_from_json,
 )
+from bot.providers.daily.notes import (
+    DailyJob,
+    DailyTranscript,
+    job_id,
+    summary_link,
+    transcript_link,
+)
 from bot.providers.daily.responses import check_daily
 from bot.providers.daily.tokens import TokenClaims
 from bot.providers.daily.tokens import meeting_token as self_signed_token
@@ -120,11 +127,16 @@ class DailyClient:
 
     # Rooms: https://docs.daily.co/reference/rest-api/rooms
 
-    async def create_room(self, name: str, *, exp: datetime, record: bool) -> DailyRoom:
-        """POST /rooms: a private room that ends its meeting at `exp`, cloud-recorded if asked."""
+    async def create_room(
+        self, name: str, *, exp: datetime, record: bool, transcribe: bool = False
+    ) -> DailyRoom:
+        """POST /rooms: a private room that ends its meeting at `exp`, cloud-recorded if asked,
+        keeping its sessions' transcripts (WebVTT) if `transcribe`."""
         properties: dict[str, object] = {"exp": int(exp.timestamp()), "eject_at_room_exp": True}
         if record:
             properties["enable_recording"] = "cloud"
+        if transcribe:
+            properties["enable_transcription_storage"] = True
         body = {"name": name, "privacy": "private", "properties": properties}
         return await self._http.call("POST", "/rooms", json=body, parse=DailyRoom.from_json)
 
@@ -189,6 +201,61 @@ class DailyClient:
         return await self._http.call(
             "GET", "/recordings", params=params, parse=DailyRecording.list_from_json
         )
+
+    async def delete_recording(self, recording_id: str) -> None:
+        """DELETE /recordings/{id} (retention); a 404 is raised as NotFoundError."""
+        path = f"/recordings/{segment('recording_id', recording_id)}"
+        await self._http.call_no_content("DELETE", path)
+
+    # Notes (issue 16). Transcripts: https://docs.daily.co/reference/rest-api/transcripts;
+    # batch processor: https://docs.daily.co/reference/rest-api/batch-processor. Text is
+    # fetched from pre-signed links on another host and never logged.
+
+    async def list_transcripts(self, *, room_uuid: str) -> list[DailyTranscript]:
+        """GET /transcript?roomId=: the room's transcripts (Daily filters by the room's uuid)."""
+        params = {"roomId": room_uuid, "limit": str(RECORDINGS_PAGE)}
+        return await self._http.call(
+            "GET", "/transcript", params=params, parse=DailyTranscript.list_from_json
+        )
+
+    async def get_transcript(self, transcript_id: str) -> DailyTranscript:
+        path = f"/transcript/{segment('transcript_id', transcript_id)}"
+        return await self._http.call("GET", path, parse=DailyTranscript.from_json)
+
+    async def transcript_access_link(self, transcript_id: str) -> str:
+        path = f"/transcript/{segment('transcript_id', transcript_id)}/access-link"
+        return await self._http.call("GET", path, parse=transcript_link)
+
+    async def delete_transcript(self, transcript_id: str) -> None:
+        path = f"/transcript/{segment('transcript_id', transcript_id)}"
+        await self._http.call_no_content("DELETE", path)
+
+    async def submit_summary(self, transcript_uri: str, *, name: str) -> str:
+        """POST /batch-processor with the `summarize` preset over a transcript's access link
+        (`sourceType` `transcriptUri`); answers the job id. Not repeated on an ambiguous
+        failure (a POST): the caller's reconcile finds the transcript still unsummarised."""
+        body = {
+            "preset": "summarize",
+            "inParams": {"sourceType": "transcriptUri", "uri": transcript_uri},
+            "outParams": {"s3Config": {"s3KeyTemplate": name}},
+        }
+        return await self._http.call("POST", "/batch-processor", json=body, parse=job_id)
+
+    async def get_job(self, job: str) -> DailyJob:
+        path = f"/batch-processor/{segment('job_id', job)}"
+        return await self._http.call("GET", path, parse=DailyJob.from_json)
+
+    async def job_summary_link(self, job: str) -> str:
+        path = f"/batch-processor/{segment('job_id', job)}/access-link"
+        return await self._http.call("GET", path, parse=summary_link)
+
+    async def delete_job(self, job: str) -> None:
+        path = f"/batch-processor/{segment('job_id', job)}"
+        await self._http.call_no_content("DELETE", path)
+
+    async def download_text(self, url: str) -> str:
+        """The UTF-8 text at a pre-signed link (a transcript's WebVTT, a summary)."""
+        return (await self._http.download(url)).decode("utf-8", errors="replace")
 
     # Webhooks: https://docs.daily.co/reference/rest-api/webhooks (set up by `python -m bot
     # daily webhook`; Daily first POSTs a test body to `url` and refuses unless it gets a 200).

@@ -46,6 +46,7 @@ class DailyRoom:
     created_at: datetime | None = None
     exp: datetime | None = None
     enable_recording: str | None = None
+    enable_transcription_storage: bool = False  # issue 16: sessions' transcripts are kept
 
     @classmethod
     def from_json(cls, value: object) -> DailyRoom:
@@ -59,6 +60,7 @@ class DailyRoom:
             created_at=opt_datetime(data, "created_at"),
             exp=opt_unix(config, "exp"),
             enable_recording=opt_str(config, "enable_recording"),
+            enable_transcription_storage=config.get("enable_transcription_storage") is True,
         )
 
 

@@ -26,6 +26,7 @@ them with `POST /meeting-tokens` as before (only bench/daily_budget.py compares 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -37,6 +38,7 @@ from bot.errors import NotFoundError, UnsupportedError, ValidationError
 from bot.providers.daily.client import DailyClient
 from bot.providers.daily.domain import DomainId
 from bot.providers.daily.models import DailyRecording, DailyRoom
+from bot.providers.daily.notes import DailyTranscript
 from bot.providers.daily.tokens import TokenClaims
 
 INSTANT_ROOM_LIFETIME = timedelta(days=1)
@@ -68,6 +70,7 @@ def to_room(room: DailyRoom, *, now: datetime, guest_url: str, host_url: str) ->
         created_at=room.created_at,
         is_available=room.exp is None or room.exp > now,
         record=room.enable_recording == "cloud",
+        notes=room.enable_transcription_storage,
     )
 
 
@@ -75,7 +78,7 @@ class DailyProvider:
     """A `bot.domain.rooms.RoomProvider` over a `DailyClient`; raises the `bot.errors` tree."""
 
     name = "daily"
-    capabilities = frozenset({Capability.EXTEND})
+    capabilities = frozenset({Capability.EXTEND, Capability.NOTES})
     _label = "Daily"
 
     def __init__(
@@ -101,7 +104,9 @@ class DailyProvider:
         )
         name = room_name(self._name_key, request.metadata)
         try:
-            room = await self.client.create_room(name, exp=exp, record=request.record)
+            room = await self.client.create_room(
+                name, exp=exp, record=request.record, transcribe=request.notes
+            )
         except ValidationError as exc:
             if "already exists" not in exc.message:
                 raise
@@ -143,6 +148,7 @@ class DailyProvider:
             is_owner=True,
             exp=exp,
             start_cloud_recording=room.enable_recording == "cloud",
+            auto_start_transcription=room.enable_transcription_storage,
         )
         return to_room(
             room,
@@ -186,23 +192,58 @@ class DailyProvider:
     async def set_lobby(self, room_id: str, on: bool) -> None:
         raise UnsupportedError(f"{self._label} has no lobby meetbot can switch.")
 
+    # Issue 16, meeting notes: a room made with `RoomRequest.notes` keeps each session's
+    # transcript (room property `enable_transcription_storage`) and its host's link starts
+    # transcription on joining (token property `auto_start_transcription`); a summary is a
+    # batch-processor `summarize` job over the transcript's access link. Text is meeting
+    # content: returned, never logged. Deleting what is already gone succeeds.
+
     async def session_transcripts(self, room_id: str) -> list[Transcript]:
-        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+        room = await self.client.get_room(room_id)
+        found = await self.client.list_transcripts(room_uuid=room.id)
+        return [_transcript(t, room_id=room_id) for t in found]
 
     async def get_transcript(self, transcript_id: str) -> Transcript:
-        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+        found = await self.client.get_transcript(transcript_id)
+        text = None
+        if found.our_status == "ready":
+            link = await self.client.transcript_access_link(transcript_id)
+            text = await self.client.download_text(link)
+        return _transcript(found, text=text)
 
     async def start_summary(self, transcript_id: str) -> str:
-        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+        link = await self.client.transcript_access_link(transcript_id)
+        return await self.client.submit_summary(link, name=f"summary-{transcript_id}")
 
     async def get_summary(self, job_id: str) -> Summary:
-        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+        job = await self.client.get_job(job_id)
+        text = None
+        if job.our_status == "ready":
+            text = await self.client.download_text(await self.client.job_summary_link(job_id))
+        return Summary(job_id=job.id, status=job.our_status, text=text, error=job.error)
 
     async def delete_transcript(self, transcript_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+        with contextlib.suppress(NotFoundError):
+            await self.client.delete_transcript(transcript_id)
 
     async def delete_summary(self, job_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+        with contextlib.suppress(NotFoundError):
+            await self.client.delete_job(job_id)
 
     async def delete_recording(self, recording_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot delete recordings through meetbot.")
+        with contextlib.suppress(NotFoundError):
+            await self.client.delete_recording(recording_id)
+
+
+def _transcript(
+    found: DailyTranscript, *, room_id: str | None = None, text: str | None = None
+) -> Transcript:
+    # Daily names the room by its uuid here; ours is its name, known only to the caller.
+    return Transcript(
+        id=found.id,
+        status=found.our_status,
+        room_id=room_id,
+        session_id=found.session_id,
+        text=text,
+        error=found.error,
+    )

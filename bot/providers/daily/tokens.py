@@ -17,6 +17,7 @@ room's), the cloud recording start for a recorded room's host, and a name when g
     exp                      exp     (unix seconds)
     user_name                u
     start_cloud_recording    sr
+    auto_start_transcription ast     (issue 16: the host's joining starts the transcript)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class TokenClaims:
     exp: datetime
     start_cloud_recording: bool = False
     user_name: str | None = None
+    auto_start_transcription: bool = False
 
     def payload(self, *, domain_id: str, now: datetime) -> dict[str, object]:
         """The JWT payload in Daily's abbreviations."""
@@ -54,6 +56,8 @@ class TokenClaims:
             claims["sr"] = True
         if self.user_name:
             claims["u"] = self.user_name
+        if self.auto_start_transcription:
+            claims["ast"] = True
         return claims
 
 

@@ -51,6 +51,20 @@ UPDATES_OFF_WARNING = (
 SIGNATURE_HEADER = "X-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Webhook-Timestamp"
 
+# Issue 16. Payloads (https://docs.daily.co/reference/rest-api/webhooks/events/...):
+#   transcript.ready-to-download  {id (the transcript), out_params, room_id (uuid), room_name,
+#                                  mtg_session_id, duration, participant_minutes, status, domain_id}
+#   transcript.error              {id, info, room_id, room_name, mtg_session_id, ..., error}
+#   batch-processor.job-finished  {id (the job), preset, status, input, output}: NO room
+#   batch-processor.error         {id, preset, status, input, error}: NO room
+# Daily's own ready-to-download example names `room_id` twice (the uuid, then the name) and
+# has no `room_name`; so the room is read but not required, and the session id is kept.
+NOTES_KINDS: Mapping[str, EventKind] = {
+    "transcript.ready-to-download": EventKind.TRANSCRIPT_READY,
+    "transcript.error": EventKind.TRANSCRIPT_FAILED,
+    "batch-processor.job-finished": EventKind.SUMMARY_READY,
+    "batch-processor.error": EventKind.SUMMARY_FAILED,
+}
 KINDS: Mapping[str, EventKind] = {
     "meeting.started": EventKind.SESSION_STARTED,
     "meeting.ended": EventKind.SESSION_ENDED,
@@ -59,6 +73,8 @@ KINDS: Mapping[str, EventKind] = {
     "recording.started": EventKind.RECORDING_STARTED,
     "recording.ready-to-download": EventKind.RECORDING_READY,
 }
+# What `python -m bot daily webhook` subscribes to: the six above and the notes events.
+SUBSCRIBED: tuple[str, ...] = (*KINDS, *NOTES_KINDS)
 _REQUIRED: Mapping[EventKind, str] = {
     EventKind.SESSION_STARTED: "meeting_id",
     EventKind.SESSION_ENDED: "meeting_id",
@@ -143,6 +159,43 @@ def parse_webhook(body: Mapping[str, object]) -> RoomEvent | None:
     )
 
 
+def parse_notes_webhook(body: Mapping[str, object]) -> RoomEvent | None:
+    """The transcript or summary event a verified body reports (issue 16); None for any other
+    type. Kept apart from `parse_webhook`: these may name no room (batch-processor events
+    never do), and are routed by transcript or job id, not by room.
+
+    Raises:
+        ValueError: no payload, or no `id` (the transcript's or the job's) in it.
+    """
+    name = opt_str(body, "type")
+    kind = NOTES_KINDS.get(name or "")
+    if name is None or kind is None:
+        return None
+    payload = as_object(body.get("payload"), "payload")
+    item = opt_str(payload, "id")
+    if not item:
+        raise ValueError(f"{name} webhook without 'id'")
+    transcript = kind in (EventKind.TRANSCRIPT_READY, EventKind.TRANSCRIPT_FAILED)
+    return RoomEvent(
+        kind=kind,
+        identity=identity(name, body, payload),
+        room_id=opt_str(payload, "room_name") if transcript else None,
+        session_id=opt_str(payload, "mtg_session_id") if transcript else None,
+        transcript_id=item if transcript else None,
+        job_id=None if transcript else item,
+        error=_error_text(payload.get("error")),
+    )
+
+
+def _error_text(value: object) -> str | None:
+    # Daily's reason, as said; bounded (it reaches a DM and the job's record, never a log).
+    if isinstance(value, str) and value:
+        return value[:300]
+    if isinstance(value, Mapping) and value:
+        return str(dict(value))[:300]
+    return None
+
+
 def started_by(body: Mapping[str, object]) -> str | None:
     """Who started a recording (`recording.started`'s `started_by`, a participant id), if said."""
     payload = body.get("payload")
@@ -163,6 +216,16 @@ def identity(name: str, body: Mapping[str, object], payload: JsonObject) -> str:
     event_id = opt_str(body, "id")
     if event_id:
         return f"daily|{name}|{event_id}"
-    keys = ("room", "room_name", "meeting_id", "session_id", "recording_id", "start_ts", "end_ts")
+    keys = (
+        "room",
+        "room_name",
+        "meeting_id",
+        "session_id",
+        "recording_id",
+        "start_ts",
+        "end_ts",
+        "id",
+        "mtg_session_id",
+    )
     parts = [f"{key}={opt_str(payload, key)}" for key in keys if opt_str(payload, key)]
     return "|".join(["daily", name, *parts])

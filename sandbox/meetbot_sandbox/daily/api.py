@@ -48,6 +48,9 @@ def _properties(body: dict[str, Any]) -> dict[str, Any]:
     exp = props.get("exp")
     if exp is not None and (isinstance(exp, bool) or not isinstance(exp, int | float)):
         raise invalid("exp must be a unix timestamp")
+    storage = props.get("enable_transcription_storage")
+    if storage is not None and not isinstance(storage, bool):
+        raise invalid("enable_transcription_storage must be a boolean")
     recording = props.get("enable_recording")
     if recording not in (None, "cloud", "local", "raw-tracks"):
         raise invalid(f"enable_recording: unknown value {recording!r}")
@@ -86,6 +89,7 @@ async def create_room(request: web.Request) -> web.Response:
         exp=None if props.get("exp") is None else int(props["exp"]),
         enable_recording=props.get("enable_recording"),
         eject_at_room_exp=bool(props.get("eject_at_room_exp", False)),
+        enable_transcription_storage=props.get("enable_transcription_storage") is True,
     )
     state.rooms[name] = room
     return web.json_response(room_json(room, origin(request)))
@@ -103,6 +107,8 @@ async def update_room(request: web.Request) -> web.Response:
         room.exp = None if props["exp"] is None else int(props["exp"])
     if "enable_recording" in props:
         room.enable_recording = props["enable_recording"]
+    if "enable_transcription_storage" in props:
+        room.enable_transcription_storage = props["enable_transcription_storage"] is True
     return web.json_response(room_json(room, origin(request)))
 
 

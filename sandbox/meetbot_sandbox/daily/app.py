@@ -3,7 +3,8 @@
     /v1/...          the REST operations meetbot uses (api.py, webhooks_api.py), behind
                      injected faults (meetbot_sandbox.faults) and a bearer-key check
     /_control/...    drives rooms like people would and fires signed webhooks (control_api.py)
-    /_storage/...    the recordings' download links
+    /_storage/...    the recordings', transcripts' and summaries' download links
+                     (notes_api.py: transcripts and the batch processor, issue 16)
 
 Errors, unknown routes included, answer in Daily's shape `{"error", "info"}`, never HTML:
 a missing or malformed `Authorization` header is a 400 `authorization-header-error`, a wrong
@@ -26,6 +27,7 @@ from meetbot_sandbox.daily.api import add_api_routes
 from meetbot_sandbox.daily.control_api import add_control_routes
 from meetbot_sandbox.daily.keys import API_PREFIX, HTTP_KEY, STATE_KEY
 from meetbot_sandbox.daily.limits import PUBLISHED
+from meetbot_sandbox.daily.notes_api import add_notes_routes
 from meetbot_sandbox.daily.state import DailyState
 from meetbot_sandbox.daily.views import DailyApiError
 from meetbot_sandbox.daily.webhooks_api import add_webhook_routes
@@ -134,4 +136,5 @@ def create_daily_emulator(
     add_api_routes(app.router, API_PREFIX)
     add_webhook_routes(app.router, API_PREFIX)
     add_control_routes(app.router)
+    add_notes_routes(app.router, API_PREFIX)
     return app

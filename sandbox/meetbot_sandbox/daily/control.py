@@ -63,6 +63,33 @@ class DailyControl(FaultControl):
     async def recording_ready(self, recording_id: str, *, webhook: bool = True) -> None:
         await self.call("POST", f"/recordings/{recording_id}/ready", webhook=webhook)
 
+    # Issue 16, meeting notes: an ended session's transcript, and summarize jobs.
+
+    async def transcript_ready(self, session_id: str, *, webhook: bool = True) -> str:
+        """The ended session's transcript finishes (transcript.ready-to-download)."""
+        path = f"/sessions/{session_id}/transcript/ready"
+        return str((await self.call("POST", path, webhook=webhook))["transcript_id"])
+
+    async def transcript_fails(
+        self, session_id: str, error: str = "transcription failed", *, webhook: bool = True
+    ) -> str:
+        path = f"/sessions/{session_id}/transcript/fail"
+        body = await self.call("POST", path, json={"error": error}, webhook=webhook)
+        return str(body["transcript_id"])
+
+    async def summary_ready(self, job_id: str, *, webhook: bool = True) -> None:
+        """The summarize job finishes (batch-processor.job-finished)."""
+        await self.call("POST", f"/jobs/{job_id}/ready", webhook=webhook)
+
+    async def summary_fails(
+        self, job_id: str, error: str = "summary failed", *, webhook: bool = True
+    ) -> None:
+        await self.call("POST", f"/jobs/{job_id}/fail", json={"error": error}, webhook=webhook)
+
+    async def jobs(self) -> list[dict[str, Any]]:
+        """The batch-processor jobs submitted so far, each with its `transcript_id`."""
+        return list((await self.call("GET", "/jobs"))["jobs"])
+
     async def expire_room(self, room: str) -> None:
         await self.call("POST", f"/rooms/{room}/expire")
 

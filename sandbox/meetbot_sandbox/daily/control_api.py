@@ -42,6 +42,7 @@ from aiohttp import web
 from bot.providers.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from meetbot_sandbox.daily.api import json_body
 from meetbot_sandbox.daily.keys import CONTROL_PREFIX, HTTP_KEY, STATE_KEY
+from meetbot_sandbox.daily.notes import start_transcript
 from meetbot_sandbox.daily.state import (
     DailyState,
     Delivery,
@@ -56,12 +57,14 @@ from meetbot_sandbox.faults import parse_fault
 log = logging.getLogger(__name__)
 DELIVERY_TIMEOUT = aiohttp.ClientTimeout(total=5)
 Event = tuple[str, str, dict[str, Any]]  # type, Daily's event id, payload
+# The transcript events' documented examples say 1.1.0; every other example 1.0.0.
+VERSIONS = {"transcript.ready-to-download": "1.1.0", "transcript.error": "1.1.0"}
 
 
 def event_body(name: str, event_id: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Daily's envelope: version, type, id, payload, event_ts (when it is sent, in seconds)."""
     return {
-        "version": "1.0.0",
+        "version": VERSIONS.get(name, "1.0.0"),
         "type": name,
         "id": event_id,
         "payload": payload,
@@ -154,6 +157,7 @@ async def start_session(request: web.Request) -> web.Response:
         raise invalid(f"room {name} already has a meeting going on")
     session = SessionState(new_id(), name, state.now())
     state.sessions[session.id] = session
+    start_transcript(state, session)  # issue 16: a room with transcription storage
     started = _ts(state)
     payload = {"start_ts": started, "meeting_id": session.id, "room": name}
     event = ("meeting.started", f"met-sta-{session.id}-{started}", payload)
@@ -200,6 +204,7 @@ async def join(request: web.Request) -> web.Response:
         "joined_at": _ts(state),
         "user_id": user_id,
     }
+    session.attendance.append((name, _ts(state)))  # the transcript's speakers (issue 16)
     payload = _person_payload(state, session, pid)
     event = ("participant.joined", f"ptcpt-join-{user_id}-{_ms(state)}", payload)
     return await _answer(request, [event], {"participant_id": pid})

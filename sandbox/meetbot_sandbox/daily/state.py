@@ -24,6 +24,11 @@ EVENT_TYPES = (
     "participant.left",
     "recording.started",
     "recording.ready-to-download",
+    # Issue 16, meeting notes.
+    "transcript.ready-to-download",
+    "transcript.error",
+    "batch-processor.job-finished",
+    "batch-processor.error",
 )
 
 
@@ -36,6 +41,7 @@ class RoomState:
     exp: int | None = None  # unix seconds
     enable_recording: str | None = None
     eject_at_room_exp: bool = False
+    enable_transcription_storage: bool = False  # issue 16: each session is transcribed
 
 
 @dataclass
@@ -47,6 +53,7 @@ class SessionState:
     started_at: datetime
     ended_at: datetime | None = None
     participants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attendance: list[tuple[str, int]] = field(default_factory=list)  # (name, joined_at) ever
 
 
 @dataclass
@@ -111,6 +118,8 @@ class DailyState:
     deliveries: list[Delivery] = field(default_factory=list)
     webhooks: dict[str, WebhookState] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    transcripts: dict[str, Any] = field(default_factory=dict)  # notes.TranscriptState by id
+    jobs: dict[str, Any] = field(default_factory=dict)  # notes.JobState by id
     preset_uuid: str | None = None
     # Stamps webhook signatures. Daily uses the wall clock; a test that steers the bot's clock
     # passes that clock, since the bot checks the stamp against its own "now".
