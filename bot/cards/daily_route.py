@@ -47,6 +47,7 @@ from bot.providers.daily.webhooks import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     event_id,
+    parse_notes_webhook,
     parse_webhook,
     started_by,
     verify,
@@ -136,7 +137,7 @@ class DailyWebhookRoute:
         name = data.get("type")
         name = name if isinstance(name, str) else "-"
         try:
-            event = parse_webhook(data)
+            event = parse_webhook(data) or parse_notes_webhook(data)
         except ValueError as exc:
             return await self._unusable(name, event_id(data), str(exc))
         if event is None:

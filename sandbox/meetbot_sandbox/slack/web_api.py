@@ -16,6 +16,7 @@ from meetbot_sandbox.slack import (
     directory_api,
     history_api,
     install_api,
+    members_api,
     socket_api,
     surfaces_api,
 )
@@ -33,6 +34,7 @@ METHODS: dict[str, Handler] = {
     **surfaces_api.METHODS,
     **install_api.METHODS,
     **socket_api.METHODS,
+    **members_api.METHODS,
 }
 
 
