@@ -41,7 +41,8 @@ BOT_SCOPES = (
     "im:write",
     "users:read",
     "calls:write",
-    # Meeting notes (issue 16): the transcript file in the card's thread, deleted on request.
+    # files.getUploadURLExternal/completeUploadExternal/delete: a meeting's transcript file
+    # in the card's thread, deleted by the host or the retention policy (issue 16).
     "files:write",
 )
 

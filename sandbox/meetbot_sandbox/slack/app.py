@@ -13,7 +13,7 @@ import binascii
 import json
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from meetbot_sandbox.slack.block_kit import message_problems
 from meetbot_sandbox.slack.models import JSON
@@ -24,7 +24,7 @@ from meetbot_sandbox.slack.web_api import call_method
 STATE_KEY = web.AppKey("fake_slack_state", FakeSlackState)
 
 # Arguments Slack documents as JSON arrays/objects; form-encoded callers send them as strings.
-_JSON_FIELDS = frozenset({"blocks", "attachments", "users", "view", "metadata"})
+_JSON_FIELDS = frozenset({"blocks", "attachments", "users", "view", "metadata", "files"})
 
 
 def create_fake_slack_app(state: FakeSlackState | None = None) -> web.Application:
@@ -33,6 +33,7 @@ def create_fake_slack_app(state: FakeSlackState | None = None) -> web.Applicatio
     app[STATE_KEY] = state if state is not None else FakeSlackState()
     app.router.add_route("*", "/api/{method}", _web_api)
     app.router.add_post("/response/{response_id}", _response_url)
+    app.router.add_post("/upload/v1/{file_id}", _upload)
     add_socket_routes(app, app[STATE_KEY])
     return app
 
@@ -88,6 +89,25 @@ def _decoded(key: str, value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+async def _upload(request: web.Request) -> web.Response:
+    """The upload URL files.getUploadURLExternal hands out: the bytes, raw or as a multipart
+    form's file part (Slack's docs: `curl -F filename="@file"`). Unknown ids get a 404."""
+    state = request.app[STATE_KEY]
+    file = state.files.get(request.match_info["file_id"])
+    if file is None or file.completed:
+        state.unexpected.append(f"upload to a URL the fake never issued: {request.path}")
+        return web.Response(status=404, text="file_not_found")
+    if request.content_type.startswith("multipart/"):
+        data = b""
+        async for part in await request.multipart():
+            if isinstance(part, BodyPartReader) and part.filename is not None:
+                data = await part.read()
+    else:
+        data = await request.read()
+    file.content = data
+    return web.Response(text=f"OK - {len(data)}")
 
 
 async def _response_url(request: web.Request) -> web.Response:

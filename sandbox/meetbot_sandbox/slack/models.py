@@ -166,6 +166,7 @@ class Message:
     metadata: Any = None
     visible_to: str | None = None
     updates: int = 0
+    files: list[Any] | None = None  # shared files (files.completeUploadExternal)
 
     @property
     def is_reply(self) -> bool:
@@ -182,6 +183,7 @@ class Message:
             "attachments": self.attachments,
             "thread_ts": self.thread_ts,
             "metadata": self.metadata,
+            "files": self.files,
         }
         body.update({key: value for key, value in optional.items() if value is not None})
         return body

@@ -29,6 +29,9 @@ METHOD_SCOPES: dict[str, str] = {
     "calls.end": "calls:write",
     "calls.participants.add": "calls:write",
     "calls.participants.remove": "calls:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "files.delete": "files:write",
 }
 
 

@@ -10,7 +10,7 @@ import itertools
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from meetbot_sandbox.slack.changes import Changes
 from meetbot_sandbox.slack.faults import ServerErrors
@@ -71,6 +71,7 @@ class FakeSlackState:
         self.members: dict[str, list[str]] = {}
         self.messages: dict[str, dict[str, Message]] = {}
         self.ephemerals: list[Message] = []
+        self.files: dict[str, Any] = {}  # files_api.FakeFile by id: uploads and shares
         self.views: dict[str, JSON] = {}
         self.home_tabs: dict[str, JSON] = {}
         self.call_objects: dict[str, JSON] = {}

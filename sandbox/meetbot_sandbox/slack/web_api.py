@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from meetbot_sandbox.slack import (
     chat_api,
     directory_api,
+    files_api,
     history_api,
     install_api,
     members_api,
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 METHODS: dict[str, Handler] = {
     **directory_api.METHODS,
     **chat_api.METHODS,
+    **files_api.METHODS,
     **history_api.METHODS,
     **surfaces_api.METHODS,
     **install_api.METHODS,
