@@ -7,8 +7,9 @@ import json
 import time
 from typing import Any
 
-from bot.providers.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from meetbot_sandbox.slack.models import ApiCall
+
+from bot.providers.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from tests.plugins.bot import CREATOR, GENERAL
 from tests.plugins.daily import DailyHandle
 from tests.plugins.providers import DailyRooms, ProviderBot

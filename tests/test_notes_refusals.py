@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 
+from meetbot_sandbox.slack.signing import new_trigger_id
+
 from bot.settings.model import WorkspacePolicy
 from bot.settings.store import SettingsStore
-from meetbot_sandbox.slack.signing import new_trigger_id
 from tests.plugins.bot import GENERAL, RunningBot
 from tests.plugins.providers import ProviderBot
 from tests.test_lifecycle_card import start_on
