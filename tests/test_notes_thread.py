@@ -10,6 +10,7 @@ import logging
 import uuid
 
 import pytest
+from meetbot_sandbox.slack.files_api import FakeFile
 
 from bot.providers.daily.webhooks import parse_notes_webhook
 from tests.notes_helpers import (
@@ -30,7 +31,7 @@ from tests.plugins.providers import ProviderBot
 pytestmark = pytest.mark.parametrize("provider_bot", ["daily"], indirect=True)
 
 
-def shared_files(bot: ProviderBot) -> list[object]:
+def shared_files(bot: ProviderBot) -> list[FakeFile]:
     return [f for f in bot.slack.state.files.values() if f.completed]
 
 
