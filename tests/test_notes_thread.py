@@ -6,11 +6,13 @@ once; a transcript without a summary is still posted."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 
 import pytest
 from meetbot_sandbox.slack.files_api import FakeFile
+from meetbot_sandbox.slack.payloads import app_home_opened_event
 
 from bot.providers.daily.webhooks import parse_notes_webhook
 from tests.notes_helpers import (
@@ -26,6 +28,7 @@ from tests.notes_helpers import (
     reply_updated,
     settled,
 )
+from tests.plugins.bot import CREATOR
 from tests.plugins.providers import ProviderBot
 
 pytestmark = pytest.mark.parametrize("provider_bot", ["daily"], indirect=True)
@@ -182,3 +185,21 @@ async def test_transcript_and_summary_text_never_reach_a_log(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for content in ("Hello, this is Ana", "work I own is on track", "no blockers were raised"):
         assert content not in logged
+
+
+async def test_app_home_lists_the_notes_next_to_recordings(provider_bot: ProviderBot) -> None:
+    bot = provider_bot
+    card, session = await notes_meeting(bot)
+    await daily_of(bot).control.transcript_ready(session)
+    reply = await reply_posted(bot, card)
+    await daily_of(bot).control.summary_ready((await only_job(bot))["id"])
+    await reply_updated(bot, str(reply.response["ts"]), "Key points")
+    await settled(bot)
+
+    await bot.event(app_home_opened_event(CREATOR))
+    home = await bot.slack.state.wait_for(
+        "views.publish", lambda c: c.ok and "Recent notes" in json.dumps(c.params), timeout=15
+    )
+    text = json.dumps(home.params["view"], ensure_ascii=False)
+    assert "Recent recordings" in text and "Recent notes" in text
+    assert "*Design review*" in text and "summary and transcript in the card's thread" in text

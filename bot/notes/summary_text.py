@@ -17,7 +17,8 @@ _HEADING = re.compile(
     r"discussion|action items|next steps|to-?dos?|follow-?ups)\s*(?:\*\*|__)?\s*:?\s*(?:\*\*)?\s*$",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^\s*(?:[-*•◦‣]|\d{1,3}[.)]|\[[ xX]?\])\s+")
+# "- item", "1. item", "* [ ] item", "[x] item": a list item, with its marker and checkbox dropped.
+_BULLET = re.compile(r"^\s*(?:(?:[-*•◦‣]|\d{1,3}[.)])\s+(?:\[[ xX]?\]\s+)?|\[[ xX]?\]\s+)")
 _ACTION_WORDS = ("action items", "next steps", "to-do", "todo", "todos", "to-dos", "follow")
 
 
