@@ -18,7 +18,7 @@ from datetime import timedelta
 from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.rooms import EventKind, RoomEvent, RoomProvider
-from bot.errors import NotFoundError, RetryLater, SlackError, SlackUnavailable
+from bot.errors import NotFoundError, RetryLater
 from bot.meet.service import MeetingService, is_permanent
 from bot.notes import blocks
 from bot.notes.model import (
@@ -34,8 +34,8 @@ from bot.notes.model import (
 from bot.notes.slack_files import NotesSlack
 from bot.notes.store import NotesStore
 from bot.notes.summary_text import Member, SummaryParts, read_summary
+from bot.notes.transcript_file import share_transcript
 from bot.storage.jobs import JobName, Jobs
-from bot.storage.steps import JobSteps
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,9 @@ class NotesService:
         ws, key = workspace(meeting), steps_key(notes.transcript_id)
         channel, thread = await self._where(meeting)
         steps = await self.steps.load(key)
-        file_id = await self._upload(ws, meeting, notes, steps, channel, thread)
+        file_id = await share_transcript(
+            self.slack, self.provider, steps, ws, meeting, notes, channel, thread
+        )
         summary, members = await self._summary(ws, notes, channel)
         message = blocks.notes_reply(meeting, notes, summary=summary, members=members)
         ts = await self.meetings.post_once(key, "reply", ws, channel, message, thread)
@@ -228,58 +230,6 @@ class NotesService:
         if after.needs_edit:  # the summary arrived while we posted
             await self._edit(meeting, after)
         return after
-
-    async def _upload(
-        self,
-        ws: Workspace,
-        meeting: Meeting,
-        notes: Notes,
-        steps: JobSteps,
-        channel: str,
-        thread: str | None,
-    ) -> str:
-        """The transcript file, shared into the reply's thread once: each step is recorded
-        before the next, so a resumed job never asks Slack for a second file."""
-        filename = blocks.transcript_filename(meeting, notes)
-        content: bytes | None = None
-        if "file:id" not in steps:
-            content = await self._transcript_bytes(notes)
-            file_id, upload_url = await self.slack.upload_url(ws, filename, len(content))
-            await steps.record("file:url", upload_url)
-            await steps.record("file:id", file_id)
-        file_id = steps.get("file:id") or ""
-        if "file:sent" not in steps:
-            content = content or await self._transcript_bytes(notes)
-            await self.slack.send_bytes(steps.get("file:url") or "", filename, content)
-            await steps.record("file:sent", "1")
-        if "file:shared" not in steps:
-            retried = "file:shared:attempt" in steps
-            await steps.record("file:shared:attempt", "1")
-            try:
-                await self.slack.complete(
-                    ws,
-                    file_id,
-                    title=f"Transcript: {meeting.title}",
-                    channel=channel,
-                    thread_ts=thread,
-                )
-            except SlackUnavailable:
-                raise
-            except SlackError as exc:
-                if not retried:
-                    raise
-                # Completed by the run that died: Slack refuses to complete it twice.
-                log.info(
-                    "notes: file of %s was completed already (%s)", notes.transcript_id, exc.error
-                )
-            await steps.record("file:shared", "1")
-        return file_id
-
-    async def _transcript_bytes(self, notes: Notes) -> bytes:
-        transcript = await self.provider.get_transcript(notes.transcript_id)
-        if not transcript.text:
-            raise RetryLater(f"transcript {notes.transcript_id} has no text yet")
-        return transcript.text.encode()
 
     async def _summary(
         self, ws: Workspace, notes: Notes, channel: str
