@@ -5,11 +5,18 @@ its text, deletes are idempotent, failures carry Daily's reason, and the Meeting
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
+import aiohttp
 import pytest
+from meetbot_sandbox.daily.control import DailyControlError
+from meetbot_sandbox.demo.relay import SandboxInputError
+from meetbot_sandbox.demo.rooms_daily import DailyRooms
+from meetbot_sandbox.slack.state import FakeSlackState
 
 from bot.domain.rooms import Capability, RoomRequest
 from bot.errors import NotFoundError, UnsupportedError, ValidationError
+from bot.providers.daily.client import DailyClient
 from bot.providers.daily.provider import DailyProvider
 from bot.providers.meetings.provider import MeetingsProvider
 from tests.plugins.daily import DailyHandle
@@ -152,3 +159,63 @@ async def test_the_meetings_api_refuses_notes_by_name(make_meetings_client: Make
         await meetings_provider.session_transcripts("room-1")
     with pytest.raises(UnsupportedError, match="Meetings"):
         await meetings_provider.start_summary("t-1")
+
+
+async def test_rest_minted_host_tokens_start_transcription_too(daily_client: DailyClient) -> None:
+    provider = DailyProvider(
+        daily_client, name_key=b"key", clock=lambda: datetime.now(UTC), self_sign=False
+    )
+    room = await provider.create_room(RoomRequest("R", notes=True, metadata="n8"))
+    assert room.notes and "?t=" in room.host_url
+
+
+async def test_the_emulator_refuses_what_daily_refuses(
+    daily_provider: DailyProvider, daily: DailyHandle
+) -> None:
+    room = await daily_provider.create_room(RoomRequest("E", notes=True, metadata="n9"))
+    session = await daily.control.start_session(room.id, webhook=False)
+    with pytest.raises(DailyControlError) as early:  # the meeting is still going on
+        await daily.control.transcript_ready(session, webhook=False)
+    assert early.value.status == 400
+    (running,) = await daily_provider.session_transcripts(room.id)
+    with pytest.raises(ValidationError):  # no access link before the transcript is finished
+        await daily_provider.client.transcript_access_link(running.id)
+    await daily.control.end_session(session, webhook=False)
+    transcript_id = await daily.control.transcript_ready(session, webhook=False)
+    link = await daily_provider.client.transcript_access_link(transcript_id)
+    async with aiohttp.ClientSession() as http:
+        async with http.get(link.replace("sig=", "sig=x")) as forged:
+            assert forged.status == 403
+        async with http.get(link) as signed:
+            assert signed.status == 200 and (await signed.text()).startswith("WEBVTT")
+    job_id = await daily_provider.start_summary(transcript_id)
+    with pytest.raises(ValidationError):  # Daily: 400 unless the job is finished
+        await daily_provider.client.job_summary_link(job_id)
+    plain = await daily_provider.create_room(RoomRequest("P", metadata="n10"))
+    other = await meeting(daily, plain.id, "Ada")
+    with pytest.raises(DailyControlError):  # a room without transcription storage
+        await daily.control.transcript_ready(other, webhook=False)
+    assert await daily_provider.session_transcripts(plain.id) == []
+
+
+async def test_the_sandbox_panel_finishes_transcripts_and_summaries(
+    daily_provider: DailyProvider, daily: DailyHandle
+) -> None:
+    panel = DailyRooms(daily.control, daily.state, FakeSlackState(), root_url=daily.root_url)
+    room = await daily_provider.create_room(RoomRequest("Panel", notes=True, metadata="n11"))
+    (shown,) = panel.rooms()
+    assert shown["notes"] and "notes on" in shown["detail"]
+    assert (shown["transcripts_pending"], shown["summaries_pending"]) == (0, 0)
+    with pytest.raises(SandboxInputError, match="no transcript to finish"):
+        await panel.act(room.id, "transcript-ready", name="Ada")
+
+    await meeting(daily, room.id, "Ada")
+    assert panel.rooms()[0]["transcripts_pending"] == 1
+    (transcript_id,) = (await panel.act(room.id, "transcript-ready", name="Ada"))["transcript_ids"]
+    assert (await daily_provider.get_transcript(transcript_id)).status == "ready"
+    job_id = await daily_provider.start_summary(transcript_id)
+    assert panel.rooms()[0]["summaries_pending"] == 1
+    assert (await panel.act(room.id, "summary-ready", name="Ada"))["job_ids"] == [job_id]
+    assert (await daily_provider.get_summary(job_id)).status == "ready"
+    with pytest.raises(SandboxInputError, match="no summary to finish"):
+        await panel.act(room.id, "summary-ready", name="Ada")

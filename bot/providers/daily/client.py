@@ -167,6 +167,7 @@ class DailyClient:
         exp: datetime,
         start_cloud_recording: bool = False,
         user_name: str | None = None,
+        auto_start_transcription: bool = False,
     ) -> str:
         """POST /meeting-tokens for one room; the token lets its holder into a private room,
         and with `start_cloud_recording` starts the room's cloud recording when they join."""
@@ -177,6 +178,8 @@ class DailyClient:
         }
         if start_cloud_recording:
             properties["start_cloud_recording"] = True
+        if auto_start_transcription:
+            properties["auto_start_transcription"] = True
         if user_name:
             properties["user_name"] = user_name
         body = {"properties": properties}

@@ -165,6 +165,7 @@ class DailyProvider:
                 exp=claims.exp,
                 start_cloud_recording=claims.start_cloud_recording,
                 user_name=claims.user_name,
+                auto_start_transcription=claims.auto_start_transcription,
             )
         domain_id = await self.domain.get()
         return self.client.sign_meeting_token(claims, domain_id=domain_id, now=self._clock())

@@ -18,6 +18,9 @@
     GET    stats                                 requests by route, 429s sent, rooms' creation
                                                     times (bench/daily_budget.py)
 
+    Meeting notes (issue 16) are in notes_api.py: sessions/{id}/transcript/ready|fail,
+    jobs/{id}/ready|fail, GET jobs.
+
 Webhooks go to every active webhook of the domain subscribed to the event (the preset one, or
 those made through `POST /v1/webhooks`), each signed with its own secret as Daily signs them
 (`bot.providers.daily.webhooks.sign`); they are sent once, in order, and

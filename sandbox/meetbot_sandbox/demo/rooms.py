@@ -20,6 +20,9 @@ from typing import Protocol
 from meetbot_sandbox.slack.models import JSON
 
 ACTIONS = ("join", "join-host", "leave", "record", "end", "recording-ready", "expire")
+# Issue 16, meeting notes: what Daily's transcription and batch processor do after a meeting
+# (only a provider that transcribes offers them; the Daily panel does).
+NOTES_ACTIONS = ("transcript-ready", "summary-ready")
 
 
 class BotRecords(Protocol):

@@ -18,7 +18,14 @@ from urllib.parse import parse_qs, urlsplit
 from meetbot_sandbox.daily import DailyControl, DailyControlError, DailyState
 from meetbot_sandbox.daily.state import RoomState, SessionState
 from meetbot_sandbox.demo.relay import SandboxInputError
-from meetbot_sandbox.demo.rooms import ACTIONS, BotRecords, Joined, Provider, RoomActionError
+from meetbot_sandbox.demo.rooms import (
+    ACTIONS,
+    NOTES_ACTIONS,
+    BotRecords,
+    Joined,
+    Provider,
+    RoomActionError,
+)
 from meetbot_sandbox.slack.models import JSON
 from meetbot_sandbox.slack.state import FakeSlackState
 
@@ -73,8 +80,9 @@ class DailyRooms:
         room = self._daily.rooms.get(room_id)
         if room is None:
             raise SandboxInputError(f"unknown room {room_id!r}")
-        if action not in ACTIONS:
-            raise SandboxInputError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+        if action not in ACTIONS + NOTES_ACTIONS:
+            known = ", ".join(ACTIONS + NOTES_ACTIONS)
+            raise SandboxInputError(f"unknown action {action!r}; one of {known}")
         try:
             return await self._act(room, action, name, participant)
         except DailyControlError as exc:
@@ -100,6 +108,10 @@ class DailyRooms:
             return {"room_id": room.name}
         if action == "recording-ready":
             return {"recording_ids": await self._finish_recordings(room)}
+        if action == "transcript-ready":
+            return {"transcript_ids": await self._finish_transcripts(room)}
+        if action == "summary-ready":
+            return {"job_ids": await self._finish_summaries(room)}
         session = self._live_session(room)
         if action == "leave":
             await control.leave(session.id, participant)
@@ -133,6 +145,40 @@ class DailyRooms:
             await self._control.recording_ready(recording.id)
         return [recording.id for recording in pending]
 
+    async def _finish_transcripts(self, room: RoomState) -> list[str]:
+        """`transcript.ready-to-download` for each ended session's unfinished transcript."""
+        daily = self._daily
+        pending = [
+            t.session_id
+            for t in daily.transcripts.values()
+            if t.room_name == room.name
+            and t.status == "t_in_progress"
+            and daily.sessions[t.session_id].ended_at is not None
+        ]
+        if not pending:
+            raise SandboxInputError(
+                "no transcript to finish: a room with notes on transcribes each session, "
+                "ready once the session has ended"
+            )
+        return [await self._control.transcript_ready(session_id) for session_id in pending]
+
+    async def _finish_summaries(self, room: RoomState) -> list[str]:
+        """`batch-processor.job-finished` for each summary job the bot asked for here."""
+        daily = self._daily
+        mine = {t.id for t in daily.transcripts.values() if t.room_name == room.name}
+        pending = [
+            job.id
+            for job in daily.jobs.values()
+            if job.transcript_id in mine and job.status in ("submitted", "processing")
+        ]
+        if not pending:
+            raise SandboxInputError(
+                "no summary to finish: the bot asks for one once a transcript is ready"
+            )
+        for job_id in pending:
+            await self._control.summary_ready(job_id)
+        return pending
+
     def _room(self, room: RoomState) -> JSON:
         daily = self._daily
         session = daily.live_session(room.name)
@@ -148,10 +194,11 @@ class DailyRooms:
             }
         now = int(daily.now().timestamp())
         recording = room.enable_recording == "cloud"
+        notes = ", notes on" if room.enable_transcription_storage else ""
         return {
             "id": room.name,
             "title": self._known.get(room.name, room.name),
-            "detail": "private room" + (", cloud recording" if recording else ""),
+            "detail": "private room" + (", cloud recording" if recording else "") + notes,
             "available": room.exp is None or room.exp > now,
             "expires_at": None if room.exp is None else _iso(room.exp),
             "can_record": recording,
@@ -166,6 +213,26 @@ class DailyRooms:
                 for r in daily.recordings.values()
                 if r.room_name == room.name
             ],
+            **self._notes(room),
+        }
+
+    def _notes(self, room: RoomState) -> JSON:
+        """Issue 16: whether the room transcribes, and what its transcripts and summaries await."""
+        daily = self._daily
+        mine = [t for t in daily.transcripts.values() if t.room_name == room.name]
+        ids = {t.id for t in mine}
+        return {
+            "notes": room.enable_transcription_storage,
+            "transcripts_pending": sum(
+                1
+                for t in mine
+                if t.status == "t_in_progress" and daily.sessions[t.session_id].ended_at
+            ),
+            "summaries_pending": sum(
+                1
+                for job in daily.jobs.values()
+                if job.transcript_id in ids and job.status in ("submitted", "processing")
+            ),
         }
 
 

@@ -227,6 +227,9 @@
         roomButton("End session", "end", Boolean(live)) +
         roomButton("Recording ready", "recording-ready", unfinished) +
         roomButton("Expire room", "expire", room.available) +
+        // Issue 16: a room with notes on (Daily) finishes transcripts and summaries on demand.
+        (room.notes ? roomButton("Transcript ready", "transcript-ready", room.transcripts_pending > 0) +
+          roomButton("Summary ready", "summary-ready", room.summaries_pending > 0) : "") +
         `</div></div>`;
     }).join("");
   }
