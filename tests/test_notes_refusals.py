@@ -108,3 +108,42 @@ async def test_the_card_and_both_dms_tell_everyone_before_they_join(
     assert len(dms()) == 2, "the host's DM and the guest's"
     assert all(CONSENT in dm for dm in dms())
     assert card.room_id == bot.rooms.only_room().id
+
+
+async def test_a_channel_default_takes_notes_and_the_card_says_so(
+    provider_bot: ProviderBot,
+) -> None:
+    if provider_bot.rooms.name != "daily":
+        return
+    from bot.settings.model import ChannelDefaults
+
+    c = provider_bot.components
+    store = SettingsStore(c.redis, keys=c.store.keys)
+    await store.apply(
+        "view:defaults", "T0FAKE001", GENERAL, defaults=ChannelDefaults(notes=True), policy=None
+    )
+    await start_on(provider_bot, "Weekly")
+    card = next(
+        call
+        for call in provider_bot.slack.state.calls_to("chat.postMessage")
+        if call.params.get("channel") == GENERAL
+    )
+    assert CONSENT in json.dumps(card.params["blocks"], ensure_ascii=False)
+    (room,) = provider_bot.rooms.daily.state.rooms.values()  # type: ignore[attr-defined]
+    assert room.enable_transcription_storage, "the room transcribes"
+
+
+async def test_a_channel_default_on_the_meetings_api_is_skipped_not_refused(
+    bot: RunningBot,
+) -> None:
+    from bot.settings.model import ChannelDefaults
+
+    store = SettingsStore(bot.components.redis, keys=bot.components.store.keys)
+    await store.apply(
+        "view:defaults", "T0FAKE001", GENERAL, defaults=ChannelDefaults(notes=True), policy=None
+    )
+    await bot.command("Weekly")
+    card = await bot.slack.state.wait_for(
+        "chat.postMessage", lambda call: call.ok and call.params["channel"] == GENERAL, timeout=10
+    )
+    assert CONSENT not in json.dumps(card.params["blocks"], ensure_ascii=False)

@@ -203,3 +203,32 @@ async def test_app_home_lists_the_notes_next_to_recordings(provider_bot: Provide
     text = json.dumps(home.params["view"], ensure_ascii=False)
     assert "Recent recordings" in text and "Recent notes" in text
     assert "*Design review*" in text and "summary and transcript in the card's thread" in text
+
+
+async def test_a_card_posted_through_the_response_url_gets_its_notes_by_dm(
+    provider_bot: ProviderBot,
+) -> None:
+    bot = provider_bot
+    state = bot.slack.state
+    state.add_channel("G0SECRET", "secret", private=True, member=False)
+    await bot.command(
+        "Retro --notes", channel_id="G0SECRET", channel_name="privategroup", response_url=None
+    )
+    await state.wait_for("chat.postMessage", lambda c: bool(dms_to_host(bot, "host")), timeout=15)
+    room = bot.rooms.only_room()
+    session = await bot.rooms.start_session(room.id)
+    await bot.rooms.join(session, "Ana")
+    await bot.rooms.end_session(session)
+    await daily_of(bot).control.transcript_ready(session)
+
+    dm = state.dm_channel(CREATOR).id
+    reply = await state.wait_for(
+        "chat.postMessage",
+        lambda c: c.ok and c.params.get("channel") == dm and "Meeting notes" in c.params["text"],
+        timeout=15,
+    )
+    assert "thread_ts" not in reply.params
+    (file,) = shared_files(bot)
+    assert file.channel == dm, "the transcript goes to the creator's DM, not the private channel"
+    posted = state.calls_to("chat.postMessage")
+    assert not [c for c in posted if c.ok and c.params["channel"] == "G0SECRET"]
