@@ -145,6 +145,9 @@ async def test_a_recording_is_removed_after_its_days(
     removed = await reply_updated(bot, str(reply.response["ts"]), "retention policy")
     assert "recording" in blocks_text(removed)
     await wait_until(lambda: recording_id not in daily.state.recordings)
+    await settled(bot)
+    meeting = await bot.components.store.records.get(card.meeting_id)
+    assert meeting is not None and [r.status for r in meeting.recordings] == ["removed"]
 
 
 async def test_two_sweeps_at_once_remove_once(

@@ -52,6 +52,9 @@ from bot.providers.daily.webhooks import (
     started_by,
     verify,
 )
+from bot.providers.daily.webhooks import (
+    NOTES_KINDS as DAILY_NOTES_TYPES,
+)
 from bot.storage.jobs import JobName, Jobs
 from bot.storage.keys import NotesKeys
 from bot.storage.store import Store
@@ -197,4 +200,4 @@ class DailyWebhookRoute:
 
 def _label(name: str) -> str:
     """A bounded metric label: the types we follow by name, any other as "other"."""
-    return name if name in KINDS else "other"
+    return name if name in KINDS or name in DAILY_NOTES_TYPES else "other"

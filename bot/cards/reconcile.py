@@ -131,7 +131,10 @@ def next_check(
     """When to look at this meeting again; None once nothing about it can change."""
     if meeting is None:
         return None
-    pending = any(r.status != "ready" or r.reply_ts is None for r in meeting.recordings)
+    pending = any(
+        r.status != "removed" and (r.status != "ready" or r.reply_ts is None)
+        for r in meeting.recordings
+    )
     soon = now + interval
     if meeting.status is MeetingStatus.EXPIRED:
         expired = meeting.expires_at or now

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -79,8 +80,20 @@ class Retention:
             await self.notes.meetings.slack.update(
                 ws, channel, recording.reply_ts, blocks.recording_removed(meeting, self.clock())
             )
+        if meeting is not None:
+            # Off App Home's recent recordings and the card's count (only "ready" ones show).
+            await self.notes.records.update(meeting_id, lambda m: _removed(m, recording_id))
         log.info("retention: recording %s of meeting %s removed", recording_id, meeting_id)
         await self.store.removal_done(member)
+
+
+def _removed(meeting: Meeting, recording_id: str) -> Meeting:
+    return meeting.replace(
+        recordings=tuple(
+            dataclasses.replace(r, status="removed") if r.id == recording_id else r
+            for r in meeting.recordings
+        )
+    )
 
 
 async def tick_forever(jobs: Jobs, interval: float, clock: Callable[[], datetime]) -> None:
