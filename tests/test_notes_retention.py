@@ -10,11 +10,13 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+import redis.asyncio as aioredis
 from aiohttp.test_utils import unused_port
 from meetbot_sandbox.meetings import MutableClock
 from pytest_aiohttp import AiohttpServer
 
 from bot.app import notes_parts
+from bot.storage.keys import Keys
 from tests.notes_helpers import (
     blocks_text,
     daily_of,
@@ -78,6 +80,14 @@ async def kept_bot(
         aiohttp_server, emulator, slack_api, redis_url, bot_clock, unused_port(), **RETENTION
     ) as bot:
         yield bot
+
+
+async def locks_expire(redis: aioredis.Redis) -> None:
+    """What a lock's TTL does after the worker holding it was killed mid-sweep (the tests'
+    workers stop without grace), without waiting minutes for it."""
+    stale = [key async for key in redis.scan_iter(match=Keys().lock("*"))]
+    if stale:
+        await redis.delete(*stale)
 
 
 async def wait_until(check: Callable[[], bool]) -> None:
@@ -160,6 +170,7 @@ async def test_two_sweeps_at_once_remove_once(
     await reply_posted(bot, card)
     await settled(bot)
     await bot.stop_worker()  # the sweeps below are the only ones
+    await locks_expire(bot.components.redis)
     bot_clock.advance(minutes=24 * 60 + 5)
     (_, first), (_, second) = notes_parts(bot.components), notes_parts(bot.components)
     done = await asyncio.gather(first.sweep(), second.sweep())
@@ -172,7 +183,7 @@ async def test_due_deletions_survive_a_restart(
     emulator: EmulatorHandle,
     slack_api: FakeSlack,
     redis_url: str,
-    redis: object,
+    redis: aioredis.Redis,
     bot_clock: MutableClock,
 ) -> None:
     slack_api.state.add_channel(GENERAL, "general")
@@ -189,6 +200,8 @@ async def test_due_deletions_survive_a_restart(
     # Down for the day the deletion falls due; a new process finds it waiting in Redis.
     bot_clock.advance(minutes=24 * 60 + 5)
     assert transcript_id in daily_state.transcripts
+    assert await redis.zcard(Keys().prefix + ":retention-due") == 1
+    await locks_expire(redis)
     async with retention_bot(
         aiohttp_server, emulator, slack_api, redis_url, bot_clock, unused_port(), **RETENTION
     ) as bot:

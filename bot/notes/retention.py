@@ -5,7 +5,8 @@ their thread replies edited to say so.
 Due deletions wait in one Redis sorted set (scored by when they are due), so they survive
 restarts; every worker enqueues one `retention_sweep` job per interval slot (the slot is its
 key) and the sweep holds a lock, so one sweep runs at a time across replicas. A deletion leaves
-the set only once done, and each is idempotent: a sweep that dies midway is finished by the next.
+the set only once done, and each is idempotent: a sweep that dies midway is finished by the next
+(once its lock, SWEEP_LOCK_TTL, has expired).
 """
 
 from __future__ import annotations
