@@ -12,6 +12,7 @@ Where to look next, by question:
     a standup fires                    bot.standups.scheduler -> bot.standups.service
     a recording link is clicked        bot.recordings.route (token: bot.recordings.links)
     /meet settings, defaults, policy   bot.slack.settings_listeners -> bot.settings.service
+    End / Extend / Lobby, waiting DM   bot.slack.hostctl_listeners -> bot.hostctl.tasks -> bot.hostctl.service
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ from bot.config import Settings, SlackMode
 from bot.domain.clock import Clock, utc_now
 from bot.domain.rooms import RoomProvider
 from bot.home.tasks import home_functions
+from bot.hostctl.dialog import HostDialogs
+from bot.hostctl.service import HostControls
+from bot.hostctl.tasks import hostctl_functions
 from bot.logs import quiet_bolt_env_token_warning
 from bot.meet.service import MeetingService
 from bot.meet.tasks import meet_functions
@@ -64,6 +68,7 @@ from bot.slack import (
     commands,
     events,
     events_route,
+    hostctl_listeners,
     notes_actions,
     request_guard,
     settings_listeners,
@@ -180,6 +185,11 @@ async def build(
     events.register(bolt, deps, installations)
     actions.register(bolt, deps)
     notes_actions.register(bolt, deps)
+    hostctl_listeners.register(
+        bolt,
+        deps,
+        HostDialogs(store=store, settings=channel_settings, slack=slack, jobs=jobs, clock=clock),
+    )
     return Components(
         settings=settings,
         http=http,
@@ -313,12 +323,21 @@ def create_worker(components: Components, *, shutdown_grace: int = SHUTDOWN_GRAC
             components.service,
             components.standups.store,
             components.recording_links,
-            notes.store,
+            policies=components.channel_settings.store,
+            notes=notes.store,
         ),
         **card_functions(live, reconciler),
         **standup_functions(components.standups),
         **daily_functions(live, components.provider),
         **settings_functions(components.channel_settings),
+        **hostctl_functions(
+            HostControls(
+                meetings=components.service,
+                settings=components.channel_settings,
+                jobs=components.jobs,
+                refresh=live.schedule_refresh,
+            )
+        ),
     }
     return make_worker(components.queue, functions, shutdown_grace=shutdown_grace)
 

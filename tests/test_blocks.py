@@ -39,6 +39,7 @@ _ELEMENT_TYPES = {
     "conversations_select",
     "multi_users_select",
     "image",
+    "overflow",
 }
 # (container type, key) -> max characters of that text (https://api.slack.com/reference/block-kit)
 _TEXT_MAX = {

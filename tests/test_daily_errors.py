@@ -26,6 +26,7 @@ from bot.errors import (
 from bot.providers.daily.client import DailyClient
 from bot.providers.daily.responses import daily_error
 from bot.providers.http.retry import NO_RETRY
+from tests.job_wait import finished
 from tests.plugins.daily import DailyHandle
 from tests.plugins.providers import DailyRooms, ProviderBot
 
@@ -119,7 +120,7 @@ async def test_a_daily_403_tells_the_user_the_account_may_not_and_nothing_of_lim
         assert reply.status == 200
         job = await bot.components.queue.job(f"meet:{trigger_id}")
         assert job is not None
-        await job.refresh(until_complete=30)
+        await finished(job, within=30)
     (notice,) = bot.slack.state.responses(response_url)
     text = json.dumps(notice)
     assert notice["response_type"] == "ephemeral"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.job_wait import finished
 from tests.plugins.providers import DailyRooms, ProviderBot
 from tests.test_daily_route import post, secret
 from tests.test_lifecycle_card import card_update, start_on
@@ -83,7 +84,7 @@ async def test_a_recording_in_a_room_meetbot_did_not_make_changes_nothing(
     key = f"daily-recording:daily|recording.started|{started['body']['id']}"
     job = await bot.components.queue.job(key)
     assert job is not None
-    await job.refresh(until_complete=10)
+    await finished(job, within=10)
     assert job.result == "not ours"
     meeting = await bot.components.store.records.get(card.meeting_id)
     assert meeting is not None and not meeting.recordings

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.providers.daily.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, parse_webhook, sign
+from tests.job_wait import finished
 from tests.plugins.providers import DailyRooms, ProviderBot
 from tests.test_lifecycle_card import Card, card_update, start_on
 
@@ -162,13 +163,13 @@ async def test_a_redelivered_event_changes_the_card_once(provider_bot: ProviderB
         assert await post(provider_bot, raw, signed_with=secret(provider_bot)) == (200, None)
     await card_update(provider_bot, card, lambda t: "Live" in t)
     job = await job_for(provider_bot, card, body)
-    await job.refresh(until_complete=10)
+    await finished(job, within=10)
     assert job.result == "live"
     meeting = await provider_bot.components.store.records.get(card.meeting_id)
     # A copy after it was applied runs again (the queue keeps keys only while a job is
     # pending) and changes nothing: no second card update.
     assert await post(provider_bot, raw, signed_with=secret(provider_bot)) == (200, None)
     again = await job_for(provider_bot, card, body)
-    await again.refresh(until_complete=10)
+    await finished(again, within=10)
     assert again.result == "unchanged"
     assert await provider_bot.components.store.records.get(card.meeting_id) == meeting

@@ -22,6 +22,7 @@ from bot.providers.daily.domain import DomainId
 from bot.providers.daily.provider import DailyProvider
 from bot.providers.daily.tokens import TokenClaims, meeting_token, sign
 from bot.storage.keys import Keys
+from tests.job_wait import finished
 from tests.plugins.daily import DailyHandle
 from tests.plugins.providers import DailyRooms, ProviderBot
 
@@ -41,7 +42,7 @@ async def test_a_meet_is_one_call_to_daily_and_its_links_let_people_in(
         assert (await bot.command(title, trigger_id=trigger_id)).status == 200
         job = await bot.components.queue.job(f"meet:{trigger_id}")
         assert job is not None
-        await job.refresh(until_complete=15)
+        await finished(job, within=15)
     requests = (await bot.rooms.daily.control.stats())["requests"]
     assert requests == {"POST /rooms": 3, "GET /": 1}, "the domain id is asked for once"
     for room in bot.rooms.room_ids():

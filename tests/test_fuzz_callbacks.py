@@ -16,6 +16,7 @@ from meetbot_sandbox.slack.signing import new_trigger_id
 
 from bot.providers.meetings.events import parse_callback
 from tests.fuzzing import ANY_JSON, RAW_BODIES, fuzz_settings, mutated
+from tests.job_wait import finished
 from tests.plugins.bot import RunningBot
 
 ANSWERS = {204, 400, 404, 413}
@@ -47,7 +48,7 @@ async def callback_url(bot: RunningBot) -> str:
     await bot.command("Fuzzed room", trigger_id=trigger_id)
     job = await bot.components.queue.job(f"meet:{trigger_id}")
     assert job is not None
-    await job.refresh(until_complete=15)
+    await finished(job, within=15)
     (room,) = bot.emulator.state.rooms.values()
     assert room.callback_urls is not None
     return room.callback_urls["sessions_callback_url"]
@@ -86,7 +87,7 @@ async def test_mangled_events_are_refused_or_applied_never_a_crash(
             f"event:{meeting_id}:{parse_callback(payload).identity}"
         )
         assert job is not None
-        await job.refresh(until_complete=15)
+        await finished(job, within=15)
         assert job.status == "complete", (job.status, job.error, payload)
     crashes = list(errors.records)
     errors.clear()

@@ -14,6 +14,7 @@ from meetbot_sandbox.slack.models import ApiCall
 from meetbot_sandbox.slack.signing import new_trigger_id
 
 from bot.providers.meetings.events import parse_callback
+from tests.job_wait import finished
 from tests.plugins.bot import GENERAL, RunningBot
 from tests.plugins.providers import ProviderBot
 
@@ -33,7 +34,7 @@ async def start(bot: RunningBot, text: str = "", channel: str = GENERAL) -> Card
     await bot.command(text, channel_id=channel, trigger_id=trigger_id)
     job = await bot.components.queue.job(f"meet:{trigger_id}")
     assert job is not None
-    await job.refresh(until_complete=15)
+    await finished(job, within=15)
     posted = await bot.slack.state.wait_for(
         "chat.postMessage", lambda c: c.ok and c.params.get("channel") == channel, timeout=10
     )
@@ -51,7 +52,7 @@ async def start_on(bot: ProviderBot, text: str = "") -> Card:
     await bot.command(text, trigger_id=trigger_id)
     job = await bot.components.queue.job(f"meet:{trigger_id}")
     assert job is not None
-    await job.refresh(until_complete=15)
+    await finished(job, within=15)
     posted = await bot.slack.state.wait_for(
         "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=10
     )
@@ -179,7 +180,7 @@ async def processed(bot: RunningBot, card: Card, payload: dict[str, Any]) -> Non
         f"event:{card.meeting_id}:{parse_callback(payload).identity}"
     )
     assert job is not None, "the callback was enqueued"
-    await job.refresh(until_complete=15)
+    await finished(job, within=15)
 
 
 async def refreshes_done(bot: RunningBot, card: Card) -> None:
@@ -190,4 +191,16 @@ async def refreshes_done(bot: RunningBot, card: Card) -> None:
         raw = job_id.decode() if isinstance(job_id, bytes) else job_id
         job = await queue.job(queue.job_key_from_id(raw))
         if job is not None:
-            await job.refresh(until_complete=15)
+            await finished(job, within=15)
+
+
+async def test_a_card_update_slack_fails_to_take_is_made_once_slack_answers_again(
+    bot: RunningBot,
+) -> None:
+    """Slack answering 5xx to chat.update (an outage) must not leave the card behind the room."""
+    card = await start(bot, "Outage review")
+    bot.slack.state.server_errors.set("chat.update", times=3, status=503)
+    await bot.emulator.control.start_session(card.room_id)
+    await card_update(bot, card, lambda t: "Live" in t, within=30)
+    refused = [c for c in bot.slack.state.calls_to("chat.update") if not c.ok]
+    assert len(refused) == 3, "the outage was met, and the card still went live after it"

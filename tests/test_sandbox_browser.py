@@ -230,6 +230,42 @@ async def test_meet_settings_changes_a_default_that_the_next_card_shows(
             await browser.close()
 
 
+async def test_the_host_ends_the_meeting_from_the_cards_menu(redis_url: str, redis: object) -> None:
+    """Issue 17 on Daily: Alice joins her room, then picks "End meeting for everyone" in the
+    card's ⋯ menu; she is put out of the room and the card says who ended it."""
+    expect.set_options(timeout=UPDATES_MS)
+    async with (
+        running_sandbox(redis_url, "meetbot_sandbox", "--provider", "daily") as url,
+        async_playwright() as playwright,
+    ):
+        args = ["--no-sandbox"] if os.geteuid() == 0 else []
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            page = await browser.new_page(viewport={"width": 1360, "height": 820})
+            await page.goto(url)
+            await expect(page.locator("#pane-title")).to_have_text("# general")
+            await page.fill("#composer-input", "/meet Wrap up")
+            await page.press("#composer-input", "Enter")
+            messages = page.locator("#messages")
+            card = messages.locator("> .message.from-bot:not(.ephemeral)").filter(
+                has_text="Wrap up"
+            )
+            await page.click("#open-dm")
+            await messages.get_by_role("link", name="Join as host").click()
+            await page.click("[data-channel='C0GENERAL']")
+            await expect(card).to_contain_text("Live")
+
+            await card.locator("select.overflow").select_option(label="End meeting for everyone")
+
+            await expect(card).to_contain_text("Ended by")
+            await expect(card.get_by_role("link", name="Join", exact=True)).to_have_count(0)
+            await expect(card.locator("select.overflow")).to_have_count(0)
+            room = page.locator(".room").filter(has_text="Wrap up")
+            await expect(room).not_to_contain_text("Alice Example (host)")
+        finally:
+            await browser.close()
+
+
 async def _inside_the_window(page: Page, selector: str) -> None:
     """Every element matching `selector` is visible and wholly inside the 1,360x820 window."""
     boxes = [

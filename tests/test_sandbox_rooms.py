@@ -86,7 +86,10 @@ async def test_the_panel_joins_records_ends_and_finishes_through_the_provider(
     card = await slack.wait_for(
         "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=UPDATES
     )
-    await slack.wait_for("chat.postMessage", lambda c: c.ok and "host" in str(c.params))
+    await slack.wait_for(
+        "chat.postMessage",
+        lambda c: c.ok and c.params.get("channel") != GENERAL and "host" in str(c.params),
+    )
     state = await page.state()
     assert state["provider"]["name"] == provider_bot.rooms.name
     (room,) = state["rooms"]
@@ -98,9 +101,9 @@ async def test_the_panel_joins_records_ends_and_finishes_through_the_provider(
     guest_link = link_with(facts.guest_secret, card.params)
     host_link = link_with(facts.host_secret, state["dms"][ALICE]["messages"])
     status, joined = await page.post("links", {"user": ALICE, "url": host_link})
-    assert status == 200 and joined == {"room": room["id"], "host": True}
+    assert status == 200 and joined == {"room": room["id"], "host": True, "knock": False}
     status, joined = await page.post("links", {"user": "U0BOB", "url": guest_link})
-    assert joined == {"room": room["id"], "host": False}
+    assert joined == {"room": room["id"], "host": False, "knock": False}
 
     def card_says(text: str) -> Any:
         return lambda c: c.params.get("ts") == card.response["ts"] and text in str(c.params)
@@ -202,3 +205,83 @@ async def _snapshot_where(stream: aiohttp.ClientResponse, wanted: Any) -> JSON:
                 state: JSON = json.loads(line[len(b"data: ") :])
                 if wanted(state):
                     return state
+
+
+@pytest.mark.parametrize("provider_bot", ["daily"], indirect=True)
+async def test_the_cards_overflow_menu_on_the_page_ends_the_meeting(
+    page: Page, provider_bot: ProviderBot
+) -> None:
+    slack = provider_bot.slack.state
+    await page.post("command", {"user": ALICE, "channel": GENERAL, "text": "/meet Wrap up"})
+    card = await slack.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=UPDATES
+    )
+    (menu,) = [b for b in card.params["blocks"] if b["type"] == "actions"]
+    (overflow,) = menu["elements"]
+    end = next(o for o in overflow["options"] if o["value"].startswith("end:"))
+    action = {
+        "action_id": overflow["action_id"],
+        "block_id": menu["block_id"],
+        "selected_option": end,
+    }
+    where = {"channel": GENERAL, "ts": card.response["ts"]}
+    status, _ = await page.post("actions", {"user": ALICE, "action": action, "where": where})
+    assert status == 200
+    await slack.wait_for(
+        "chat.update",
+        lambda c: c.params.get("ts") == card.response["ts"] and "Ended by" in str(c.params),
+        timeout=UPDATES,
+    )
+
+
+@pytest.mark.parametrize("provider_bot", ["daily"], indirect=True)
+async def test_a_guest_knocks_from_the_page_and_the_host_is_told_and_lets_them_in(
+    page: Page, provider_bot: ProviderBot
+) -> None:
+    slack = provider_bot.slack.state
+    await page.post("command", {"user": ALICE, "channel": GENERAL, "text": "/meet Clinic"})
+    card = await slack.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=UPDATES
+    )
+    ts = card.response["ts"]
+    (menu,) = [b for b in card.params["blocks"] if b["type"] == "actions"]
+    (overflow,) = menu["elements"]
+    lobby = next(o for o in overflow["options"] if o["value"].startswith("lobby_on:"))
+    action = {
+        "action_id": overflow["action_id"],
+        "block_id": menu["block_id"],
+        "selected_option": lobby,
+    }
+    await page.post(
+        "actions", {"user": ALICE, "action": action, "where": {"channel": GENERAL, "ts": ts}}
+    )
+    updated = await slack.wait_for(
+        "chat.update",
+        lambda c: c.params.get("ts") == ts and "Lobby on" in str(c.params),
+        timeout=UPDATES,
+    )
+    guest_link = next(b["accessory"]["url"] for b in updated.params["blocks"] if "accessory" in b)
+
+    status, knocked = await page.post("links", {"user": "U0BOB", "url": guest_link})
+    assert status == 200 and knocked["knock"] is True and knocked["host"] is False
+    (room,) = (await page.state())["rooms"]
+    assert [w["name"] for w in room["waiting"]] and room["lobby"] is True
+    dm = slack.dm_channel(ALICE).id
+    await slack.wait_for(
+        "chat.postMessage",
+        lambda c: c.params.get("channel") == dm and "1 person is waiting" in str(c.params),
+        timeout=UPDATES,
+    )
+
+    await page.post(f"rooms/{room['id']}/join-host", {"user": ALICE})
+    status, _ = await page.post(
+        f"rooms/{room['id']}/admit", {"user": ALICE, "participant": room["waiting"][0]["id"]}
+    )
+    assert status == 200
+    await slack.wait_for(
+        "chat.update",
+        lambda c: c.params.get("channel") == dm and "Nobody is waiting" in str(c.params),
+        timeout=UPDATES,
+    )
+    (room,) = (await page.state())["rooms"]
+    assert room["waiting"] == [] and len(room["session"]["participants"]) == 2

@@ -13,6 +13,7 @@ import pytest
 from meetbot_sandbox.slack.signing import new_trigger_id
 
 from bot.providers.meetings.events import parse_callback
+from tests.job_wait import finished
 from tests.plugins.bot import GENERAL, RunningBot
 
 
@@ -29,7 +30,7 @@ async def start(bot: RunningBot, title: str) -> Started:
     await bot.command(title, trigger_id=trigger_id)
     job = await bot.components.queue.job(f"meet:{trigger_id}")
     assert job is not None
-    await job.refresh(until_complete=15)
+    await finished(job, within=15)
     room = next(r for r in bot.emulator.state.rooms.values() if r.display_name == title)
     meeting = await bot.components.store.records.get(str(room.metadata))
     assert meeting is not None and meeting.card_ts is not None and room.callback_urls
@@ -146,7 +147,7 @@ async def test_one_rooms_token_with_another_rooms_ids_changes_neither_card(
             f"event:{a.meeting_id}:{parse_callback(payload).identity}"
         )
         assert job is not None
-        await job.refresh(until_complete=15)
+        await finished(job, within=15)
 
     after = await records(bot, a, b)
     changed = [

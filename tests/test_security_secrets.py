@@ -17,6 +17,7 @@ import pytest
 from meetbot_sandbox.slack.signing import new_trigger_id
 
 from bot.logs import guard
+from tests.job_wait import finished
 from tests.plugins.bot import CREATOR, GENERAL, SIGNING_SECRET, RunningBot
 from tests.plugins.slack import BOT_TOKEN
 from tests.recordings import click, open_recording, recording_link
@@ -65,7 +66,7 @@ async def test_a_whole_meeting_leaks_no_secret_to_channels_or_logs(
     )
     job = await bot.components.queue.job(f"meet:{trigger_id}")
     assert job is not None
-    await job.refresh(until_complete=15)
+    await finished(job, within=15)
     (room,) = bot.emulator.state.rooms.values()
     meeting = await bot.components.store.records.get(str(room.metadata))
     assert meeting is not None and meeting.card_ts and meeting.host_url and meeting.callback_token

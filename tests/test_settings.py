@@ -125,7 +125,7 @@ async def test_the_channels_creator_may_change_its_defaults_but_not_the_policy(
     await submit_settings(bot, view, {LOBBY_BLOCK: True})
 
     assert await saved(bot, view) == "saved"
-    assert "rooms start using the lobby when" in json.dumps(inputs(view)[LOBBY_BLOCK]["hint"])
+    assert "New rooms start with it" in json.dumps(inputs(view)[LOBBY_BLOCK]["hint"])
 
 
 async def test_a_length_past_the_policy_is_a_field_error_and_nothing_is_saved(

@@ -27,6 +27,7 @@ from bot.app import build, close, create_web_app
 from bot.config import Settings
 from bot.run import close_socket_mode, connect_socket_mode, run_socket_mode
 from bot.slack.views import START_MEETING_CALLBACK_ID
+from tests.job_wait import finished
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import BOT_TOKEN, FakeSlack
@@ -101,12 +102,7 @@ async def _job_done(bot: RunningBot, *keys: str) -> None:
     """Wait for the job (under one of `keys`) to finish: none is left running at teardown."""
     jobs = [job for key in keys if (job := await bot.components.queue.job(key)) is not None]
     assert len(jobs) == 1, keys
-    # Polled, not `refresh(until_complete=...)`: saq's completion wait subscribes after reading
-    # the status, so a job finishing in between is never heard of (it failed a full run once).
-    async with asyncio.timeout(10):
-        while jobs[0].status != Status.COMPLETE:
-            await asyncio.sleep(0.05)
-            await jobs[0].refresh()
+    await finished(jobs[0], within=10)
     assert jobs[0].status == Status.COMPLETE, jobs[0]
 
 

@@ -10,8 +10,9 @@ import pytest
 from slack_sdk.models.views import View
 
 from bot.domain.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
-from bot.domain.rooms import RoomKind
+from bot.domain.rooms import Capability, RoomKind
 from bot.home.view import home_view
+from bot.settings.model import WorkspacePolicy
 from bot.slack import views
 from bot.slack.grammar import MeetOptions
 from bot.slack.views import StartFromModal, parse_start_meeting_submission
@@ -275,6 +276,13 @@ def test_recent_recordings_are_newest_first_capped_and_linked_through_meetbot() 
 def test_a_busy_home_stays_within_slacks_100_blocks() -> None:
     ready = RecordingInfo(id="r", status="ready", url="https://rec.example/r.mp4")
     busy = [room(n, status=MeetingStatus.LIVE, recordings=(ready,) * 3) for n in range(60)]
-    home = home_view(meetings=busy, now=NOW, recording_link=link_for)
+    home = home_view(
+        meetings=busy,
+        now=NOW,
+        recording_link=link_for,
+        capabilities=frozenset(Capability),  # every room with its host controls
+        policy=WorkspacePolicy(),
+    )
     assert_valid_view(home)
-    assert "and 40 more" in json.dumps(home)
+    assert "and 48 more" in json.dumps(home)
+    assert "Workspace meeting policy" in json.dumps(home)

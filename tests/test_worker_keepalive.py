@@ -13,6 +13,7 @@ from saq.job import Status
 
 from bot.storage.jobs import make_worker
 from bot.storage.queue import make_queue
+from tests.job_wait import finished
 
 
 async def test_a_job_running_past_its_heartbeat_runs_once(redis: aioredis.Redis) -> None:
@@ -33,7 +34,7 @@ async def test_a_job_running_past_its_heartbeat_runs_once(redis: aioredis.Redis)
         await asyncio.wait_for(done.wait(), 20)
         job = await queue.job("long-one")
         assert job is not None
-        await job.refresh(until_complete=10)
+        await finished(job, within=10)
     finally:
         await worker.stop()
         running.cancel()

@@ -191,7 +191,7 @@ class DailyWebhookRoute:
             self._types_warned.add(name)
             log.warning(
                 "daily: the webhook sends %r events, which meetbot does not follow (answered "
-                "200 and ignored; `python -m bot daily webhook` subscribes to just the six it "
+                "200 and ignored; `python -m bot daily webhook` subscribes to just the ones it "
                 "follows)",
                 name[:60],
             )

@@ -28,7 +28,7 @@ from bot.domain.clock import Clock
 from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting, RecordingInfo
 from bot.domain.rooms import RoomEvent, RoomProvider
-from bot.errors import RetryLater, SlackError
+from bot.errors import RetryLater, SlackError, SlackRateLimited, SlackUnavailable
 from bot.meet import blocks
 from bot.meet.service import MeetingService
 from bot.recordings.links import RecordingLinks
@@ -113,6 +113,8 @@ class LiveCards:
             await self.store.watchlist.watch(after.id, self.clock() + self.recheck_after)
             if after.status is not before.status or _ready(after) != _ready(before):
                 await self.jobs.refresh_home(_workspace(after), after.creator_id)
+            if after.waiting != before.waiting:  # the host's "someone is waiting" DM
+                await self.jobs.sync_waiting(after.id)
         if await self.announce_recordings(after) is None:
             await self.schedule_refresh(after.id)  # another job is announcing; the refresh retries
         return after.status.value if after != before else "unchanged"
@@ -123,8 +125,10 @@ class LiveCards:
         owner = await self.store.records.id_for_session(event.session_id)
         return owner is not None and owner != meeting_id
 
-    async def schedule_refresh(self, meeting_id: str) -> None:
-        bucket = int(self.clock().timestamp() // CARD_COALESCE_SECONDS)
+    async def schedule_refresh(self, meeting_id: str, *, later: bool = False) -> None:
+        """One refresh per coalescing window; `later` skips a window, giving a busy Slack a
+        few seconds before the retry."""
+        bucket = int(self.clock().timestamp() // CARD_COALESCE_SECONDS) + int(later)
         due = (bucket + 1) * CARD_COALESCE_SECONDS
         await self.jobs.enqueue(
             JobName.REFRESH_CARD,
@@ -148,7 +152,9 @@ class LiveCards:
                     await self.schedule_refresh(meeting_id)  # the card is still being posted
                 return "no card"
             call_id = await self.calls.sync(meeting)
-            message = blocks.meeting_card(meeting, now=self.clock(), call_id=call_id)
+            message = blocks.meeting_card(
+                meeting, now=self.clock(), call_id=call_id, capabilities=self.provider.capabilities
+            )
             digest = hashlib.sha256(json.dumps(message.kwargs(), sort_keys=True).encode())
             steps_key = f"card:{meeting_id}"
             if (await self.store.steps.read(steps_key)).get("digest") == digest.hexdigest():
@@ -157,6 +163,11 @@ class LiveCards:
                 await self.slack.update(
                     _workspace(meeting), meeting.channel_id, meeting.card_ts, message
                 )
+            except (SlackRateLimited, SlackUnavailable) as exc:
+                # Slack is busy or down for a moment: the card must still catch up, later.
+                log.info("card of meeting %s not updated yet (%s): retrying", meeting_id, exc.error)
+                await self.schedule_refresh(meeting_id, later=True)
+                return f"retry:{exc.error}"
             except SlackError as exc:
                 # Deleted card, bot removed from the channel...: retrying will not help.
                 log.warning("card of meeting %s cannot be updated: %s", meeting_id, exc.error)

@@ -18,7 +18,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.domain.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
+from bot.domain.meeting import Meeting, MeetingStatus, Participant, RecordingInfo, Waiting
 from bot.domain.rooms import EventKind, RoomEvent
 from bot.errors import RetryLater
 
@@ -102,8 +102,12 @@ def apply_event(
         updated = _recording(meeting, event)
     elif event.kind in _SESSION_KINDS and event.session_id:
         updated = _session_event(meeting, event, at)
+    elif event.kind in (EventKind.WAITING_JOINED, EventKind.WAITING_LEFT):
+        updated = _waiting(meeting, event)
     else:
         return meeting
+    if updated.waiting:
+        updated = _admitted(updated)
     return updated.replace(status=derive_status(updated))
 
 
@@ -111,6 +115,8 @@ def derive_status(meeting: Meeting) -> MeetingStatus:
     """EXPIRED is terminal; otherwise LIVE while the current session has begun and not ended."""
     if meeting.status is MeetingStatus.EXPIRED:
         return MeetingStatus.EXPIRED
+    if meeting.closed_at is not None:
+        return MeetingStatus.ENDED  # ended from Slack (bot.hostctl): the room is closed
     if meeting.session_id is None:
         return MeetingStatus.OPEN
     if meeting.ended_at is not None:
@@ -236,3 +242,46 @@ def _recording(meeting: Meeting, event: RoomEvent) -> Meeting:
     else:
         recordings[index] = merged
     return meeting.replace(recordings=tuple(recordings))
+
+
+def _waiting(meeting: Meeting, event: RoomEvent) -> Meeting:
+    """A knock joins the waiting list once; its leave (admitted, refused, gone) is final, even
+    when it arrives before the knock itself."""
+    if not event.participant_id:
+        return meeting
+    left = event.kind is EventKind.WAITING_LEFT or meeting.closed_at is not None
+    people = {w.id: w for w in meeting.waiting}
+    known = people.get(event.participant_id)
+    name = (known.name if known else "") or (event.participant_name or "").strip()
+    people[event.participant_id] = Waiting(
+        event.participant_id, name, left=left or (known is not None and known.left)
+    )
+    return meeting.replace(waiting=tuple(people.values()))
+
+
+def close_meeting(meeting: Meeting, *, by: str, at: datetime) -> Meeting:
+    """The meeting ended from Slack: everyone is out, nobody waits, the room is closed. A
+    second close (or the provider's own end arriving later) changes nothing."""
+    if meeting.closed_at is not None:
+        return meeting
+    meeting = meeting.replace(closed_at=at, closed_by=by)
+    if meeting.session_id is not None and meeting.ended_at is None:
+        meeting = _everyone_left(meeting.replace(ended_at=at), at)
+    meeting = meeting.replace(
+        waiting=tuple(dataclasses.replace(w, left=True) for w in meeting.waiting)
+    )
+    return meeting.replace(status=derive_status(meeting))
+
+
+def _admitted(meeting: Meeting) -> Meeting:
+    """Someone let in from the lobby joins with their knock's participant id and gets no
+    `waiting-participant.left` (https://docs.daily.co/reference/rest-api/webhooks/events/
+    waiting-participant-left): their join ends their wait, whichever arrived first."""
+    joined = {split_participant_key(p.id)[1] for p in meeting.participants}
+    if not any(w.id in joined and not w.left for w in meeting.waiting):
+        return meeting
+    return meeting.replace(
+        waiting=tuple(
+            dataclasses.replace(w, left=True) if w.id in joined else w for w in meeting.waiting
+        )
+    )

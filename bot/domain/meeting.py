@@ -47,6 +47,16 @@ class RecordingInfo:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """Someone who knocked on the room's lobby (issue 17). `left` once admitted, refused or
+    gone: a knock that left never waits again, so the list does not depend on event order."""
+
+    id: str
+    name: str = ""
+    left: bool = False
+
+
+@dataclass(frozen=True)
 class Meeting:
     """Everything we keep about one meeting. `host_url` is a secret (DM and App Home only)."""
 
@@ -82,6 +92,12 @@ class Meeting:
     defaulted: tuple[str, ...] = ()
     # Transcribed, its notes posted in the card's thread afterwards (bot.notes, issue 16).
     notes: bool = False
+    # Host controls (issue 17, bot.hostctl): the lobby as last set, who is knocking, and who
+    # ended the meeting from Slack (the room is closed for good).
+    lobby: bool = False
+    waiting: tuple[Waiting, ...] = ()
+    closed_at: datetime | None = None
+    closed_by: str | None = None
 
     def replace(self, **changes: Any) -> Meeting:
         return dataclasses.replace(self, **changes)
@@ -89,6 +105,10 @@ class Meeting:
     @property
     def present(self) -> tuple[Participant, ...]:
         return tuple(p for p in self.participants if p.present)
+
+    @property
+    def waiting_now(self) -> tuple[Waiting, ...]:
+        return tuple(w for w in self.waiting if not w.left)
 
     @property
     def duration_seconds(self) -> float | None:
@@ -102,6 +122,7 @@ class Meeting:
         data = dict(vars(self))
         data["participants"] = [vars(p) for p in self.participants]
         data["recordings"] = [vars(r) for r in self.recordings]
+        data["waiting"] = [vars(w) for w in self.waiting]
         return json.dumps(data, default=_encode, separators=(",", ":"))
 
     @classmethod
@@ -111,7 +132,7 @@ class Meeting:
         data["status"] = MeetingStatus(data["status"])
         data["invitees"] = tuple(data.get("invitees", ()))
         data["defaulted"] = tuple(data.get("defaulted", ()))
-        for name in ("expires_at", "started_at", "ended_at", "created_at"):
+        for name in ("expires_at", "started_at", "ended_at", "created_at", "closed_at"):
             data[name] = _date(data.get(name))
         data["participants"] = tuple(
             Participant(
@@ -120,6 +141,7 @@ class Meeting:
             for p in data.get("participants", ())
         )
         data["recordings"] = tuple(RecordingInfo(**r) for r in data.get("recordings", ()))
+        data["waiting"] = tuple(Waiting(**w) for w in data.get("waiting", ()))
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 

@@ -11,6 +11,7 @@ from bot.meet.service import MeetingService
 from bot.notes.home import home_blocks as notes_blocks
 from bot.notes.store import NotesStore
 from bot.recordings.links import RecordingLinks
+from bot.settings.store import SettingsStore
 from bot.standups import blocks as standup_blocks
 from bot.standups.store import StandupStore
 from bot.storage.jobs import JobFunction, JobName
@@ -20,6 +21,8 @@ def home_functions(
     service: MeetingService,
     schedules: StandupStore,
     links: RecordingLinks,
+    *,
+    policies: SettingsStore | None = None,
     notes: NotesStore | None = None,
 ) -> dict[str, JobFunction]:
     async def refresh_home(
@@ -40,6 +43,8 @@ def home_functions(
             recording_link=links.url,
             standups=standup_blocks.home_blocks(mine, next_due),
             notes=notes_blocks(taken),
+            capabilities=service.provider.capabilities,
+            policy=await policies.policy(team_id) if policies is not None else None,
         )
         await service.slack.publish_home(ws, user_id, view)
         await service.store.home_viewers.mark(team_id, user_id)

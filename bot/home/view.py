@@ -6,13 +6,14 @@ that keeps working, where the provider's own expires within hours).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.domain.meeting import Meeting, MeetingStatus
 from bot.domain.message import Block
-from bot.domain.rooms import RoomKind
+from bot.domain.rooms import Capability, RoomKind
+from bot.hostctl.menu import host_menu
 from bot.meet.blocks import (
     JOIN_ACTION_ID,
     RECORDING_ACTION_ID,
@@ -27,9 +28,12 @@ from bot.meet.blocks import (
     section,
 )
 from bot.meet.timefmt import duration_text, size_text, slack_date
+from bot.settings.model import WorkspacePolicy
+from bot.settings.policy import START_RULE_TEXT
 
 HOME_START_MEETING_ACTION_ID = "home_start_meeting"
-MAX_HOME_ROOMS = 20  # two blocks each: with recordings, well inside a view's 100 blocks
+MAX_HOME_ROOMS = 12  # three blocks each (host link, host controls): with recordings, standups
+# and the policy, inside a view's 100 blocks
 MAX_HOME_RECORDINGS = 10
 
 
@@ -41,6 +45,8 @@ def home_view(
     viewer_id: str | None = None,
     standups: Sequence[Block] = (),
     notes: Sequence[Block] = (),
+    capabilities: Collection[Capability] = (),
+    policy: WorkspacePolicy | None = None,
 ) -> dict[str, Any]:
     """The App Home tab of the person who created `meetings`.
 
@@ -51,6 +57,9 @@ def home_view(
         viewer_id: when given, host links show only on meetings this user created.
         standups: the viewer's schedules, built by `bot.standups.blocks.home_blocks`.
         notes: the viewer's meeting notes, built by `bot.notes.home.home_blocks`.
+        capabilities: the provider's (bot.domain.rooms): the host controls beside each room
+            the viewer hosts.
+        policy: the workspace's meeting policy, shown read-only at the end.
     """
     rooms = sorted((m for m in meetings if is_joinable(m, now)), key=_room_order)
     recordings = _recent_recordings(meetings)
@@ -70,10 +79,13 @@ def home_view(
                 " rooms, their host links and recordings will show up here."
             )
         )
-        return {"type": "home", "blocks": [*blocks, *standups]}
+        return {"type": "home", "blocks": [*blocks, *standups, *_policy_blocks(policy)]}
     blocks.append(header("Your live and upcoming rooms"))
     for meeting in rooms[:MAX_HOME_ROOMS]:
-        blocks += _room_blocks(meeting, show_host=viewer_id in (None, meeting.creator_id))
+        hosts = viewer_id in (None, meeting.creator_id)
+        blocks += _room_blocks(meeting, show_host=hosts)
+        if hosts and (menu := host_menu(meeting, capabilities, now)) is not None:
+            blocks.append(menu)
     if not rooms:
         blocks.append(section("_Nothing live or upcoming right now._"))
     elif len(rooms) > MAX_HOME_ROOMS:
@@ -94,7 +106,28 @@ def home_view(
         blocks.append(section("_No recordings yet._"))
     if notes:
         blocks += [{"type": "divider"}, *notes]
-    return {"type": "home", "blocks": [*blocks, *standups]}
+    return {"type": "home", "blocks": [*blocks, *standups, *_policy_blocks(policy)]}
+
+
+def _policy_blocks(policy: WorkspacePolicy | None) -> list[Block]:
+    """The workspace's meeting policy, read-only (admins change it with `/meet settings`)."""
+    if policy is None:
+        return []
+    longest = f"{policy.max_length_days} days" if policy.max_length_days else "a year"
+    lines = [
+        f"• Who may start meetings: {START_RULE_TEXT[policy.who_may_start]}",
+        f"• Recording: {'allowed' if policy.recording_allowed else 'off'}",
+        f"• Meeting notes: {'allowed' if policy.notes_allowed else 'off'}",
+        f"• Longest long-term room: {longest}",
+        "• Partner organisations may start meetings: "
+        + ("yes" if policy.partners_may_start else "no"),
+    ]
+    return [
+        {"type": "divider"},
+        header("Workspace meeting policy"),
+        section("\n".join(lines)),
+        context("Workspace admins and owners change it with `/meet settings`"),
+    ]
 
 
 def _room_order(meeting: Meeting) -> tuple[int, float]:

@@ -9,15 +9,16 @@ Limits: https://api.slack.com/reference/block-kit/blocks
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from bot.domain.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
 from bot.domain.message import Block, Message
-from bot.domain.rooms import RoomKind
+from bot.domain.rooms import Capability, RoomKind
 from bot.errors import TEMPORARILY_UNAVAILABLE
+from bot.hostctl.menu import host_menu
 from bot.meet.timefmt import duration_text, rough_duration_text, size_text, slack_date
-from bot.settings.model import HOME_ONLY, LONG_TERM, RECORD
+from bot.settings.model import HOME_ONLY, LOBBY, LONG_TERM, RECORD
 
 # Link buttons still send a block_actions payload when clicked: ack these and do nothing.
 JOIN_ACTION_ID = "join_meeting"
@@ -120,6 +121,8 @@ def is_joinable(meeting: Meeting, now: datetime) -> bool:
     """Whether the guest link still leads into a room: what decides the Join button."""
     if meeting.guest_url is None or meeting.status is MeetingStatus.EXPIRED:
         return False
+    if meeting.closed_at is not None:  # ended from Slack: the room is closed
+        return False
     if meeting.status is MeetingStatus.LIVE:
         return True
     if meeting.status is MeetingStatus.ENDED and meeting.kind is RoomKind.INSTANT:
@@ -127,10 +130,17 @@ def is_joinable(meeting: Meeting, now: datetime) -> bool:
     return meeting.expires_at is None or meeting.expires_at > now
 
 
-def meeting_card(meeting: Meeting, *, now: datetime, call_id: str | None = None) -> Message:
+def meeting_card(
+    meeting: Meeting,
+    *,
+    now: datetime,
+    call_id: str | None = None,
+    capabilities: Collection[Capability] = (),
+) -> Message:
     """The channel card, in whatever state the meeting is. Never contains `host_url`.
 
-    With `call_id` (a Slack Call registered by `bot.cards.calls`), the card carries its call block.
+    With `call_id` (a Slack Call registered by `bot.cards.calls`), the card carries its call block;
+    with the provider's `capabilities`, the host controls' menu (bot.hostctl) where they apply.
     """
     title = escape(clip(meeting.title, 200))
     join = link_button("Join", meeting.guest_url, JOIN_ACTION_ID, style="primary")
@@ -144,6 +154,8 @@ def meeting_card(meeting: Meeting, *, now: datetime, call_id: str | None = None)
         label = "Here now" if meeting.status is MeetingStatus.LIVE else "Attended"
         blocks.append(section(_people(label, people, live=meeting.status is MeetingStatus.LIVE)))
     blocks.append(context(*_facts(meeting, now)))
+    if (menu := host_menu(meeting, capabilities, now)) is not None:
+        blocks.append(menu)
     text = f"{title}: {_plain_state(meeting)}, started by <@{meeting.creator_id}>."
     if meeting.banner:
         blocks.insert(0, context(meeting.banner))
@@ -163,6 +175,12 @@ def _state_line(meeting: Meeting, now: datetime) -> str:
         if any(r.status == "started" for r in meeting.recordings):
             line += " · :red_circle: Recording"
         return line
+    if meeting.closed_at is not None:
+        lasted = meeting.duration_seconds
+        by = f" by <@{meeting.closed_by}>" if meeting.closed_by else ""
+        return f":stop_sign: Ended{by} · the room is closed" + (
+            f" · lasted {rough_duration_text(lasted)}" if lasted is not None else ""
+        )
     if status is MeetingStatus.ENDED:
         lasted = meeting.duration_seconds
         return ":white_check_mark: Ended" + (
@@ -176,6 +194,8 @@ def _state_line(meeting: Meeting, now: datetime) -> str:
 def _plain_state(meeting: Meeting) -> str:
     if meeting.status is MeetingStatus.LIVE:
         return f"live now with {len(meeting.present)} in the room"
+    if meeting.closed_at is not None:
+        return "ended by the host, the room is closed"
     if meeting.status is MeetingStatus.ENDED:
         lasted = meeting.duration_seconds
         return "ended" + (f" after {rough_duration_text(lasted)}" if lasted is not None else "")
@@ -224,6 +244,8 @@ def _facts(meeting: Meeting, now: datetime) -> list[str]:
         )
     if meeting.notes and meeting.status is not MeetingStatus.EXPIRED:
         facts.append(NOTES_CONSENT)
+    if meeting.lobby and meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE):
+        facts.append(_by_default(meeting, LOBBY, "Lobby on"))
     if HOME_ONLY in meeting.defaulted and meeting.status is MeetingStatus.OPEN:
         facts.append(_by_default(meeting, HOME_ONLY, "Host link in App Home"))
     ready = sum(1 for r in meeting.recordings if r.status == "ready")

@@ -21,7 +21,7 @@ from bot.domain.inputs import StartMeeting, Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.message import Message
 from bot.domain.ports import ChannelSettings, FollowUps, SlackPort
-from bot.domain.rooms import RoomProvider, RoomRequest
+from bot.domain.rooms import Capability, RoomProvider, RoomRequest
 from bot.errors import (
     ClientValidationError,
     NotInChannel,
@@ -189,6 +189,7 @@ class MeetingService:
                     callback_url=self.callback_url(meeting.callback_token),
                     metadata=meeting.id,
                     notes=meeting.notes,
+                    lobby=req.lobby,
                 )
             )
         meeting = meeting.replace(
@@ -197,6 +198,8 @@ class MeetingService:
             host_url=room.host_url,
             meeting_code=room.meeting_code,
             expires_at=room.expires_at,
+            # The channel's lobby default, where the provider has a lobby (bot.hostctl).
+            lobby=room.lobby or (req.lobby and Capability.LOBBY in self.provider.capabilities),
         )
         await self.store.records.save(meeting, steps=steps)
         return meeting
@@ -204,7 +207,9 @@ class MeetingService:
     async def _card(self, req: StartMeeting, meeting: Meeting, steps: JobSteps) -> Meeting:
         if meeting.card_ts is not None or meeting.card_via_response_url:
             return meeting
-        card = blocks.meeting_card(meeting, now=self.clock())
+        card = blocks.meeting_card(
+            meeting, now=self.clock(), capabilities=self.provider.capabilities
+        )
         try:
             ts = await self._post_once(
                 steps, "card", req.workspace, req.channel_id, card, req.thread_ts

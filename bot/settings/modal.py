@@ -38,7 +38,10 @@ RECORDING_BLOCK, RECORDING_ACTION = "policy_recording", "policy_recording_checkb
 LONGEST_BLOCK, LONGEST_ACTION = "policy_longest", "policy_longest_input"
 PARTNERS_BLOCK, PARTNERS_ACTION = "policy_partners", "policy_partners_checkbox"
 # Said only while rooms do not honour it (host controls, the first half of issue 17).
-LOBBY_NOT_YET = "Saved now; rooms start using the lobby when meetbot's host controls arrive."
+LOBBY_HINT = (
+    "New rooms start with it; the host turns it on or off from the card's menu."
+    " Guests wait until a host in the call lets them in."
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def _defaults_inputs(d: ChannelDefaults, policy: WorkspacePolicy) -> list[Block]
     lobby = _checkbox(
         LOBBY_BLOCK, LOBBY_ACTION, "Lobby", "Guests wait until the host lets them in", d.lobby
     )
-    lobby["hint"] = plain(LOBBY_NOT_YET)
+    lobby["hint"] = plain(LOBBY_HINT)
     notes = _checkbox(
         NOTES_BLOCK, NOTES_ACTION, "Meeting notes", "Transcribe meetings and post notes", d.notes
     )

@@ -263,6 +263,7 @@ class SlackWeb:
         return None
 
     async def update(self, ws: Workspace, channel: str, ts: str, message: Message) -> None:
+        channel = await self._conversation(ws, channel)  # a DM by user id (bot.hostctl)
         await self._call(
             ws, "chat.update", channel=channel, ts=ts, text=message.text, blocks=message.blocks
         )

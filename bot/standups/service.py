@@ -20,11 +20,12 @@ from bot.domain.inputs import CreateStandup, StartMeeting, Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.message import Message
 from bot.domain.ports import ChannelSettings
-from bot.domain.rooms import Room, RoomKind
+from bot.domain.rooms import Capability, Room, RoomKind
 from bot.errors import (
     ChannelUnreachable,
     NotFoundError,
     NotInChannel,
+    ProviderError,
     SlackAuthBroken,
     SlackError,
     user_message,
@@ -198,6 +199,14 @@ class StandupService:
                     expires_at=schedule.room_expires_at,
                     callback_token=schedule.callback_token,
                 )
+                if req.lobby and Capability.LOBBY in self.meetings.provider.capabilities:
+                    # The reused room takes the channel's lobby default at this run (issue 17);
+                    # idempotent at the provider, so a retried run asks again harmlessly.
+                    try:
+                        await self.meetings.provider.set_lobby(schedule.room_id, True)
+                        seed = seed.replace(lobby=True)
+                    except ProviderError as exc:  # the run goes ahead; its card says no lobby
+                        log.warning("standup %s: lobby not set: %s", schedule.id, exc)
             await self.meetings.store.records.save(seed)
         try:
             meeting = await self.meetings.start_meeting(req)

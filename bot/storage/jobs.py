@@ -65,6 +65,8 @@ class JobName(StrEnum):
     NOTES_SYNC = "notes_sync"  # bot.notes.tasks
     NOTES_DELETE = "notes_delete"  # bot.notes.tasks
     RETENTION_SWEEP = "retention_sweep"  # bot.notes.tasks
+    HOST_ACTION = "host_action"  # bot.hostctl.tasks
+    WAITING_DM = "waiting_dm"  # bot.hostctl.tasks
 
 
 class Jobs:
@@ -122,6 +124,17 @@ class Jobs:
             team_id=ws.team_id,
             enterprise_id=ws.enterprise_id,
             user_id=user_id,
+        )
+
+    async def sync_waiting(self, meeting_id: str) -> None:
+        """Bring the host's "someone is waiting" DM up to date with the meeting's record,
+        coalesced per meeting and second like card refreshes (bot.hostctl)."""
+        second = int(self.clock().timestamp())
+        await self.enqueue(
+            JobName.WAITING_DM,
+            f"waiting:{meeting_id}:{second}",
+            scheduled=second + 1,
+            meeting_id=meeting_id,
         )
 
 

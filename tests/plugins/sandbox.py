@@ -53,6 +53,8 @@ async def running_sandbox(redis_url: str, *command: str) -> AsyncIterator[str]:
         "PORT": str(port),
         "REDIS_URL": redis_url,
     }
+    if "PYTHONPATH" in os.environ:  # a worktree's own code, not the venv's installed copy
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", module, *args, env=env, stdout=asyncio.subprocess.PIPE
     )

@@ -16,6 +16,7 @@ from saq import Job
 
 from bot.domain.inputs import StartMeeting, Workspace
 from bot.storage.jobs import HEARTBEAT, JOB_TIMEOUT
+from tests.job_wait import finished
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack
@@ -42,7 +43,7 @@ async def start_with_two_attempts(bot: RunningBot, title: str) -> tuple[Job, str
         retry_delay=0.5,
     )
     assert await bot.components.queue.enqueue(job) is not None
-    await job.refresh(until_complete=30)
+    await finished(job, within=30)
     return job, response_url
 
 

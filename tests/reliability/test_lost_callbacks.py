@@ -13,6 +13,7 @@ from meetbot_sandbox.slack.models import ApiCall
 from meetbot_sandbox.slack.signing import new_trigger_id
 from pytest_aiohttp import AiohttpServer
 
+from tests.job_wait import finished
 from tests.plugins.bot import GENERAL, RunningBot
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import FakeSlack
@@ -42,7 +43,7 @@ async def start(bot: RunningBot, title: str) -> tuple[str, str]:
     await bot.command(title, trigger_id=trigger_id)
     job = await bot.components.queue.job(f"meet:{trigger_id}")
     assert job is not None
-    await job.refresh(until_complete=15)
+    await finished(job, within=15)
     room = next(r for r in bot.emulator.state.rooms.values() if r.display_name == title)
     meeting = await bot.components.store.records.get(str(room.metadata))
     assert meeting is not None and meeting.card_ts is not None

@@ -7,6 +7,7 @@ import json
 
 from meetbot_sandbox.slack.signing import new_trigger_id
 
+from tests.job_wait import finished
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 
 
@@ -17,7 +18,7 @@ async def meet(bot: RunningBot, title: str) -> tuple[str, str]:
     assert reply.status == 200
     job = await bot.components.queue.job(f"meet:{trigger_id}")
     assert job is not None
-    await job.refresh(until_complete=30)
+    await finished(job, within=30)
     return trigger_id, response_url
 
 

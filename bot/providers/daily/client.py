@@ -26,9 +26,11 @@ from bot.errors import ProviderAuthError
 from bot.providers.daily.models import (
     AccessLink,
     DailyDomain,
+    DailyPresence,
     DailyRecording,
     DailyRoom,
     DailyWebhook,
+    ejected_from_json,
     token_from_json,
 )
 from bot.providers.daily.notes import (
@@ -48,6 +50,9 @@ from bot.providers.http.transport import RetryDecision, Sleep, Transport
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=30, sock_connect=10)
 RECORDINGS_PAGE = 100  # Daily's maximum page size for GET /recordings
+# POST /rooms/:name/eject takes "List of participant ids (max 100)"
+# (https://docs.daily.co/reference/rest-api/rooms/session/eject).
+EJECT_MAX = 100
 
 # Daily's published limits, per domain (https://docs.daily.co/reference/rest-api, "Rate
 # limits"; https://docs.daily.co/docs/rest-api/authentication): "20 requests per second, or 100
@@ -128,13 +133,22 @@ class DailyClient:
     # Rooms: https://docs.daily.co/reference/rest-api/rooms
 
     async def create_room(
-        self, name: str, *, exp: datetime, record: bool, transcribe: bool = False
+        self,
+        name: str,
+        *,
+        exp: datetime,
+        record: bool,
+        knocking: bool = False,
+        transcribe: bool = False,
     ) -> DailyRoom:
-        """POST /rooms: a private room that ends its meeting at `exp`, cloud-recorded if asked,
-        keeping its sessions' transcripts (WebVTT) if `transcribe`."""
+        """POST /rooms: a private room that ends its meeting at `exp`, cloud-recorded if asked;
+        with `knocking`, a guest without a token knocks and waits for an owner to admit them;
+        with `transcribe`, its sessions' transcripts (WebVTT) are kept."""
         properties: dict[str, object] = {"exp": int(exp.timestamp()), "eject_at_room_exp": True}
         if record:
             properties["enable_recording"] = "cloud"
+        if knocking:
+            properties["enable_knocking"] = True
         if transcribe:
             properties["enable_transcription_storage"] = True
         body = {"name": name, "privacy": "private", "properties": properties}
@@ -152,6 +166,30 @@ class DailyClient:
 
     async def delete_room(self, name: str) -> None:
         await self._http.call_no_content("DELETE", f"/rooms/{segment('name', name)}")
+
+    # Host controls (issue 17): the lobby, who is in the room, and putting them out.
+
+    async def set_knocking(self, name: str, on: bool) -> DailyRoom:
+        """POST /rooms/{name} with `enable_knocking`: a private room's guests knock (the lobby)."""
+        path = f"/rooms/{segment('name', name)}"
+        body = {"properties": {"enable_knocking": on}}
+        return await self._http.call("POST", path, json=body, parse=DailyRoom.from_json)
+
+    async def room_presence(self, name: str) -> list[DailyPresence]:
+        """GET /rooms/{name}/presence: who is in the room's meeting now (a snapshot, as many
+        as Daily's default `limit` returns; `DailyProvider.end_room` asks again until none)."""
+        path = f"/rooms/{segment('name', name)}/presence"
+        return await self._http.call("GET", path, parse=DailyPresence.list_from_json)
+
+    async def eject(self, name: str, participant_ids: Sequence[str]) -> list[str]:
+        """POST /rooms/{name}/eject: put these participants out of the meeting (at most
+        `EJECT_MAX` a call, as Daily allows); answers the ids Daily ejected. Ids no longer
+        there are not an error ("the call is still considered successful")."""
+        if len(participant_ids) > EJECT_MAX:
+            raise ValueError(f"eject takes at most {EJECT_MAX} ids a call")
+        path = f"/rooms/{segment('name', name)}/eject"
+        body = {"ids": list(participant_ids)}
+        return await self._http.call("POST", path, json=body, parse=ejected_from_json)
 
     # Meeting tokens: https://docs.daily.co/reference/rest-api/meeting-tokens
 

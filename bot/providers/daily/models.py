@@ -20,6 +20,7 @@ from bot.providers.http.parse import (
     JsonObject,
     as_object,
     as_objects,
+    opt_bool,
     opt_datetime,
     opt_float,
     opt_object,
@@ -46,6 +47,7 @@ class DailyRoom:
     created_at: datetime | None = None
     exp: datetime | None = None
     enable_recording: str | None = None
+    enable_knocking: bool = False  # issue 17: guests without a token knock (the lobby)
     enable_transcription_storage: bool = False  # issue 16: sessions' transcripts are kept
 
     @classmethod
@@ -60,6 +62,7 @@ class DailyRoom:
             created_at=opt_datetime(data, "created_at"),
             exp=opt_unix(config, "exp"),
             enable_recording=opt_str(config, "enable_recording"),
+            enable_knocking=opt_bool(config, "enable_knocking"),
             enable_transcription_storage=config.get("enable_transcription_storage") is True,
         )
 
@@ -160,3 +163,41 @@ class DailyDomain:
     def from_json(cls, value: object) -> DailyDomain:
         data = as_object(value, "domain")
         return cls(domain_id=req_str(data, "domain_id"), domain_name=opt_str(data, "domain_name"))
+
+
+# Host controls (issue 17): presence and eject.
+
+
+@dataclass(frozen=True)
+class DailyPresence:
+    """One participant in `GET /rooms/:name/presence`'s `data` (https://docs.daily.co/reference/
+    rest-api/rooms/get-room-presence): `id` is the participant (session) id that eject takes."""
+
+    id: str
+    room: str | None = None
+    user_name: str | None = None
+    session_id: str | None = None  # the meeting (`mtgSessionId`)
+
+    @classmethod
+    def from_json(cls, value: object) -> DailyPresence:
+        data = as_object(value, "presence")
+        return cls(
+            id=req_str(data, "id"),
+            room=opt_str(data, "room"),
+            user_name=opt_str(data, "userName"),
+            session_id=opt_str(data, "mtgSessionId"),
+        )
+
+    @classmethod
+    def list_from_json(cls, value: object) -> list[DailyPresence]:
+        """`{"total_count", "data": [...]}`."""
+        data = as_object(value, "presence")
+        return [cls.from_json(item) for item in as_objects(data.get("data"), "data")]
+
+
+def ejected_from_json(value: object) -> list[str]:
+    """`POST /rooms/:name/eject` -> `{"ejectedIds": [...]}`."""
+    ids = as_object(value, "eject").get("ejectedIds")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise ValueError("ejectedIds: expected a list of ids")
+    return [str(i) for i in ids]

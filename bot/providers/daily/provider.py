@@ -21,6 +21,11 @@ call (`POST /rooms`) instead of three, on a budget every workspace of the accoun
 domain id they carry is fetched once (`bot.providers.daily.domain`). `self_sign=False` mints
 them with `POST /meeting-tokens` as before (only bench/daily_budget.py compares the two).
 `get_room` answers the bare room URL as both links: the reconcile sweep needs no links.
+
+Host controls (issue 17): the lobby is Daily's knocking (`enable_knocking`); since any valid
+meeting token lets its holder into a private room, a lobby room's guest link carries no token
+and guests knock, while the host's owner token walks in and admits them. `end_room` moves the
+room's `exp` to now and ejects whoever is present; the room itself stays (recordings).
 """
 
 from __future__ import annotations
@@ -34,14 +39,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.domain.rooms import Capability, Recording, Room, RoomKind, RoomRequest, Summary, Transcript
-from bot.errors import NotFoundError, UnsupportedError, ValidationError
-from bot.providers.daily.client import DailyClient
+from bot.errors import NotFoundError, ValidationError
+from bot.providers.daily.client import EJECT_MAX, DailyClient
 from bot.providers.daily.domain import DomainId
 from bot.providers.daily.models import DailyRecording, DailyRoom
 from bot.providers.daily.notes import DailyTranscript
 from bot.providers.daily.tokens import TokenClaims
 
 INSTANT_ROOM_LIFETIME = timedelta(days=1)
+END_ROUNDS = 5  # presence reads while ending a room (each ejects whoever it still lists)
 _STATUS = {"finished": "uploaded", "in-progress": "started", "canceled": "stopped"}
 
 
@@ -70,6 +76,7 @@ def to_room(room: DailyRoom, *, now: datetime, guest_url: str, host_url: str) ->
         created_at=room.created_at,
         is_available=room.exp is None or room.exp > now,
         record=room.enable_recording == "cloud",
+        lobby=room.enable_knocking,
         notes=room.enable_transcription_storage,
     )
 
@@ -78,7 +85,15 @@ class DailyProvider:
     """A `bot.domain.rooms.RoomProvider` over a `DailyClient`; raises the `bot.errors` tree."""
 
     name = "daily"
-    capabilities = frozenset({Capability.EXTEND, Capability.NOTES})
+    capabilities = frozenset(
+        {
+            Capability.END,
+            Capability.EXTEND,
+            Capability.LOBBY,
+            Capability.WAITING_EVENTS,
+            Capability.NOTES,
+        }
+    )
     _label = "Daily"
 
     def __init__(
@@ -105,7 +120,11 @@ class DailyProvider:
         name = room_name(self._name_key, request.metadata)
         try:
             room = await self.client.create_room(
-                name, exp=exp, record=request.record, transcribe=request.notes
+                name,
+                exp=exp,
+                record=request.record,
+                knocking=request.lobby,
+                transcribe=request.notes,
             )
         except ValidationError as exc:
             if "already exists" not in exc.message:
@@ -150,10 +169,16 @@ class DailyProvider:
             start_cloud_recording=room.enable_recording == "cloud",
             auto_start_transcription=room.enable_transcription_storage,
         )
+        # "Any valid meeting token grants access to a private room" (Daily, "Controlling who
+        # joins a meeting"): with knocking on, the guest link is the bare room URL, so guests
+        # knock; the host's owner token walks in and can let them in.
+        guest_url = (
+            room.url if room.enable_knocking else with_token(room.url, await self._token(guest))
+        )
         return to_room(
             room,
             now=self._clock(),
-            guest_url=with_token(room.url, await self._token(guest)),
+            guest_url=guest_url,
             host_url=with_token(room.url, await self._token(host)),
         )
 
@@ -186,12 +211,42 @@ class DailyProvider:
             url=url,
         )
 
-    # Issue 16 and 17 seams: filled in by the provider work; until then, refused plainly.
+    # Issue 17, host controls.
+
     async def end_room(self, room_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot end a meeting from Slack.")
+        """Close the door, then put everyone out. The room's `exp` becomes now ("users cannot
+        join a room after this time"; our rooms also have `eject_at_room_exp`), then whoever
+        `GET /rooms/:name/presence` still lists is ejected (`POST /rooms/:name/eject`), which
+        ends the meeting as the last one leaves. The room is not deleted: its recordings stay
+        reachable. Idempotent: a room already past its `exp` keeps it, a room Daily no
+        longer has (it deletes expired rooms in time) has ended, an empty room needs no eject.
+        Presence can lag, so it is asked again until it lists nobody Daily can still eject."""
+        now = self._clock()
+        try:
+            room = await self.client.get_room(room_id)
+        except NotFoundError:
+            return
+        if room.exp is None or room.exp > now:
+            await self.client.set_room_exp(room_id, now)
+        for _ in range(END_ROUNDS):
+            present = [p.id for p in await self.client.room_presence(room_id)]
+            ejected: list[str] = []
+            for start in range(0, len(present), EJECT_MAX):
+                ejected += await self.client.eject(room_id, present[start : start + EJECT_MAX])
+            if not ejected:
+                return
 
     async def set_lobby(self, room_id: str, on: bool) -> None:
-        raise UnsupportedError(f"{self._label} has no lobby meetbot can switch.")
+        """Daily's knocking (`enable_knocking`). Setting what it already is changes nothing.
+
+        Any valid meeting token lets its holder into a private room, so a lobby room's guest
+        link is the bare room URL (`_with_links`): after switching, the guest link to hand out
+        changes (`find_room` mints it), and guest links handed out before keep working as they
+        did (a token with the lobby turned on: walks in; no token with it turned off: cannot
+        join) until replaced."""
+        await self.client.set_knocking(room_id, on)
+
+    # Issue 16 seams: filled in by the provider work; until then, refused plainly.
 
     # Issue 16, meeting notes: a room made with `RoomRequest.notes` keeps each session's
     # transcript (room property `enable_transcription_storage`) and its host's link starts

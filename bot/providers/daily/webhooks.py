@@ -18,9 +18,13 @@ tests/fixtures/daily/webhooks/; every time is unix SECONDS, often with a millise
                                  start_ts}: NO room
     recording.ready-to-download {recording_id, room_name, start_ts, status, max_participants,
                                  duration, share_token, s3_key}
+    waiting-participant.joined|left  participant.joined|left's fields: a guest knocking on a
+                                 room with `enable_knocking`, and no longer knocking (let in:
+                                 a participant.joined follows; refused or gone). Daily's
+                                 example of `.left` has no `user_id` and no `duration`.
 
-Daily's `meeting_id` is our session id; a participant's `session_id` is our participant id
-and names no meeting (`bot.cards.reducer.bind_session` supplies it). Recording events carry the
+Daily's `meeting_id` is our session id; a participant's (or knocker's) `session_id` is our
+participant id and names no meeting (`bot.cards.reducer.bind_session` supplies it). Recording events carry the
 room as `room_name`, the others as `room`; both are read. `recording.started` names no room:
 its event comes out with `room_id` None and `bot.cards.daily_route` finds the room
 (`bot.providers.daily.room_hints`). The SDK marks every payload field optional, so only what
@@ -72,6 +76,9 @@ KINDS: Mapping[str, EventKind] = {
     "participant.left": EventKind.PARTICIPANT_LEFT,
     "recording.started": EventKind.RECORDING_STARTED,
     "recording.ready-to-download": EventKind.RECORDING_READY,
+    # Issue 17: a guest knocks on a room with knocking on, and stops (let in, refused, gone).
+    "waiting-participant.joined": EventKind.WAITING_JOINED,
+    "waiting-participant.left": EventKind.WAITING_LEFT,
 }
 # What `python -m bot daily webhook` subscribes to: the six above and the notes events.
 SUBSCRIBED: tuple[str, ...] = (*KINDS, *NOTES_KINDS)
@@ -82,7 +89,18 @@ _REQUIRED: Mapping[EventKind, str] = {
     EventKind.PARTICIPANT_LEFT: "session_id",
     EventKind.RECORDING_STARTED: "recording_id",
     EventKind.RECORDING_READY: "recording_id",
+    EventKind.WAITING_JOINED: "session_id",
+    EventKind.WAITING_LEFT: "session_id",
 }
+_PEOPLE = frozenset(
+    {
+        EventKind.PARTICIPANT_JOINED,
+        EventKind.PARTICIPANT_LEFT,
+        EventKind.WAITING_JOINED,
+        EventKind.WAITING_LEFT,
+    }
+)
+_LEAVING = frozenset({EventKind.PARTICIPANT_LEFT, EventKind.WAITING_LEFT})
 
 
 def sign(secret: bytes, body: bytes, timestamp: str) -> str:
@@ -136,13 +154,13 @@ def parse_webhook(body: Mapping[str, object]) -> RoomEvent | None:
     if not opt_str(payload, _REQUIRED[kind]):
         raise ValueError(f"{name} webhook without {_REQUIRED[kind]!r}")
     meeting = kind in (EventKind.SESSION_STARTED, EventKind.SESSION_ENDED)
-    person = kind in (EventKind.PARTICIPANT_JOINED, EventKind.PARTICIPANT_LEFT)
+    person = kind in _PEOPLE
     started = opt_unix(payload, "joined_at" if person else "start_ts")
     ended = opt_unix(payload, "end_ts")
     duration = opt_float(payload, "duration")
     if duration is None and started is not None and ended is not None:
         duration = (ended - started).total_seconds()
-    if kind is EventKind.PARTICIPANT_LEFT and started is not None and duration is not None:
+    if kind in _LEAVING and started is not None and duration is not None:
         ended = started + timedelta(seconds=duration)
     return RoomEvent(
         kind=kind,

@@ -16,6 +16,9 @@ from bot.providers.meetings.client import MeetingsClient
 from bot.providers.meetings.models import CallbackUrls, RoomType
 
 _KINDS = {RoomType.INSTANT: RoomKind.INSTANT, RoomType.LONG_TERM: RoomKind.LONG_TERM}
+# The lobby is the API's `join_approval_level`: "explicit_approval" puts guests in a waiting
+# room until the host lets them in; "none" (the API's default) lets them straight in.
+LOBBY_ON, LOBBY_OFF = "explicit_approval", "none"
 
 
 def create_body(request: RoomRequest) -> CreateRoom:
@@ -35,6 +38,7 @@ def create_body(request: RoomRequest) -> CreateRoom:
         # Only meaningful for long-term rooms; leave the API's default for instant ones.
         expire_after_use=request.expire_after_use if long_term else None,
         callback_urls=callbacks,
+        join_approval_level=LOBBY_ON if request.lobby else None,
     )
 
 
@@ -52,6 +56,7 @@ def to_room(room: models.Room) -> Room:
         created_at=room.created_at,
         is_available=room.is_available,
         record=room.recording_options.auto_record,
+        lobby=room.join_approval_level == LOBBY_ON,
     )
 
 
@@ -70,7 +75,7 @@ class MeetingsProvider:
     """A `bot.domain.rooms.RoomProvider` over a `MeetingsClient`; raises the `bot.errors` tree."""
 
     name = "meetings"
-    capabilities = frozenset({Capability.EXTEND})
+    capabilities = frozenset({Capability.EXTEND, Capability.LOBBY})
     _label = "The Vonage Meetings API"
 
     def __init__(self, client: MeetingsClient) -> None:
@@ -96,12 +101,32 @@ class MeetingsProvider:
     async def session_recordings(self, session_id: str) -> list[Recording]:
         return [to_recording(r) for r in await self.client.session_recordings(session_id)]
 
-    # Issue 16 and 17 seams: filled in by the provider work; until then, refused plainly.
+    # Issue 17, host controls.
+
     async def end_room(self, room_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot end a meeting from Slack.")
+        """The API has no call that ends a session or removes participants (only rooms,
+        themes and recordings can be changed), so this is refused."""
+        raise UnsupportedError(
+            f"{self._label} has no way to end a meeting: it ends when everyone leaves,"
+            " or when the room expires."
+        )
 
     async def set_lobby(self, room_id: str, on: bool) -> None:
-        raise UnsupportedError(f"{self._label} has no lobby meetbot can switch.")
+        """`update_details.join_approval_level`. The API refuses to update an instant room
+        ("could not be updated because of its type"), so that is refused here in words; a
+        room whose lobby already is as asked is left alone."""
+        room = await self.client.get_room(room_id)
+        level = LOBBY_ON if on else LOBBY_OFF
+        if (room.join_approval_level or LOBBY_OFF) == level:
+            return
+        if room.type is not RoomType.LONG_TERM:
+            raise UnsupportedError(
+                f"{self._label} can turn the lobby on or off only in long-term rooms;"
+                " start the meeting with the lobby you want instead."
+            )
+        await self.client.update_room(room_id, UpdateRoom(join_approval_level=level))
+
+    # Issue 16 seams: filled in by the provider work; until then, refused plainly.
 
     async def session_transcripts(self, room_id: str) -> list[Transcript]:
         raise UnsupportedError(f"{self._label} cannot transcribe meetings.")

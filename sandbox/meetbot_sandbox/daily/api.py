@@ -54,6 +54,9 @@ def _properties(body: dict[str, Any]) -> dict[str, Any]:
     recording = props.get("enable_recording")
     if recording not in (None, "cloud", "local", "raw-tracks"):
         raise invalid(f"enable_recording: unknown value {recording!r}")
+    for flag in ("eject_at_room_exp", "enable_knocking"):
+        if props.get(flag) is not None and not isinstance(props[flag], bool):
+            raise invalid(f"{flag} must be a boolean")
     return props
 
 
@@ -89,6 +92,7 @@ async def create_room(request: web.Request) -> web.Response:
         exp=None if props.get("exp") is None else int(props["exp"]),
         enable_recording=props.get("enable_recording"),
         eject_at_room_exp=bool(props.get("eject_at_room_exp", False)),
+        enable_knocking=bool(props.get("enable_knocking", False)),
         enable_transcription_storage=props.get("enable_transcription_storage") is True,
     )
     state.rooms[name] = room
@@ -107,6 +111,9 @@ async def update_room(request: web.Request) -> web.Response:
         room.exp = None if props["exp"] is None else int(props["exp"])
     if "enable_recording" in props:
         room.enable_recording = props["enable_recording"]
+    for flag in ("eject_at_room_exp", "enable_knocking"):
+        if flag in props:
+            setattr(room, flag, bool(props[flag]))
     if "enable_transcription_storage" in props:
         room.enable_transcription_storage = props["enable_transcription_storage"] is True
     return web.json_response(room_json(room, origin(request)))

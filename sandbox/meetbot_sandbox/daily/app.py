@@ -25,6 +25,8 @@ from aiohttp.typedefs import Handler, Middleware
 from meetbot_sandbox import faults
 from meetbot_sandbox.daily.api import add_api_routes
 from meetbot_sandbox.daily.control_api import add_control_routes
+from meetbot_sandbox.daily.control_lobby import add_lobby_routes
+from meetbot_sandbox.daily.host_api import add_host_routes
 from meetbot_sandbox.daily.keys import API_PREFIX, HTTP_KEY, STATE_KEY
 from meetbot_sandbox.daily.limits import PUBLISHED
 from meetbot_sandbox.daily.notes_api import add_notes_routes
@@ -136,5 +138,7 @@ def create_daily_emulator(
     add_api_routes(app.router, API_PREFIX)
     add_webhook_routes(app.router, API_PREFIX)
     add_control_routes(app.router)
+    add_host_routes(app.router, API_PREFIX)  # issue 17
+    add_lobby_routes(app.router)  # issue 17
     add_notes_routes(app.router, API_PREFIX)
     return app

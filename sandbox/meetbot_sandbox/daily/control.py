@@ -99,3 +99,27 @@ class DailyControl(FaultControl):
     async def stats(self) -> dict[str, Any]:
         """Requests by route, 429s sent and rooms' creation times (`GET /_control/stats`)."""
         return await self.call("GET", "/stats")
+
+    # Issue 17: knocking (meetbot_sandbox.daily.control_lobby).
+
+    async def knock(self, room: str, name: str = "Guest", *, webhook: bool = True) -> str:
+        """A guest knocks on `room` (-> waiting-participant.joined); their participant id."""
+        body = await self.call("POST", f"/rooms/{room}/knock", json={"name": name}, webhook=webhook)
+        return str(body["participant_id"])
+
+    async def waiting(self, room: str) -> list[dict[str, Any]]:
+        """Who is knocking on `room`: [{"id", "name"}]."""
+        return list((await self.call("GET", f"/rooms/{room}/waiting"))["waiting"])
+
+    async def admit(self, room: str, participant_id: str, *, webhook: bool = True) -> str:
+        """An owner in the meeting lets them in (-> participant.joined); the session id."""
+        path = f"/rooms/{room}/waiting/{participant_id}/admit"
+        return str((await self.call("POST", path, webhook=webhook))["session_id"])
+
+    async def deny(self, room: str, participant_id: str, *, webhook: bool = True) -> None:
+        """An owner turns them away (-> waiting-participant.left)."""
+        await self.call("POST", f"/rooms/{room}/waiting/{participant_id}/deny", webhook=webhook)
+
+    async def give_up(self, room: str, participant_id: str, *, webhook: bool = True) -> None:
+        """The guest stops knocking (-> waiting-participant.left)."""
+        await self.call("DELETE", f"/rooms/{room}/waiting/{participant_id}", webhook=webhook)

@@ -196,6 +196,8 @@ async def join(request: web.Request) -> web.Response:
     session = _session(state, request.match_info["session_id"])
     if session.ended_at is not None:
         raise invalid("the meeting has ended")
+    if state.expired(session.room):  # issue 17: as Daily, nobody joins after the room's exp
+        raise invalid(f"room {session.room} has expired: nobody can join it after its exp")
     body = await json_body(request)
     name, owner = body.get("name", "Guest"), body.get("is_host", False)
     if not isinstance(name, str) or not isinstance(owner, bool):

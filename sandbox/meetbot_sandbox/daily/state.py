@@ -24,6 +24,8 @@ EVENT_TYPES = (
     "participant.left",
     "recording.started",
     "recording.ready-to-download",
+    "waiting-participant.joined",
+    "waiting-participant.left",
     # Issue 16, meeting notes.
     "transcript.ready-to-download",
     "transcript.error",
@@ -42,6 +44,18 @@ class RoomState:
     enable_recording: str | None = None
     eject_at_room_exp: bool = False
     enable_transcription_storage: bool = False  # issue 16: each session is transcribed
+    enable_knocking: bool = False  # issue 17: guests without a token knock
+
+
+@dataclass
+class KnockerState:
+    """Issue 17: someone knocking on a room with `enable_knocking`, until let in or gone. The
+    id is their participant (session) id, which stays theirs once admitted."""
+
+    id: str
+    room: str
+    name: str
+    joined_at: float  # unix seconds, when they began to knock
 
 
 @dataclass
@@ -121,6 +135,7 @@ class DailyState:
     transcripts: dict[str, Any] = field(default_factory=dict)  # notes.TranscriptState by id
     jobs: dict[str, Any] = field(default_factory=dict)  # notes.JobState by id
     preset_uuid: str | None = None
+    waiting: dict[str, KnockerState] = field(default_factory=dict)  # issue 17: knockers by id
     # Stamps webhook signatures. Daily uses the wall clock; a test that steers the bot's clock
     # passes that clock, since the bot checks the stamp against its own "now".
     signing_clock: Clock = system_clock
@@ -165,6 +180,11 @@ class DailyState:
         if not int(claims.get("nbf", when)) <= when < int(claims.get("exp", when + 1)):
             return None
         return "owner" if claims.get("is_owner") else "guest"
+
+    def expired(self, room_name: str) -> bool:
+        """Past its `exp`: "users cannot join a room after this time"."""
+        room = self.rooms.get(room_name)
+        return room is not None and room.exp is not None and self.now().timestamp() >= room.exp
 
     def live_session(self, room: str) -> SessionState | None:
         return next(

@@ -44,6 +44,8 @@ def room_json(room: RoomState, origin: str) -> dict[str, Any]:
         config["enable_recording"] = room.enable_recording
     if room.eject_at_room_exp:
         config["eject_at_room_exp"] = True
+    if room.enable_knocking:
+        config["enable_knocking"] = True
     if room.enable_transcription_storage:
         config["enable_transcription_storage"] = True
     return {

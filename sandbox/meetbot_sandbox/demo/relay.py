@@ -158,17 +158,10 @@ class Relay:
         self.transcript.close_view(self.state, view_id)
 
     async def click(self, user_id: str, action: JSON, where: JSON) -> BotReply:
-        """A button pressed in a message (`where`: channel, ts) or in a view (`where`: view_id)."""
+        """A button pressed, or an overflow menu's option picked (`action.selected_option`), in a
+        message (`where`: channel, ts) or in a view (`where`: view_id)."""
         user = self.user(user_id)
-        clicked = {
-            "type": "button",
-            "action_id": str(action.get("action_id") or ""),
-            "block_id": str(action.get("block_id") or ""),
-            "text": action.get("text") or {"type": "plain_text", "text": ""},
-        }
-        for name in ("value", "url"):
-            if isinstance(action.get(name), str):
-                clicked[name] = action[name]
+        clicked = _clicked(action)
         common: dict[str, Any] = {
             "user_id": user.id,
             "user_name": user.name,
@@ -275,3 +268,31 @@ class Relay:
 def _channel_name(channel: Channel) -> str:
     # Slack's channel_name for a private channel in a slash command is "privategroup".
     return "privategroup" if channel.is_private else channel.name
+
+
+def _clicked(action: JSON) -> JSON:
+    """The `actions[0]` Slack sends for a click: a button's text and value, or an overflow
+    menu's picked option (no text of its own), as the block_actions reference shows."""
+    common = {
+        "action_id": str(action.get("action_id") or ""),
+        "block_id": str(action.get("block_id") or ""),
+    }
+    picked = action.get("selected_option")
+    if action.get("type") == "overflow" or picked is not None:
+        if not isinstance(picked, dict) or not isinstance(picked.get("value"), str):
+            raise SandboxInputError("an overflow click needs the picked option")
+        option = {"text": picked.get("text") or {"type": "plain_text", "text": ""}}
+        return {
+            "type": "overflow",
+            **common,
+            "selected_option": {**option, "value": picked["value"]},
+        }
+    clicked: JSON = {
+        "type": "button",
+        **common,
+        "text": action.get("text") or {"type": "plain_text", "text": ""},
+    }
+    for name in ("value", "url"):
+        if isinstance(action.get(name), str):
+            clicked[name] = action[name]
+    return clicked

@@ -8,6 +8,7 @@ way it would in production. Nothing here talks to the bot directly.
 Each room is shown as one JSON object, the same for both providers:
 
     {"id", "title", "detail", "available", "expires_at", "can_record",
+     "lobby": <guests knock>, "waiting": [{"id", "name"}] (knocking now),
      "session": {"id", "started_at", "participants": [{"id", "name", "is_host"}]} | null,
      "sessions": <count>, "recordings": [{"id", "status": started|stopped|uploaded, "live"}]}
 """
@@ -20,6 +21,10 @@ from typing import Protocol
 from meetbot_sandbox.slack.models import JSON
 
 ACTIONS = ("join", "join-host", "leave", "record", "end", "recording-ready", "expire")
+# Issue 17, a room with a lobby (Daily's knocking): a guest knocks and stops knocking; the
+# host, in the room, lets them in or turns them away (`participant` names the knocker). Only a
+# provider that says who waits offers them; the Daily panel does.
+LOBBY_ACTIONS = ("knock", "give-up", "admit", "deny")
 # Issue 16, meeting notes: what Daily's transcription and batch processor do after a meeting
 # (only a provider that transcribes offers them; the Daily panel does).
 NOTES_ACTIONS = ("transcript-ready", "summary-ready")
@@ -63,6 +68,7 @@ class Joined:
 
     room_id: str
     host: bool
+    knock: bool = False  # a guest link to a room with a lobby: they knock and wait
 
 
 class EmulatedRooms(Protocol):

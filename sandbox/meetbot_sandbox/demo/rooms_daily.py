@@ -20,6 +20,7 @@ from meetbot_sandbox.daily.state import RoomState, SessionState
 from meetbot_sandbox.demo.relay import SandboxInputError
 from meetbot_sandbox.demo.rooms import (
     ACTIONS,
+    LOBBY_ACTIONS,
     NOTES_ACTIONS,
     BotRecords,
     Joined,
@@ -62,7 +63,8 @@ class DailyRooms:
         return [self._room(room) for room in rooms]
 
     def room_of_link(self, url: str) -> Joined | None:
-        """`{root}/{room name}?t={meeting token}`: the token's `is_owner` makes the host.
+        """`{root}/{room name}?t={meeting token}`: the token's `is_owner` makes the host; a bare
+        link to a room with knocking on knocks (Daily's lobby).
 
         Raises SandboxInputError for a known room without a valid token: the rooms are private.
         """
@@ -71,6 +73,8 @@ class DailyRooms:
         if f"{parts.scheme}://{parts.netloc}" != self._root or room is None:
             return None
         token = (parse_qs(parts.query).get("t") or [""])[0]
+        if not token and room.enable_knocking:
+            return Joined(room.name, host=False, knock=True)  # no token: knock on the lobby
         claims = self._daily.tokens.get(token)
         if claims is None or claims.get("room_name") != room.name:
             raise SandboxInputError("a private Daily room needs a meeting token in its link")
@@ -80,8 +84,8 @@ class DailyRooms:
         room = self._daily.rooms.get(room_id)
         if room is None:
             raise SandboxInputError(f"unknown room {room_id!r}")
-        if action not in ACTIONS + NOTES_ACTIONS:
-            known = ", ".join(ACTIONS + NOTES_ACTIONS)
+        if action not in ACTIONS + LOBBY_ACTIONS + NOTES_ACTIONS:
+            known = ", ".join(ACTIONS + LOBBY_ACTIONS + NOTES_ACTIONS)
             raise SandboxInputError(f"unknown action {action!r}; one of {known}")
         try:
             return await self._act(room, action, name, participant)
@@ -101,6 +105,10 @@ class DailyRooms:
                 # The bot's host link carries `start_cloud_recording` for a recorded room.
                 await self._record_once(session_id)
             return {"session_id": session_id, "participant_id": joined}
+        if action == "knock":
+            return {"participant_id": await control.knock(room.name, name)}
+        if action in ("admit", "deny", "give-up"):
+            return await self._lobby(room, action, participant)
         if action == "expire":
             await control.expire_room(room.name)
             if self.bot is not None:
@@ -120,6 +128,17 @@ class DailyRooms:
         else:  # "end"
             await control.end_session(session.id)
         return {"session_id": session.id}
+
+    async def _lobby(self, room: RoomState, action: str, participant: str) -> JSON:
+        if not participant:
+            raise SandboxInputError(f"{action} needs the knocking participant's id")
+        if action == "admit":
+            return {"session_id": await self._control.admit(room.name, participant)}
+        if action == "deny":
+            await self._control.deny(room.name, participant)
+        else:
+            await self._control.give_up(room.name, participant)
+        return {"participant_id": participant}
 
     async def _record_once(self, session_id: str) -> None:
         recordings = self._daily.recordings.values()
@@ -198,10 +217,17 @@ class DailyRooms:
         return {
             "id": room.name,
             "title": self._known.get(room.name, room.name),
-            "detail": "private room" + (", cloud recording" if recording else "") + notes,
+            "detail": "private room"
+            + (", lobby" if room.enable_knocking else "")
+            + (", cloud recording" if recording else "")
+            + notes,
             "available": room.exp is None or room.exp > now,
             "expires_at": None if room.exp is None else _iso(room.exp),
             "can_record": recording,
+            "lobby": room.enable_knocking,
+            "waiting": [
+                {"id": k.id, "name": k.name} for k in daily.waiting.values() if k.room == room.name
+            ],
             "session": live,
             "sessions": sum(1 for s in daily.sessions.values() if s.room == room.name),
             "recordings": [

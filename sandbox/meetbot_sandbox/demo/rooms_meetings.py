@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from meetbot_sandbox.demo.relay import SandboxInputError
-from meetbot_sandbox.demo.rooms import ACTIONS, Joined, Provider, RoomActionError
+from meetbot_sandbox.demo.rooms import ACTIONS, LOBBY_ACTIONS, Joined, Provider, RoomActionError
 from meetbot_sandbox.meetings import EmulatorControl, EmulatorControlError, EmulatorState
 from meetbot_sandbox.meetings.state import Room, Session
 from meetbot_sandbox.meetings.views import MEETINGS_WEB_URL
@@ -56,6 +56,10 @@ class MeetingsRooms:
         if room is None:
             raise SandboxInputError(f"unknown room {room_id!r}")
         if action not in ACTIONS:
+            if action in LOBBY_ACTIONS:
+                raise SandboxInputError(
+                    "the Meetings emulator lets nobody knock: try --provider daily"
+                )
             raise SandboxInputError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
         try:
             return await self._act(room, action, name, participant)
@@ -123,10 +127,14 @@ class MeetingsRooms:
         return {
             "id": room.id,
             "title": room.display_name,
-            "detail": "instant" if room.type == "instant" else "long-term",
+            "detail": ("instant" if room.type == "instant" else "long-term")
+            + (", waiting room" if room.join_approval_level == "explicit_approval" else ""),
             "available": room.is_available(emulator.now()),
             "expires_at": room.expires_at.isoformat(),
             "can_record": True,
+            # The emulator admits everyone: the Meetings API tells nobody who waits.
+            "lobby": False,
+            "waiting": [],
             "session": live,
             "sessions": sum(1 for s in emulator.sessions.values() if s.room_id == room.id),
             "recordings": [

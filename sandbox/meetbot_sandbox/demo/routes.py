@@ -205,9 +205,9 @@ async def open_link(request: web.Request) -> web.Response:
     joined = sandbox.rooms.room_of_link(_text(body, "url"))
     if joined is None:
         return web.json_response({"room": None})
-    action = "join-host" if joined.host else "join"
+    action = "join-host" if joined.host else "knock" if joined.knock else "join"
     await sandbox.rooms.act(joined.room_id, action, name=user.real_name or user.name)
-    return web.json_response({"room": joined.room_id, "host": joined.host})
+    return web.json_response({"room": joined.room_id, "host": joined.host, "knock": joined.knock})
 
 
 def create_sandbox_app(sandbox: Sandbox) -> web.Application:

@@ -60,14 +60,17 @@
       return;
     }
     const room = ui.snap.rooms.find((r) => r.id === done.room);
-    toast(`You joined “${room ? room.title : done.room}” ${done.host ? "as host" : "as a guest"}`);
+    const title = room ? room.title : done.room;
+    toast(done.knock ? `You knocked on “${title}”: a host in the call lets you in`
+      : `You joined “${title}” ${done.host ? "as host" : "as a guest"}`);
   }
 
   async function pressed(element, block, event, where) {
     if (where) {
       const action = {
-        action_id: element.action_id, block_id: block.block_id || "",
+        type: element.type, action_id: element.action_id, block_id: block.block_id || "",
         text: element.text, value: element.value, url: element.url,
+        selected_option: element.selected_option,
       };
       api("actions", { action, where });  // Slack sends block_actions for link buttons too
     }
@@ -220,7 +223,14 @@
         (people.length ? `<ul class="people">${people.map((p) =>
           `<li>${B.esc(p.name)}${p.is_host ? " (host)" : ""} <button type="button" class="leave" title="Leave" ` +
           `data-room-action="leave" data-participant="${B.esc(p.id)}">×</button></li>`).join("")}</ul>` : "") +
+        (room.waiting && room.waiting.length ? `<div class="waiting">Waiting in the lobby:<ul class="people">${room.waiting.map((k) =>
+          `<li>${B.esc(k.name)} ` +
+          roomButton("Admit", "admit", Boolean(live), `data-participant="${B.esc(k.id)}"`) +
+          roomButton("Deny", "deny", Boolean(live), `data-participant="${B.esc(k.id)}"`) +
+          roomButton("Give up", "give-up", true, `data-participant="${B.esc(k.id)}"`) +
+          `</li>`).join("")}</ul></div>` : "") +
         `<div class="controls">` +
+        (room.lobby ? roomButton("Knock as guest", "knock", room.available) : "") +
         roomButton("Join as guest", "join", room.available) +
         roomButton("Join as host", "join-host", room.available) +
         roomButton("Record", "record", canRecord && !recordingRuns) +

@@ -138,8 +138,25 @@
     dialog.showModal();
   }
 
+  // Slack's overflow menu: a "⋯" button listing up to five options; picking one sends it.
+  function overflow(el, block, ctx) {
+    const node = document.createElement("select");
+    node.className = "btn overflow";
+    node.dataset.actionId = el.action_id || "";
+    node.title = "More actions";
+    node.innerHTML = '<option value="" selected>⋯</option>' +
+      (el.options || []).map((o, i) => `<option value="${i}">${esc((o.text || {}).text || "")}</option>`).join("");
+    node.addEventListener("change", (event) => {
+      const option = (el.options || [])[Number(node.value)];
+      node.value = "";
+      if (option && ctx.onButton) ctx.onButton({ ...el, selected_option: option }, block, event);
+    });
+    return node;
+  }
+
   function element(el, block, ctx) {
     if (el.type === "button") return button(el, block, ctx);
+    if (el.type === "overflow") return overflow(el, block, ctx);
     if (el.type === "image") {
       const img = document.createElement("img");
       img.src = el.image_url;
