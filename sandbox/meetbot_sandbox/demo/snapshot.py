@@ -61,6 +61,12 @@ def _message(message: Message, bot: str) -> JSON:
         "visible_to": message.visible_to,
         "thread_ts": message.thread_ts,
         "replies": [],
+        # Files shared with the message (a notes transcript): shown as attachments by name.
+        "files": [
+            {"name": f.get("name", ""), "title": f.get("title", ""), "size": f.get("size", 0)}
+            for f in message.files or []
+            if isinstance(f, dict)
+        ],
     }
 
 

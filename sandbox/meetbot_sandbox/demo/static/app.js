@@ -108,6 +108,12 @@
     const target = message.visible_to ? null : where && { ...where, ts: message.ts };
     if (message.blocks && message.blocks.length) body.appendChild(B.renderBlocks(message.blocks, context(target)));
     else body.innerHTML = B.mrkdwn(message.text, context(null));
+    (message.files || []).forEach((file) => {
+      const chip = document.createElement("div");
+      chip.className = "file";
+      chip.textContent = `📎 ${file.title || file.name} · ${file.name} (${file.size} bytes)`;
+      body.appendChild(chip);
+    });
     node.appendChild(body);
     if (message.visible_to) {
       const note = document.createElement("div");
