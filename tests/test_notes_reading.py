@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from meetbot_sandbox.meetings.keypair import KeyPair
 
+from bot.config import ConfigError, Settings
 from bot.errors import UsageError
 from bot.notes.summary_text import Member, member_names, mention_names, read_summary
 from bot.slack import views
 from bot.slack.grammar import MeetOptions, parse_meet
 from bot.slack.views import StandupFromModal, StartFromModal, parse_start_meeting_submission
 from bot.standups.modal_repeat import CHOICES
+from tests.test_config import base_env
 from tests.test_views import submit
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -123,3 +126,22 @@ def test_take_notes_in_the_modal_for_a_meeting_and_for_a_standup() -> None:
         now=NOW,
     )
     assert isinstance(errors, dict) and "--expire-after-use" in errors["notes"]
+
+
+def test_retention_days_are_off_by_default_and_bad_values_are_reported(
+    rsa_keypair: KeyPair,
+) -> None:
+    env = base_env(rsa_keypair)
+    settings = Settings.from_env(env)
+    assert settings.notes_retention_days is None and settings.recording_retention_days is None
+    both = Settings.from_env(env | {"NOTES_RETENTION_DAYS": "30", "RECORDING_RETENTION_DAYS": "7"})
+    assert (both.notes_retention_days, both.recording_retention_days) == (30, 7)
+    off = Settings.from_env(env | {"NOTES_RETENTION_DAYS": "off", "RECORDING_RETENTION_DAYS": "0"})
+    assert off.notes_retention_days is None and off.recording_retention_days is None
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env(
+            env | {"NOTES_RETENTION_DAYS": "a month", "RECORDING_RETENTION_DAYS": "999"}
+        )
+    problems = str(raised.value)
+    assert "NOTES_RETENTION_DAYS: expected a whole number of days" in problems
+    assert "RECORDING_RETENTION_DAYS: expected 1 to 365 days" in problems, "all reported at once"
