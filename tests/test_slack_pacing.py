@@ -16,7 +16,9 @@ import redis.asyncio as aioredis
 
 from bot.slack.pacing import SHARED_HOLD_MAX, SlackPacer
 from bot.slack.tiers import POST_PER_WORKSPACE, TIER_2, buckets_for
-from bot.storage.keys import Keys
+from bot.storage.keys import STEP_TTL, Keys
+from bot.storage.redis import RedisDown
+from bot.storage.steps import StepLog
 
 TEAM = "T0PACE"
 INSTALL = "T0PACE:0123456789abcdef"
@@ -146,6 +148,54 @@ async def test_without_redis_calls_go_out_unpaced() -> None:
     await nowhere.aclose()
 
     assert grant.granted and grant.wait == 0.0
+
+
+async def test_a_post_s_attempt_marker_is_written_with_its_turn_whatever_the_answer(
+    redis: aioredis.Redis, pacer: SlackPacer
+) -> None:
+    # A post's attempt must be in Redis before the post goes out (a job killed after posting
+    # finds its message from it): it rides on the turn's own script, so it is written even
+    # when the turn is refused or the installation is broken (the caller then forgets it).
+    log = StepLog(redis, Keys(prefix="pace-test"))
+    granted = await log.load("meet:granted")
+    granted.note("card:attempt", "1700000000.5")
+    await turns(pacer, "chat.postMessage", ["C1"] * 2)  # C1 is busy for 1 s
+    too_far = await log.load("meet:too-far")
+    too_far.note("card:attempt", "1700000001.5")
+    await pacer.mark_broken("T0PACE:dead", "token_revoked")
+    broken = await log.load("meet:broken")
+    broken.note("host_dm:attempt", "1700000002.5")
+
+    ok = await pacer.acquire(TEAM, "chat.postMessage", channel="C2", installation=INSTALL,
+                             max_wait=10, steps=granted)  # fmt: skip
+    refused = await pacer.acquire(TEAM, "chat.postMessage", channel="C1", installation=INSTALL,
+                                  max_wait=0.5, steps=too_far)  # fmt: skip
+    dead = await pacer.acquire(TEAM, "chat.postMessage", channel="C2",
+                               installation="T0PACE:dead", max_wait=10, steps=broken)  # fmt: skip
+
+    assert ok.granted and not refused.granted and dead.broken == "token_revoked"
+    assert await log.read("meet:granted") == {"card:attempt": "1700000000.5"}
+    assert await log.read("meet:too-far") == {"card:attempt": "1700000001.5"}
+    assert await log.read("meet:broken") == {"host_dm:attempt": "1700000002.5"}
+    assert granted.pending == too_far.pending == broken.pending == {}, "known to be written"
+    ttl = await redis.ttl(Keys(prefix="pace-test").steps("meet:granted"))
+    assert STEP_TTL - 5 < ttl <= STEP_TTL
+
+
+async def test_without_redis_a_post_that_must_record_its_attempt_first_gets_no_turn(
+    redis: aioredis.Redis,
+) -> None:
+    steps = await StepLog(redis, Keys(prefix="pace-test")).load("meet:k")
+    steps.note("card:attempt", "1700000000.5")
+    nowhere = aioredis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    pacer = SlackPacer(nowhere, keys=Keys())
+
+    with pytest.raises(RedisDown):
+        await pacer.acquire(TEAM, "chat.postMessage", channel="C1", installation=INSTALL,
+                            max_wait=1, steps=steps)  # fmt: skip
+    await nowhere.aclose()
+
+    assert steps.pending == {"card:attempt": "1700000000.5"}, "still to be written"
 
 
 def test_every_method_meetbot_calls_has_its_published_tier() -> None:

@@ -78,3 +78,28 @@ async def test_an_update_of_a_missing_meeting_still_writes_noted_steps(
 
     assert await store.records.update("gone", lambda m: m, steps=steps) is None
     assert await store.steps.read("meet:k2") == {"card": "1.2"}
+
+
+async def test_a_saved_meeting_is_found_every_way_and_carries_the_job_s_steps(
+    redis: aioredis.Redis,
+) -> None:
+    store = make_store(redis)
+    _, steps = await store.records.resume("m1", "meet:k3")
+    steps.note("card", "1.2")
+    saved = meeting().replace(callback_token="tok", room_id="R1", session_id="S1")
+
+    await store.records.save(saved, steps=steps, record={"room:attempt": "t0"})
+
+    assert await store.records.get("m1") == saved
+    assert await store.records.id_for_token("tok") == "m1"
+    assert await store.records.id_for_room("R1") == "m1"
+    assert await store.records.id_for_session("S1") == "m1"
+    assert [m.id for m in await store.records.user_meetings("T1", "U1")] == ["m1"]
+    assert await store.steps.read("meet:k3") == {"card": "1.2", "room:attempt": "t0"}
+    assert steps.pending == {}
+    keys = store.keys
+    ttls = [await redis.ttl(key) for key in (keys.meeting("m1"), keys.room("R1"),
+                                             keys.user_meetings("T1", "U1"))]  # fmt: skip
+    assert min(ttls) > 0 and max(ttls) - min(ttls) <= 1, (
+        "the record and its indexes expire together"
+    )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +36,19 @@ class SlackUser:
     is_external: bool = False
 
 
+class PendingSteps(Protocol):
+    """A job's recorded steps with results not yet written (`bot.storage.steps.JobSteps`): a
+    post carries them so that its attempt marker is in Redis before the message goes out."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def pending(self) -> dict[str, str]: ...
+
+    def written(self, values: Mapping[str, str]) -> None: ...
+
+
 class SlackPort(Protocol):
     """What the service needs from Slack. Implemented over slack_sdk in `bot.slack.web`."""
 
@@ -46,8 +60,12 @@ class SlackPort(Protocol):
         *,
         thread_ts: str | None = None,
         marker: str | None = None,
+        steps: PendingSteps | None = None,
     ) -> Posted:
-        """Post to a channel, or DM when `channel` is a user id. Raises NotInChannel / SlackError."""
+        """Post to a channel, or DM when `channel` is a user id. Raises NotInChannel / SlackError.
+
+        `steps`: their pending results are written before the post is sent (with its pacing
+        turn: no round trip of their own), whatever happens to the post."""
         ...
 
     async def find_posted(

@@ -1,7 +1,7 @@
 """Use case: start a meeting — create the room, post the card, DM the host and invitees.
 
-Runs in a worker job. Every outside call is preceded by a recorded attempt (`JobSteps.record`)
-and each Slack post carries a marker in its message metadata, so a job killed between "posted"
+Runs in a worker job. Every outside call is preceded by a recorded attempt (`JobSteps.record`,
+or for a post its pacing turn, which writes the noted attempt first) and each Slack post carries a marker in its message metadata, so a job killed between "posted"
 and "recorded" finds its own message instead of posting twice. That is also why a result can
 ride along with the next write (`JobSteps.note`) instead of costing a Redis round trip alone.
 The service never imports aiohttp.web or slack_bolt: Slack is reached through `SlackPort`
@@ -290,10 +290,13 @@ class MeetingService:
             if found is not None:
                 steps.note(step, found)
                 return found
-        # Slack's ts has microsecond resolution; one second of slack covers clock skew.
-        await steps.record(f"{step}:attempt", str(self.clock().timestamp() - 1))
+        # Slack's ts has microsecond resolution; one second of slack covers clock skew. The
+        # attempt is written with the post's pacing turn, before the post goes out.
+        steps.note(f"{step}:attempt", str(self.clock().timestamp() - 1))
         try:
-            posted = await self.slack.post(ws, channel, message, thread_ts=thread_ts, marker=marker)
+            posted = await self.slack.post(
+                ws, channel, message, thread_ts=thread_ts, marker=marker, steps=steps
+            )
         except SlackUnavailable:
             raise  # maybe posted: the retry looks for it (the attempt stays recorded)
         except SlackError:

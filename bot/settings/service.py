@@ -173,10 +173,13 @@ class SettingsService:
     async def start_refusal(
         self, ws: Workspace, user_id: str, *, known: SlackUser | None = None
     ) -> str | None:
-        policy = await self.store.policy(ws.team_id)
+        policy, cached = await self.store.policy_and_cached_role(ws.team_id, user_id)
         if not policy.needs_role:
             return None  # nothing to ask Slack: everyone, partner organisations included
-        return start_refusal(policy, await self.role(ws, user_id, known=known))
+        if known is None and cached is not None:
+            return start_refusal(policy, cached)
+        # Not cached (just read): straight to Slack.
+        return start_refusal(policy, await self.role(ws, user_id, known=known, fresh=True))
 
     async def with_channel_defaults(
         self, req: StartMeeting, *, recording: bool = True

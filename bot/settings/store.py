@@ -80,6 +80,17 @@ class SettingsStore:
         return Role.from_json(raw) if raw else None
 
     @unavailable_on_failure
+    async def policy_and_cached_role(
+        self, team_id: str, user_id: str
+    ) -> tuple[WorkspacePolicy, Role | None]:
+        """The workspace's policy and what Slack last said about `user_id`, in one round trip
+        (every meeting start asks both)."""
+        policy, role = await self.redis.mget(
+            [self.keys.workspace_policy(team_id), self.keys.slack_role(team_id, user_id)]
+        )
+        return WorkspacePolicy.from_json(policy), Role.from_json(role) if role else None
+
+    @unavailable_on_failure
     async def cache_role(self, team_id: str, role: Role) -> None:
         key = self.keys.slack_role(team_id, role.user_id)
         await self.redis.set(key, role.to_json(), ex=SLACK_ROLE_TTL)

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
+from bot.domain.ports import PendingSteps
 from bot.slack.tiers import Bucket, buckets_for
-from bot.storage.keys import SLACK_BROKEN_TTL, Keys
+from bot.storage.keys import SLACK_BROKEN_TTL, STEP_TTL, Keys
 from bot.storage.redis import RedisDown, text
 
 log = logging.getLogger(__name__)
@@ -48,31 +49,40 @@ end
 local function used(key, w) return tonumber(redis.call('HGET', key, string.format('%.0f', w))) or 0 end
 """
 
-# KEYS[1]: the installation's broken marker; KEYS[2..]: the buckets (hashes). ARGV[1]: the
-# longest acceptable wait (µs), then each bucket's interval, burst, kind. A token bucket keeps
-# `tat`; a calendar counts posts per second (fields named by the second) and keeps `hint`, the
-# first second that may have room. Returns {granted 1/0/-1 (-1: broken), wait µs, µs since
-# Slack's first refusal or -1, broken reason}.
+# KEYS[1]: the installation's broken marker; KEYS[2..n+1]: the buckets (hashes); KEYS[n+2],
+# with step values to record: the job's step hash. ARGV[1]: the longest acceptable wait (µs),
+# ARGV[2]: how many step values, ARGV[3]: the step hash's TTL, then each bucket's interval,
+# burst, kind, then the step names and values, written first whatever the answer. A token
+# bucket keeps `tat`; a calendar counts posts per second (fields named by the second) and
+# keeps `hint`, the first second that may have room. Returns {granted 1/0/-1 (-1: broken),
+# wait µs, µs since Slack's first refusal or -1, broken reason}.
 _ACQUIRE = (
     _COMMON
     + """
+local steps = tonumber(ARGV[2])
+local n = #KEYS - 1
+if steps > 0 then
+  n = n - 1
+  redis.call('HSET', KEYS[#KEYS], unpack(ARGV, 4 + 3 * n, 3 + 3 * n + 2 * steps))
+  redis.call('EXPIRE', KEYS[#KEYS], ARGV[3])
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local broken = redis.call('GET', KEYS[1])
 if broken then return {-1, 0, -1, broken} end
-local n, start, since, tats, windows = #KEYS - 1, now, -1, {}, {}
+local start, since, tats, windows = now, -1, {}, {}
 for i = 1, n do
   local key = KEYS[i + 1]
   local first = tonumber(redis.call('HGET', key, 'since'))
   if first and (since < 0 or first < since) then since = first end
-  if arg(1, i, 3) == 0 then
+  if arg(3, i, 3) == 0 then
     tats[i] = math.max(tonumber(redis.call('HGET', key, 'tat')) or now, now)
-    start = math.max(start, tats[i] - (arg(1, i, 2) - 1) * arg(1, i, 1))
+    start = math.max(start, tats[i] - (arg(3, i, 2) - 1) * arg(3, i, 1))
   end
 end
 for i = 1, n do
-  if arg(1, i, 3) == 1 then
-    local key, interval = KEYS[i + 1], arg(1, i, 1)
+  if arg(3, i, 3) == 1 then
+    local key, interval = KEYS[i + 1], arg(3, i, 1)
     local per = math.max(1, math.floor(1000000 / interval + 0.5))
     local w = math.max(math.floor(start / 1000000), tonumber(redis.call('HGET', key, 'hint')) or 0)
     while used(key, w) >= per do w = w + 1 end
@@ -85,8 +95,8 @@ if since >= 0 then age = now - since end
 local wait = start - now
 if wait > tonumber(ARGV[1]) then return {0, wait, age, ''} end
 for i = 1, n do
-  local key, interval = KEYS[i + 1], arg(1, i, 1)
-  if arg(1, i, 3) == 0 then
+  local key, interval = KEYS[i + 1], arg(3, i, 1)
+  if arg(3, i, 3) == 0 then
     local tat = math.max(tats[i], start) + interval
     redis.call('HSET', key, 'tat', string.format('%.0f', tat))
     keep(key, (tat - now) / 1000 + 600000)
@@ -189,17 +199,31 @@ class SlackPacer:
         channel: str | None = None,
         installation: str,
         max_wait: float,
+        steps: PendingSteps | None = None,
     ) -> Grant:
-        """Reserve this call's turn in `team_id`, unless the installation is marked broken."""
+        """Reserve this call's turn in `team_id`, unless the installation is marked broken.
+
+        `steps`: a job's step results that must be in Redis before the call goes out (a post's
+        attempt marker): written by the same script, whatever it answers, so they cost no
+        round trip of their own. With them, Redis unreachable raises instead of opening the gate.
+        """
         buckets = buckets_for(method, channel)
         keys = [self._keys.slack_broken(installation), *self._bucket_keys(team_id, buckets)]
+        record = steps.pending if steps is not None else {}
+        if steps is not None and record:
+            keys.append(self._keys.steps(steps.key))
+        args = [round(max_wait * 1e6), len(record), STEP_TTL, *_args(buckets)]
         try:
             granted, wait_us, age_us, reason = await self._acquire(
-                keys=keys, args=[round(max_wait * 1e6), *_args(buckets)]
+                keys=keys, args=[*args, *(item for pair in record.items() for item in pair)]
             )
         except RedisDown as exc:
+            if record:
+                raise  # the call may not go out before its attempt is recorded
             self._warn(exc)
             return Grant(granted=True, wait=0.0)
+        if steps is not None and record:
+            steps.written(record)
         refused_for = None if int(age_us) < 0 else int(age_us) / 1e6
         if int(granted) < 0:
             return Grant(granted=False, wait=0.0, broken=text(reason))

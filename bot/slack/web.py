@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.inputs import Workspace
 from bot.domain.message import Message
-from bot.domain.ports import CallUser, Posted, SlackUser
+from bot.domain.ports import CallUser, PendingSteps, Posted, SlackUser
 from bot.errors import SlackAuthBroken, SlackError, SlackRateLimited
 from bot.slack import failures
 from bot.slack.pacing import SHARED_HOLD_MAX, SlackPacer, installation_id
@@ -115,9 +115,11 @@ class SlackWeb:
         method: str,
         *,
         patience: float | None = None,
+        steps: PendingSteps | None = None,
         **params: Any,
     ) -> dict[str, Any]:
-        """One Web API call, paced, its 429s waited out; raises the named `SlackError`."""
+        """One Web API call, paced, its 429s waited out; raises the named `SlackError`.
+        `steps`: pending step results written with the first pacing turn, before the call."""
         # chat.postMessage also counts against its channel's own 1/s (bot.slack.tiers).
         channel = str(params["channel"]) if method == "chat.postMessage" else None
         token = await self._tokens(ws)
@@ -128,7 +130,12 @@ class SlackWeb:
         while True:
             left = max(budget - (loop.time() - started), 0.0)
             grant = await self.pacer.acquire(
-                ws.team_id, method, channel=channel, installation=installation, max_wait=left
+                ws.team_id,
+                method,
+                channel=channel,
+                installation=installation,
+                max_wait=left,
+                steps=steps,
             )
             if grant.broken is not None:
                 log.debug("Slack %s not called: installation %s is broken", method, installation)
@@ -209,6 +216,7 @@ class SlackWeb:
         *,
         thread_ts: str | None = None,
         marker: str | None = None,
+        steps: PendingSteps | None = None,
     ) -> Posted:
         conversation = await self._conversation(ws, channel)
         params: dict[str, Any] = {
@@ -221,7 +229,7 @@ class SlackWeb:
         if marker:
             # Message metadata lets a resumed job find a post it made before it crashed.
             params["metadata"] = {"event_type": MARKER_EVENT, "event_payload": {"marker": marker}}
-        data = await self._call(ws, "chat.postMessage", **params)
+        data = await self._call(ws, "chat.postMessage", steps=steps, **params)
         method = "chat.postMessage"
         return Posted(
             channel=failures.answer_text(data, method, "channel"),

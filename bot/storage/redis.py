@@ -6,15 +6,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 import redis.asyncio as aioredis
+from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import MaxConnectionsError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.errors import Unavailable
@@ -25,10 +28,46 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class WaitingPool(aioredis.ConnectionPool):
+    """A pool that waits up to `timeout` seconds for a free connection instead of failing, as
+    redis-py's BlockingConnectionPool does, but only when none is free: that one takes a
+    condition and a timeout on every command, ~16 % of a round trip's client CPU, and a /meet
+    makes some 15 round trips in the worker (docs/benchmarks.md, issue 20)."""
+
+    def __init__(self, *, timeout: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.timeout = timeout
+        self._freed = asyncio.Condition()
+        self._waiting = 0
+
+    async def get_connection(self, *args: Any, **kwargs: Any) -> AbstractConnection:
+        while True:
+            if self.can_get_connection():
+                try:
+                    connection: AbstractConnection = await super().get_connection()  # type: ignore[no-untyped-call]
+                    return connection
+                except MaxConnectionsError:
+                    pass  # taken meanwhile: wait for the next one
+            self._waiting += 1
+            try:
+                async with self._freed, asyncio.timeout(self.timeout):
+                    await self._freed.wait_for(self.can_get_connection)
+            except TimeoutError as exc:
+                raise RedisConnectionError("No connection available.") from exc
+            finally:
+                self._waiting -= 1
+
+    async def release(self, connection: AbstractConnection) -> None:
+        await super().release(connection)
+        if self._waiting:
+            async with self._freed:
+                self._freed.notify()
+
+
 def connect_redis(url: str, *, max_connections: int = 64) -> aioredis.Redis:
     """A pool that waits for a free connection instead of failing, and fails fast when Redis is
     down (no silent reconnect loop: the user must hear "temporarily unavailable" within 3 s)."""
-    pool = aioredis.BlockingConnectionPool.from_url(
+    pool = WaitingPool.from_url(
         url,
         max_connections=max_connections,
         timeout=2,

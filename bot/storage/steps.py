@@ -19,7 +19,8 @@ StepValues = Mapping[str, str]
 
 
 class StepLog:
-    """Every job's step hash: read, written, and staged on other writes' pipelines."""
+    """Every job's step hash, read and written. Other writes carry a job's noted results in
+    their own Lua calls (`MeetingRecords`, `Watchlist`, `SlackPacer.acquire`)."""
 
     def __init__(self, redis: aioredis.Redis, keys: Keys) -> None:
         self.redis = redis
@@ -49,24 +50,14 @@ class StepLog:
             pipe.hset(key, mapping=dict(values))  # type: ignore[arg-type]
             pipe.expire(key, STEP_TTL)
 
-    def stage(
-        self, pipe: Pipeline, steps: JobSteps | None, record: StepValues | None = None
-    ) -> dict[str, str]:
-        """Queue on `pipe` the steps' noted results and `record`; what to mark written after."""
-        if steps is None:
-            assert not record, "steps to record need their job"
-            return {}
-        values = {**steps.pending, **(record or {})}
-        self._stage(pipe, steps.key, values)
-        return values
-
 
 class JobSteps:
     """A job's recorded steps, read once per run and kept in step with Redis as they are written
     (reads come from memory).
 
-    `record` writes at once: it is for what must be in Redis before the next outside call (an
-    attempt marker before a post). `note` keeps a step's result for the next write, so it
+    `record` writes at once: it is for what must be in Redis before the next outside call. A
+    post's attempt marker is noted instead and handed to the post (`SlackPort.post(steps=)`),
+    whose pacing turn writes it before the message goes out (`bot.slack.pacing`). `note` keeps a step's result for the next write, so it
     costs no round trip of its own: a job that dies before that write finds the result again
     from its attempt marker (`MeetingService._post_once` looks for the marked post), so nothing
     is done twice. Store writes that take `steps` carry the noted results with them.
@@ -112,6 +103,7 @@ class JobSteps:
             self.written(values)
 
     async def forget(self, name: str) -> None:
+        self._pending.pop(name, None)  # never written: nothing to write only to delete
         await self.flush()
         await self.log.forget(self.key, name)
         self._done.pop(name, None)
