@@ -39,9 +39,10 @@ run: $(STAMP) catalogs
 test: $(STAMP) catalogs lint types browser redis-server
 	$(BIN)/python -m pytest
 
-# The README's screenshot, taken by the browser test on purpose (make test leaves docs/ alone).
+# The README's screenshots, taken by the browser test on purpose (make test leaves docs/ alone).
 screenshot: $(STAMP) browser redis-server
 	MEETBOT_SCREENSHOT=$(CURDIR)/docs/sandbox.png $(BIN)/python -m pytest tests/test_sandbox_browser.py -k meetings
+	MEETBOT_NOTES_SCREENSHOT=$(CURDIR)/docs/notes-thread.png $(BIN)/python -m pytest tests/test_notes_browser.py
 
 redis-server:
 	command -v redis-server >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server)

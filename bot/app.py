@@ -50,6 +50,14 @@ from bot.logs import quiet_bolt_env_token_warning
 from bot.meet.service import MeetingService
 from bot.meet.tasks import meet_functions
 from bot.metrics import Metrics
+from bot.notes import retention
+from bot.notes.refusals import notes_check
+from bot.notes.retention import Retention
+from bot.notes.service import NotesService
+from bot.notes.slack_files import NotesSlack
+from bot.notes.store import NotesStore
+from bot.notes.sweep import NotesSweep
+from bot.notes.tasks import notes_functions
 from bot.providers.build import build_provider
 from bot.recordings.links import RecordingLinks
 from bot.settings.service import SettingsService
@@ -61,6 +69,7 @@ from bot.slack import (
     events,
     events_route,
     hostctl_listeners,
+    notes_actions,
     request_guard,
     settings_listeners,
     shortcuts,
@@ -78,6 +87,7 @@ from bot.standups.service import StandupService
 from bot.standups.store import StandupStore
 from bot.standups.tasks import StandupFirer, standup_functions
 from bot.storage.jobs import CONCURRENCY, SHUTDOWN_GRACE, Jobs, make_worker
+from bot.storage.keys import NotesKeys
 from bot.storage.queue import MeetbotQueue, make_queue
 from bot.storage.redis import RedisDown, connect_redis
 from bot.storage.seen_requests import SeenRequests
@@ -152,6 +162,7 @@ async def build(
         public_url=settings.public_url,
         clock=clock,
         settings=channel_settings,
+        notes_check=notes_check(provider, slack.can_post),
     )
     standups = StandupService(
         meetings=service,
@@ -173,6 +184,7 @@ async def build(
     settings_listeners.register(bolt, deps)
     events.register(bolt, deps, installations)
     actions.register(bolt, deps)
+    notes_actions.register(bolt, deps)
     hostctl_listeners.register(
         bolt,
         deps,
@@ -285,16 +297,34 @@ def live_cards(components: Components) -> tuple[LiveCards, Reconciler]:
     return live, Reconciler(live, interval=interval)
 
 
+def notes_parts(components: Components) -> tuple[NotesService, Retention]:
+    """Meeting notes and the retention policy (issue 16), from the shared parts."""
+    c = components
+    notes = NotesService(
+        meetings=c.service,
+        store=NotesStore(c.redis, keys=NotesKeys(c.store.keys.prefix)),
+        slack=NotesSlack(c.slack, c.http),
+        jobs=c.jobs,
+        retention_days=c.settings.notes_retention_days,
+    )
+    return notes, Retention(notes, recording_days=c.settings.recording_retention_days)
+
+
 def create_worker(components: Components, *, shutdown_grace: int = SHUTDOWN_GRACE) -> Worker[Any]:
     """saq's worker with every feature's job bodies."""
     live, reconciler = live_cards(components)
+    notes, kept = notes_parts(components)
+    live.recording_posted = kept.recording_posted
+    reconciler.notes_check = NotesSweep(notes).check
     functions = {
+        **notes_functions(notes, kept, components.channel_settings),
         **meet_functions(components.service),
         **home_functions(
             components.service,
             components.standups.store,
             components.recording_links,
             policies=components.channel_settings.store,
+            notes=notes.store,
         ),
         **card_functions(live, reconciler),
         **standup_functions(components.standups),
@@ -332,6 +362,11 @@ class WorkerRole:
             asyncio.create_task(tick_forever(c.jobs, c.settings.reconcile_interval, c.clock)),
             asyncio.create_task(self.scheduler.run_forever()),
         ]
+        if c.settings.notes_retention_days or c.settings.recording_retention_days:
+            interval = c.settings.reconcile_interval
+            self._tasks.append(
+                asyncio.create_task(retention.tick_forever(c.jobs, interval, c.clock))
+            )
 
     async def stop(self) -> None:
         if self._tasks:

@@ -68,6 +68,10 @@ class Settings:
     daily_webhook_secret: bytes | None = field(repr=False)
     daily_api_url: str
     reconcile_interval: float = 60.0
+    # Issue 16: days after which transcripts and summaries, and recordings, are deleted at the
+    # provider (None: kept as long as the provider keeps them).
+    notes_retention_days: int | None = None
+    recording_retention_days: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -208,6 +212,8 @@ def _parse(env: Mapping[str, str]) -> Settings:
     if not slack_url.endswith("/"):
         slack_url += "/"  # slack_sdk joins method names onto the base verbatim
     reconcile = number("RECONCILE_INTERVAL_SECONDS", 60.0)
+    notes_days = _days("NOTES_RETENTION_DAYS", get("NOTES_RETENTION_DAYS"), problems)
+    recording_days = _days("RECORDING_RETENTION_DAYS", get("RECORDING_RETENTION_DAYS"), problems)
 
     if problems:
         raise ConfigError(problems)
@@ -232,7 +238,24 @@ def _parse(env: Mapping[str, str]) -> Settings:
         daily_webhook_secret=daily_secret,
         daily_api_url=daily_url,
         reconcile_interval=reconcile,
+        notes_retention_days=notes_days,
+        recording_retention_days=recording_days,
     )
+
+
+def _days(name: str, raw: str | None, problems: list[str]) -> int | None:
+    """A retention in whole days (1 to 365); unset, empty, "0" or "off" turns it off."""
+    if raw is None or raw.strip().lower() in ("", "off", "0"):
+        return None
+    try:
+        days = int(raw.strip())
+    except ValueError:
+        problems.append(f"{name}: expected a whole number of days, got {raw!r}")
+        return None
+    if not 1 <= days <= 365:
+        problems.append(f"{name}: expected 1 to 365 days (or unset for no retention), got {days}")
+        return None
+    return days
 
 
 def _private_key(inline: str | None, path: str | None, problems: list[str]) -> str | None:

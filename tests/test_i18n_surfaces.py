@@ -68,14 +68,15 @@ def assert_unclipped(blocks_or_view: Any) -> None:
 def _messages(t: Translator) -> Iterator[Message]:
     for meeting in EVERY_CARD:
         for language_meeting in (
-            meeting.replace(language=t.language),
+            meeting.replace(language=t.language, notes=True),
             meeting.replace(language=t.language, participants=CROWD),
         ):
             yield blocks.meeting_card(language_meeting, now=NOW, capabilities=CAPABILITIES)
     long_term = make_meeting(
         language=t.language, kind=RoomKind.LONG_TERM, expires_at=NOW + timedelta(days=30)
     )
-    for meeting in (make_meeting(language=t.language, record=True), long_term):
+    noted = make_meeting(language=t.language, record=True, notes=True)
+    for meeting in (noted, long_term):
         yield blocks.host_dm(meeting, t)
         yield blocks.host_dm(meeting.replace(thread_ts="1.2", card_ts=None), t)
         yield blocks.invite_dm(meeting, t)
@@ -91,14 +92,22 @@ def _messages(t: Translator) -> Iterator[Message]:
     everyone = tuple(f"U{i:08d}" for i in range(30))
     for home_only in (False, True):
         yield blocks.meeting_starting_ack(
-            "x" * 200, invitees=everyone, record=True, home_only=home_only, t=t
+            "x" * 200, invitees=everyone, record=True, home_only=home_only, notes=True, t=t
         )
     for exc in _errors():
         yield blocks.ephemeral_error(user_message(exc, t))
 
 
 def _errors() -> Iterator[BaseException]:
-    for text in ("--bogus", "--recrod", "--for", "--until 2026-02-30", "--for 12x", "@nobody"):
+    for text in (
+        "--bogus",
+        "--recrod",
+        "--for",
+        "--until 2026-02-30",
+        "--for 12x",
+        "@nobody",
+        "--notes --for 2w --expire-after-use",
+    ):
         try:
             parse_meet(text, now=NOW)
         except UsageError as exc:

@@ -96,6 +96,7 @@ def test_the_blank_modal_posts_in_the_current_conversation_by_default() -> None:
         "conversation",
         "invitees",
         "record",
+        "notes",
         "room_kind",
         "expires_on",
         "expire_after_use",

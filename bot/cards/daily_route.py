@@ -39,17 +39,24 @@ from bot.cards.meetings_route import enqueue_event, error_response, json_object,
 from bot.domain.rooms import EventKind, RoomEvent
 from bot.errors import Unavailable
 from bot.metrics import Metrics
+from bot.notes.route import NOTES_KINDS, route_notes_event
+from bot.notes.store import NotesStore
 from bot.providers.daily.room_hints import RoomHints
 from bot.providers.daily.webhooks import (
     KINDS,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     event_id,
+    parse_notes_webhook,
     parse_webhook,
     started_by,
     verify,
 )
+from bot.providers.daily.webhooks import (
+    NOTES_KINDS as DAILY_NOTES_TYPES,
+)
 from bot.storage.jobs import JobName, Jobs
+from bot.storage.keys import NotesKeys
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -98,6 +105,7 @@ class DailyWebhookRoute:
         self.clock = clock
         self.secret = secret
         self.hints = RoomHints(store.redis, store.keys)
+        self.notes = NotesStore(store.redis, keys=NotesKeys(store.keys.prefix))
         self._types_warned: set[str] = set()
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -132,11 +140,17 @@ class DailyWebhookRoute:
         name = data.get("type")
         name = name if isinstance(name, str) else "-"
         try:
-            event = parse_webhook(data)
+            event = parse_webhook(data) or parse_notes_webhook(data)
         except ValueError as exc:
             return await self._unusable(name, event_id(data), str(exc))
         if event is None:
             return self._unfollowed(name)
+        if event.kind in NOTES_KINDS:  # issue 16: transcripts and summaries (bot.notes)
+            received = self.clock().isoformat()
+            await route_notes_event(
+                event, store=self.store, notes=self.notes, jobs=self.jobs, received_at=received
+            )
+            return web.Response(status=200)
         if event.room_id is None:  # recording.started: Daily names no room
             room = await self.hints.room_of_recording(event.recording_id or "", started_by(data))
             if room is None:
@@ -186,4 +200,4 @@ class DailyWebhookRoute:
 
 def _label(name: str) -> str:
     """A bounded metric label: the types we follow by name, any other as "other"."""
-    return name if name in KINDS else "other"
+    return name if name in KINDS or name in DAILY_NOTES_TYPES else "other"

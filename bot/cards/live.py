@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -67,6 +67,8 @@ class LiveCards:
         self.http = http
         self.recheck_after = recheck_after
         self.recording_links = recording_links
+        # Issue 16: told of each recording reply posted (the retention policy counts from it).
+        self.recording_posted: Callable[[Meeting, RecordingInfo], Awaitable[None]] | None = None
 
     async def handle_callback(
         self, meeting_id: str, event: RoomEvent, received_at: str | None
@@ -206,6 +208,8 @@ class LiveCards:
 
                 current = await self.store.records.update(meeting.id, record)
                 posted += 1
+                if self.recording_posted is not None and current is not None:
+                    await self.recording_posted(current, done)
         if posted and current is not None:
             await self.schedule_refresh(meeting.id)
             await self.jobs.refresh_home(_workspace(current), current.creator_id)

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.cards.live import LiveCards, TryLater
 from bot.domain.meeting import Meeting, MeetingStatus
 from bot.domain.rooms import EventKind, Recording, Room, RoomEvent, RoomKind
-from bot.errors import NotFoundError, ProviderError, SlackError, Unavailable
+from bot.errors import NotFoundError, ProviderError, RetryLater, SlackError, Unavailable
 from bot.storage.jobs import JobName, Jobs
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ class Reconciler:
         self.provider = live.provider
         self.clock: Callable[[], datetime] = live.clock
         self.interval = timedelta(seconds=interval)
+        # Issue 16: catches up on a meeting's notes; True while more may come (bot.notes.sweep).
+        self.notes_check: Callable[[Meeting], Awaitable[bool]] | None = None
 
     async def sweep(self) -> int:
         """Check every due meeting once; how many were checked (0 if another sweep runs)."""
@@ -105,7 +107,22 @@ class Reconciler:
 
         await self.live.apply(meeting_id, events, received_at=now, also=expiry)
         meeting = await self.store.records.get(meeting_id)
-        return next_check(meeting, room, now=now, interval=self.interval)
+        next_at = next_check(meeting, room, now=now, interval=self.interval)
+        if meeting is not None and await self._notes_pending(meeting):
+            # Transcripts come minutes after a session ends; look for them for a day.
+            ended = meeting.ended_at or meeting.expires_at or now
+            if now - ended < GIVE_UP_AFTER:
+                soon = now + self.interval
+                next_at = soon if next_at is None else min(next_at, soon)
+        return next_at
+
+    async def _notes_pending(self, meeting: Meeting) -> bool:
+        if self.notes_check is None or not meeting.notes:
+            return False
+        try:
+            return await self.notes_check(meeting)
+        except RetryLater:
+            return True
 
 
 def next_check(
@@ -114,7 +131,10 @@ def next_check(
     """When to look at this meeting again; None once nothing about it can change."""
     if meeting is None:
         return None
-    pending = any(r.status != "ready" or r.reply_ts is None for r in meeting.recordings)
+    pending = any(
+        r.status != "removed" and (r.status != "ready" or r.reply_ts is None)
+        for r in meeting.recordings
+    )
     soon = now + interval
     if meeting.status is MeetingStatus.EXPIRED:
         expired = meeting.expires_at or now

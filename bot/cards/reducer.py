@@ -23,7 +23,8 @@ from bot.domain.rooms import EventKind, RoomEvent
 from bot.errors import RetryLater
 
 _SEP = "|"
-RECORDING_RANK = {"started": 0, "ended": 1, "ready": 2}
+# "removed": deleted under the retention policy (bot.notes.retention); a late event never revives it.
+RECORDING_RANK = {"started": 0, "ended": 1, "ready": 2, "removed": 3}
 _RECORDING_STATUS = {
     EventKind.RECORDING_STARTED: "started",
     EventKind.RECORDING_ENDED: "ended",

@@ -84,6 +84,7 @@ class StartMeeting:
     # The channel's default language (bot.settings), None: the creator's Slack locale, which
     # the worker looks up (users.info).
     language: str | None = None
+    notes: bool = False  # transcribe it (issue 16); only on a provider with Capability.NOTES
 
     @property
     def meeting_id(self) -> str:
@@ -116,7 +117,7 @@ class StartMeeting:
         return cls(**data)
 
 
-_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted", "language")
+_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted", "notes", "language")
 _FIELDS = frozenset(f.name for f in fields(StartMeeting))
 
 
@@ -133,6 +134,7 @@ class CreateStandup:
     description: str
     here: bool = False
     response_url: str | None = None
+    notes: bool = False  # issue 16: every run's room is transcribed
 
     @property
     def schedule_id(self) -> str:
@@ -141,7 +143,10 @@ class CreateStandup:
         return base64.b32encode(digest).decode()[:8].lower()
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "workspace": self.workspace.to_dict()}
+        data = {**asdict(self), "workspace": self.workspace.to_dict()}
+        if not self.notes:
+            del data["notes"]  # a worker of the previous deploy still runs it
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CreateStandup:

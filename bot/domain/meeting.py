@@ -90,6 +90,8 @@ class Meeting:
     banner: str | None = None
     # Which settings came from the channel's defaults (bot.settings.model names): the card says so.
     defaulted: tuple[str, ...] = ()
+    # Transcribed, its notes posted in the card's thread afterwards (bot.notes, issue 16).
+    notes: bool = False
     # Host controls (issue 17, bot.hostctl): the lobby as last set, who is knocking, and who
     # ended the meeting from Slack (the room is closed for good).
     lobby: bool = False

@@ -46,6 +46,7 @@ def home_view(
     recording_link: Callable[[str], str],
     viewer_id: str | None = None,
     standups: Sequence[Block] = (),
+    notes: Sequence[Block] = (),
     capabilities: Collection[Capability] = (),
     policy: WorkspacePolicy | None = None,
     t: Translator = ENGLISH,
@@ -58,6 +59,7 @@ def home_view(
         recording_link: the link to show for a recording id (`RecordingLinks.url`).
         viewer_id: when given, host links show only on meetings this user created.
         standups: the viewer's schedules, built by `bot.standups.blocks.home_blocks`.
+        notes: the viewer's meeting notes, built by `bot.notes.home.home_blocks`.
         capabilities: the provider's (bot.domain.rooms): the host controls beside each room
             the viewer hosts.
         policy: the workspace's meeting policy, shown read-only at the end.
@@ -73,7 +75,7 @@ def home_view(
         {"type": "divider"},
     ]
     policy_blocks = _policy_blocks(policy, t)
-    if not rooms and not recordings:
+    if not rooms and not recordings and not notes:
         blocks.append(
             section(
                 t.gettext(
@@ -106,6 +108,8 @@ def home_view(
         blocks.append(section(line if open_button else f"{line}\n{too_long}", open_button))
     if not recordings:
         blocks.append(section(t.gettext("_No recordings yet._")))
+    if notes:
+        blocks += [{"type": "divider"}, *notes]
     return {"type": "home", "blocks": [*blocks, *standups, *policy_blocks]}
 
 
@@ -128,9 +132,11 @@ def _policy_blocks(policy: WorkspacePolicy | None, t: Translator) -> list[Block]
     rule = t.gettext(START_RULE_TEXT[policy.who_may_start])
     recording = t.gettext("allowed") if policy.recording_allowed else t.gettext("off")
     partners = t.gettext("yes") if policy.partners_may_start else t.gettext("no")
+    notes_state = t.gettext("allowed") if policy.notes_allowed else t.gettext("off")
     lines = [
         t.gettext("• Who may start meetings: %(rule)s", rule=rule),
         t.gettext("• Recording: %(state)s", state=recording),
+        t.gettext("• Meeting notes: %(state)s", state=notes_state),
         t.gettext("• Longest long-term room: %(length)s", length=longest),
         t.gettext("• Partner organisations may start meetings: %(answer)s", answer=partners),
     ]

@@ -90,13 +90,12 @@ def translator(language: str) -> Translator:
 
 def _load(language: str) -> NullTranslations:
     folder = LOCALE_DIR / language / "LC_MESSAGES"
-    mo = folder / f"{DOMAIN}.mo"
-    if mo.exists():
+    mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as fp:
             return Translations(fp, domain=DOMAIN)
     # A source checkout before `make` compiled the catalogs (an editable install, a bare
-    # pytest): compile the .po in memory, as compile_catalog would.
-    po = folder / f"{DOMAIN}.po"
+    # pytest), or a .mo older than its .po: compile the .po in memory, as compile_catalog would.
     if not po.exists():
         log.warning("no catalog for %s: English", language)
         return NullTranslations()

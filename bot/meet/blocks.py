@@ -39,7 +39,7 @@ URL_MAX = 3000
 # Flags and keywords stay English in every language (README "Languages"): only the words
 # around them are translated. Each line is its own message, so a translator sees one at a time.
 USAGE = N_(
-    "Usage: `/meet [title] [@people…] [--record] [--until YYYY-MM-DD | --for 30d]"
+    "Usage: `/meet [title] [@people…] [--record] [--notes] [--until YYYY-MM-DD | --for 30d]"
     " [--expire-after-use]` · `/meet standup every weekday 09:30` · `/meet schedules`"
     " · `/meet help`"
 )
@@ -47,6 +47,10 @@ HELP_LINES = (
     N_("*Start a video meeting from any channel*"),
     N_("• `/meet` — an instant room named after this channel"),
     N_("• `/meet Design review @ana @li --record` — a title, invite people by DM, record it"),
+    N_(
+        "• `/meet Design review --notes` — transcribed: a summary and the transcript come to the"
+        " card's thread after the meeting (everyone is told before joining)"
+    ),
     N_(
         "• `/meet Q4 planning --until 2026-12-31` — a long-term room until the end of that day"
         " (UTC)"
@@ -72,6 +76,12 @@ HELP_LINES = (
     ),
 )
 HELP_TEXT = "\n".join(HELP_LINES)
+NOTES_WITH_EXPIRE_AFTER_USE = N_(
+    "`--notes` can't be combined with `--expire-after-use`: a room that closes after its first"
+    " meeting gives its notes nowhere to wait. Drop one of the two."
+)
+# The consent line: on the card and in every DM before anyone joins (issue 16).
+NOTES_CONSENT = N_("📝 Notes on: this meeting is transcribed")
 MAX_LISTED_PEOPLE = 20  # 20 names of <= 80 characters keep a section under its 3,000
 _NAME_MAX = 80
 
@@ -287,6 +297,8 @@ def _facts(meeting: Meeting, now: datetime, t: Translator) -> list[str]:
             if RECORD in meeting.defaulted
             else t.gettext("This meeting will be recorded")
         )
+    if meeting.notes and meeting.status is not MeetingStatus.EXPIRED:
+        facts.append(t.gettext(NOTES_CONSENT))
     if meeting.lobby and meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE):
         facts.append(
             t.gettext("Lobby on (channel default)")
@@ -392,6 +404,8 @@ def _dm_facts(meeting: Meeting, t: Translator) -> list[str]:
         facts.append(t.gettext("Instant room"))
     if meeting.record:
         facts.append(t.gettext("This meeting will be recorded"))
+    if meeting.notes:
+        facts.append(t.gettext(NOTES_CONSENT))
     return facts
 
 
@@ -470,6 +484,7 @@ def meeting_starting_ack(
     invitees: Sequence[str] = (),
     record: bool = False,
     home_only: bool = False,
+    notes: bool = False,
     t: Translator = ENGLISH,
 ) -> Message:
     """The immediate private reply to `/meet`, before the worker has created the room."""
@@ -484,6 +499,7 @@ def meeting_starting_ack(
     else:
         text = t.gettext(":hourglass_flowing_sand: Starting *%(title)s*", title=shown)
     text += " " + t.gettext("(recorded)") if record else ""
+    text += " " + t.gettext("(transcribed: notes in the thread afterwards)") if notes else ""
     if home_only:
         text += t.gettext(
             ". The card will appear in a moment; your host link is in meetbot's Home tab."

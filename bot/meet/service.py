@@ -10,8 +10,10 @@ The service never imports aiohttp.web or slack_bolt: Slack is reached through `S
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.domain.clock import Clock
@@ -35,10 +37,15 @@ from bot.errors import (
 )
 from bot.i18n import DEFAULT_LANGUAGE, translator
 from bot.meet import blocks
+from bot.settings.model import NOTES
 from bot.storage.steps import JobSteps
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
+
+# Why a request for notes cannot be met (mrkdwn), or None: asked before anything is created
+# (`bot.notes.refusals`).
+NotesCheck = Callable[[StartMeeting], Awaitable[str | None]]
 
 
 # Errors that will not go away by retrying the same request.
@@ -73,8 +80,10 @@ class MeetingService:
         clock: Clock,
         recheck_after: timedelta = timedelta(minutes=1),
         settings: ChannelSettings | None = None,
+        notes_check: NotesCheck | None = None,
     ) -> None:
         self.provider = provider
+        self.notes_check = notes_check
         self.settings = settings
         self.slack = slack
         self.store = store
@@ -96,6 +105,15 @@ class MeetingService:
             if refusal is not None:
                 log.info("meeting %s refused by the workspace policy", req.meeting_id)
                 raise UsageError(refusal)
+        if existing is None and req.notes and self.notes_check is not None:
+            refusal = await self.notes_check(req)
+            if refusal is not None and NOTES in req.defaulted:
+                # Only the channel's default asked: the meeting goes ahead without notes.
+                defaulted = tuple(name for name in req.defaulted if name != NOTES)
+                req = dataclasses.replace(req, notes=False, defaulted=defaulted)
+            elif refusal is not None:
+                log.info("meeting %s refused: notes cannot be taken", req.meeting_id)
+                raise UsageError(refusal, usage=blocks.USAGE)
         # The creator's language (their Slack locale, cached with their role): their DM and the
         # room's UI; the card's too unless the channel has a default language.
         language = await self.language_of(req.workspace, req.user_id)
@@ -153,6 +171,7 @@ class MeetingService:
             invitees=req.invitees,
             expires_at=req.expires_at,
             defaulted=req.defaulted,
+            notes=req.notes,
             language=req.language or DEFAULT_LANGUAGE,
             # 192 bits: the token is the callback's only credential (the provider signs nothing).
             callback_token=secrets.token_urlsafe(24),
@@ -196,6 +215,7 @@ class MeetingService:
                     expire_after_use=req.expire_after_use,
                     callback_url=self.callback_url(meeting.callback_token),
                     metadata=meeting.id,
+                    notes=meeting.notes,
                     lobby=req.lobby,
                     language=language,
                 )

@@ -33,6 +33,8 @@ KIND_BLOCK, KIND_ACTION = "default_room", "default_room_radio"
 LENGTH_BLOCK, LENGTH_ACTION = "default_length", "default_length_input"
 HOME_ONLY_BLOCK, HOME_ONLY_ACTION = "default_home_only", "default_home_only_checkbox"
 LOBBY_BLOCK, LOBBY_ACTION = "default_lobby", "default_lobby_checkbox"
+NOTES_BLOCK, NOTES_ACTION = "default_notes", "default_notes_checkbox"
+NOTES_ALLOWED_BLOCK, NOTES_ALLOWED_ACTION = "policy_notes", "policy_notes_checkbox"
 WHO_BLOCK, WHO_ACTION = "policy_who", "policy_who_radio"
 RECORDING_BLOCK, RECORDING_ACTION = "policy_recording", "policy_recording_checkbox"
 LONGEST_BLOCK, LONGEST_ACTION = "policy_longest", "policy_longest_input"
@@ -109,8 +111,8 @@ def _defaults_summary(d: ChannelDefaults) -> str:
     room = f"long-term, {d.length_days} days" if d.long_term else "instant"
     return (
         f"• Recording: {_on(d.record)}\n• Room: {room}\n"
-        f"• Host link to App Home only (no DM): {_on(d.home_only)}\n• Lobby: {_on(d.lobby)}\n"
-        f"• Language of cards: {_language_name(d.language)}"
+        f"• Host link to App Home only (no DM): {_on(d.home_only)}\n• Lobby: {_on(d.lobby)}"
+        f"\n• Meeting notes: {_on(d.notes)}\n• Language of cards: {_language_name(d.language)}"
     )
 
 
@@ -144,6 +146,7 @@ def _policy_summary(p: WorkspacePolicy) -> str:
     return (
         f"• Who may start meetings: {START_RULE_TEXT[p.who_may_start]}\n"
         f"• Recording allowed: {'yes' if p.recording_allowed else 'no'}\n"
+        f"• Meeting notes allowed: {'yes' if p.notes_allowed else 'no'}\n"
         f"• Longest long-term room: {longest}\n"
         f"• Partner organisations may start meetings in shared channels:"
         f" {'yes' if p.partners_may_start else 'no'}"
@@ -160,8 +163,14 @@ def _defaults_inputs(d: ChannelDefaults, policy: WorkspacePolicy) -> list[Block]
         LOBBY_BLOCK, LOBBY_ACTION, "Lobby", "Guests wait until the host lets them in", d.lobby
     )
     lobby["hint"] = plain(LOBBY_HINT)
+    notes = _checkbox(
+        NOTES_BLOCK, NOTES_ACTION, "Meeting notes", "Transcribe meetings and post notes", d.notes
+    )
+    if not policy.notes_allowed:
+        notes["hint"] = plain("Meeting notes are off in this workspace (workspace policy).")
     return [
         record,
+        notes,
         _input(
             KIND_BLOCK,
             "Room",
@@ -206,6 +215,13 @@ def _policy_inputs(p: WorkspacePolicy) -> list[Block]:
         ),
         _checkbox(
             RECORDING_BLOCK, RECORDING_ACTION, "Recording", "Allow recording", p.recording_allowed
+        ),
+        _checkbox(
+            NOTES_ALLOWED_BLOCK,
+            NOTES_ALLOWED_ACTION,
+            "Meeting notes",
+            "Allow meeting notes (transcripts and summaries)",
+            p.notes_allowed,
         ),
         _days_input(
             LONGEST_BLOCK,
@@ -308,6 +324,7 @@ def parse_settings_submission(
             recording_allowed=ticked(RECORDING_BLOCK, RECORDING_ACTION),
             max_length_days=longest if isinstance(longest, int) else None,
             partners_may_start=ticked(PARTNERS_BLOCK, PARTNERS_ACTION),
+            notes_allowed=ticked(NOTES_ALLOWED_BLOCK, NOTES_ALLOWED_ACTION),
         )
     rules = policy or current_policy
     defaults = None
@@ -326,6 +343,12 @@ def parse_settings_submission(
                 "Recording is off in this workspace (workspace policy *Allow recording*):"
                 " untick this" + (", or allow recording below." if policy else ".")
             )
+        notes = ticked(NOTES_BLOCK, NOTES_ACTION)
+        if notes and not rules.notes_allowed:
+            errors[NOTES_BLOCK] = (
+                "Meeting notes are off in this workspace (workspace policy *Allow meeting"
+                " notes*): untick this" + (", or allow them below." if policy else ".")
+            )
         kind = (field(KIND_BLOCK, KIND_ACTION).get("selected_option") or {}).get("value")
         language = (field(LANGUAGE_BLOCK, LANGUAGE_ACTION).get("selected_option") or {}).get(
             "value"
@@ -336,6 +359,7 @@ def parse_settings_submission(
             length_days=length if isinstance(length, int) else 0,
             home_only=ticked(HOME_ONLY_BLOCK, HOME_ONLY_ACTION),
             lobby=ticked(LOBBY_BLOCK, LOBBY_ACTION),
+            notes=notes,
             language=language if language in LANGUAGES else None,
         )
     channel = meta.get("channel")

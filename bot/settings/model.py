@@ -30,6 +30,7 @@ class StartRule(StrEnum):
 
 # Names of the settings a channel default can supply to one start request (StartMeeting.defaulted).
 RECORD, LONG_TERM, HOME_ONLY, LOBBY = "record", "long_term", "home_only", "lobby"
+NOTES = "notes"  # issue 16: the meeting is transcribed
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ChannelDefaults:
     # The language of the channel's cards and thread replies (bot.i18n.LANGUAGES); None: the
     # locale of whoever starts the meeting.
     language: str | None = None
+    notes: bool = False  # transcribe meetings and post their notes (issue 16)
     changed: Change | None = None
 
     def same_values(self, other: ChannelDefaults) -> bool:
@@ -82,6 +84,7 @@ class ChannelDefaults:
             home_only=data.get("home_only") is True,
             lobby=data.get("lobby") is True,
             language=data.get("language") if data.get("language") in LANGUAGES else None,
+            notes=data.get("notes") is True,
             changed=Change.from_dict(data.get("changed")),
         )
 
@@ -95,6 +98,7 @@ class WorkspacePolicy:
     recording_allowed: bool = True
     max_length_days: int | None = None  # None: the provider's year
     partners_may_start: bool = False
+    notes_allowed: bool = True  # meetings may be transcribed (issue 16)
     changed: Change | None = None
 
     @property
@@ -128,6 +132,7 @@ class WorkspacePolicy:
             recording_allowed=data.get("recording_allowed") is not False,
             max_length_days=int(longest) if longest else None,
             partners_may_start=data.get("partners_may_start") is True,
+            notes_allowed=data.get("notes_allowed") is not False,
             changed=Change.from_dict(data.get("changed")),
         )
 

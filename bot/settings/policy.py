@@ -15,6 +15,7 @@ from bot.settings.model import (
     HOME_ONLY,
     LOBBY,
     LONG_TERM,
+    NOTES,
     RECORD,
     ChannelDefaults,
     Role,
@@ -77,6 +78,18 @@ def recording_refusal(policy: WorkspacePolicy) -> Text | None:
     )
 
 
+def notes_refusal(policy: WorkspacePolicy) -> Text | None:
+    if policy.notes_allowed:
+        return None
+    return Text(
+        N_(
+            ":no_entry: Meeting notes are off in this workspace: the workspace policy *Allow"
+            " meeting notes* is off. %(who_changes)s"
+        ),
+        who_changes=_WHO_CHANGES,
+    )
+
+
 def latest_end(policy: WorkspacePolicy, now: datetime) -> datetime:
     """The latest a long-term room may end under the policy (the end of that day, UTC)."""
     return end_of_day_utc((now + timedelta(days=policy.longest_days)).date())
@@ -127,6 +140,7 @@ class Effective:
     home_only: bool
     lobby: bool
     defaulted: tuple[str, ...]
+    notes: bool = False
 
 
 def apply_defaults(
@@ -137,6 +151,7 @@ def apply_defaults(
     defaults: ChannelDefaults,
     policy: WorkspacePolicy,
     now: datetime,
+    notes: bool = False,
 ) -> Effective:
     """What was asked, completed by the channel's defaults within the policy. Something asked
     for explicitly is never overridden; a default the policy forbids is left out (a default set
@@ -153,6 +168,9 @@ def apply_defaults(
         defaulted.append(HOME_ONLY)
     if defaults.lobby:
         defaulted.append(LOBBY)
+    if not notes and defaults.notes and policy.notes_allowed:
+        notes = True
+        defaulted.append(NOTES)
     return Effective(
         record=record and policy.recording_allowed,
         kind=kind,
@@ -160,6 +178,7 @@ def apply_defaults(
         home_only=defaults.home_only,
         lobby=defaults.lobby,
         defaulted=tuple(defaulted),
+        notes=notes and policy.notes_allowed,
     )
 
 
@@ -172,15 +191,24 @@ def ask_within_policy(
     policy: WorkspacePolicy,
     now: datetime,
     given: str,
+    notes: bool = False,
 ) -> Effective | str:
     """What a start request becomes with the channel's defaults, or the refusal of what it
     asks for explicitly: recording where the policy forbids it, a room past the longest."""
     if record and (refusal := recording_refusal(policy)):
+        return refusal
+    if notes and (refusal := notes_refusal(policy)):
         return refusal
     if expires_at is not None and (
         refusal := length_refusal(policy, expires_at, now=now, given=given)
     ):
         return refusal
     return apply_defaults(
-        record=record, kind=kind, expires_at=expires_at, defaults=defaults, policy=policy, now=now
+        record=record,
+        kind=kind,
+        expires_at=expires_at,
+        defaults=defaults,
+        policy=policy,
+        now=now,
+        notes=notes,
     )

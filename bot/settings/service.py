@@ -206,7 +206,7 @@ class SettingsService:
     ) -> StartMeeting:
         defaults, policy = await self.store.for_channel(req.workspace.team_id, req.channel_id)
         if not recording:
-            defaults = dataclasses.replace(defaults, record=False)
+            defaults = dataclasses.replace(defaults, record=False, notes=False)
         effective = apply_defaults(
             record=req.record,
             kind=req.kind,
@@ -214,6 +214,7 @@ class SettingsService:
             defaults=defaults,
             policy=policy,
             now=self.clock(),
+            notes=req.notes,
         )
         return dataclasses.replace(
             req,
@@ -224,6 +225,7 @@ class SettingsService:
             lobby=effective.lobby,
             defaulted=effective.defaulted,
             language=defaults.language,
+            notes=effective.notes,
         )
 
 
@@ -238,7 +240,7 @@ def _changed(submitted: _Record | None, current: _Record, change: Change) -> _Re
 def _describe_defaults(d: ChannelDefaults) -> str:
     return (
         f"record={d.record} long_term={d.long_term} length_days={d.length_days}"
-        f" home_only={d.home_only} lobby={d.lobby} language={d.language}"
+        f" home_only={d.home_only} lobby={d.lobby} notes={d.notes} language={d.language}"
     )
 
 
@@ -246,4 +248,5 @@ def _describe_policy(p: WorkspacePolicy) -> str:
     return (
         f"who_may_start={START_RULE_TEXT[p.who_may_start]!r} recording_allowed={p.recording_allowed}"
         f" max_length_days={p.max_length_days} partners_may_start={p.partners_may_start}"
+        f" notes_allowed={p.notes_allowed}"
     )

@@ -76,6 +76,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
                 lobby=asked.lobby,
                 defaulted=asked.defaulted,
                 language=known.defaults.language,
+                notes=asked.notes,
             )
             await deps.jobs.start_meeting(request)
         except Unavailable:
@@ -87,6 +88,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             record=request.record,
             home_only=request.home_only,
             t=t,
+            notes=request.notes,
         )
         await _ack_message(ack, starting)
 
@@ -123,6 +125,7 @@ def _within_settings(parsed: MeetOptions, known: _Known, deps: ListenerDeps) -> 
         policy=known.policy,
         now=deps.clock(),
         given=Text(N_("The room's end date")),
+        notes=parsed.notes,
     )
 
 

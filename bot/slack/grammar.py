@@ -18,14 +18,14 @@ from datetime import date, datetime, timedelta
 from bot.domain.rooms import RoomKind
 from bot.errors import UsageError
 from bot.i18n import N_, Text
-from bot.meet.blocks import HELP_TEXT, USAGE
+from bot.meet.blocks import HELP_TEXT, NOTES_WITH_EXPIRE_AFTER_USE, USAGE
 from bot.slack import limits
 
 __all__ = ["HELP_TEXT", "USAGE", "HelpRequest", "MeetOptions", "parse_meet", "plain_text"]
 
 _DASHES = ("--", "\u2014", "\u2013")  # `--`, and the em/en dash Slack/macOS autocorrect it to
 _HELP_WORDS = frozenset({"help", "-h", "?", *(dash + "help" for dash in _DASHES)})
-_FLAGS = ("record", "until", "for", "expire-after-use", "help")
+_FLAGS = ("record", "notes", "until", "for", "expire-after-use", "help")
 _TOKEN = re.compile(r'<[^<>]*>|["“”][^"“”]*["“”]|[^\s<]+|<')
 _FLAG = re.compile(rf"^(?:{'|'.join(_DASHES)})([^\W\d_][\w-]*)(?:=(.*))?$", re.DOTALL)
 _UNKNOWN_USER = re.compile(r"^@[^\W\d_]")
@@ -48,6 +48,7 @@ class MeetOptions:
     kind: RoomKind = RoomKind.INSTANT
     expires_at: datetime | None = None  # set exactly when kind is LONG_TERM
     expire_after_use: bool = False
+    notes: bool = False  # transcribe it and post notes in the card's thread (bot.notes)
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,9 @@ class _Parsed:
                 ),
                 usage=USAGE,
             )
+        notes = "notes" in self.values
+        if notes and expire_after_use:
+            raise UsageError(NOTES_WITH_EXPIRE_AFTER_USE, usage=USAGE)
         title = " ".join(part for part in (p.strip() for p in self.title) if part) or None
         problem = (title and limits.title_problem(title)) or limits.invitees_problem(
             len(self.invitees)
@@ -208,6 +212,7 @@ class _Parsed:
             kind=RoomKind.INSTANT if expires_at is None else RoomKind.LONG_TERM,
             expires_at=expires_at,
             expire_after_use=expire_after_use,
+            notes=notes,
         )
 
 
@@ -221,8 +226,8 @@ def _unknown_flag(raw: str, name: str) -> UsageError:
         )
     return UsageError(
         N_(
-            "Unknown option %(option)s. Options are `--record`, `--until`, `--for` and"
-            " `--expire-after-use`; to start a title with a dash, put the title in quotes."
+            "Unknown option %(option)s. Options are `--record`, `--notes`, `--until`, `--for`"
+            " and `--expire-after-use`; to start a title with a dash, put the title in quotes."
         ),
         usage=USAGE,
         params={"option": _code(raw)},

@@ -19,12 +19,13 @@ from bot.domain.inputs import CreateStandup, StartMeeting, Workspace
 from bot.errors import Unavailable
 from bot.home.view import HOME_START_MEETING_ACTION_ID
 from bot.settings.model import HOME_ONLY, LOBBY, ChannelDefaults, WorkspacePolicy
-from bot.settings.policy import length_refusal, recording_refusal
+from bot.settings.policy import length_refusal, notes_refusal, recording_refusal
 from bot.slack.deps import ListenerDeps
 from bot.slack.identity import workspace_of
 from bot.slack.limits import end_of_day_utc, latest_expiry
 from bot.slack.views import (
     EXPIRES_BLOCK_ID,
+    NOTES_BLOCK_ID,
     RECORD_BLOCK_ID,
     START_MEETING_CALLBACK_ID,
     TITLE_BLOCK_ID,
@@ -132,7 +133,11 @@ def _prefill(defaults: ChannelDefaults, policy: WorkspacePolicy, now: datetime) 
         expires_on = (now + timedelta(days=days)).date()
         if end_of_day_utc(expires_on) > latest_expiry(now):
             expires_on -= timedelta(days=1)
-    return Prefill(record=defaults.record and policy.recording_allowed, expires_on=expires_on)
+    return Prefill(
+        record=defaults.record and policy.recording_allowed,
+        expires_on=expires_on,
+        notes=defaults.notes and policy.notes_allowed,
+    )
 
 
 def _refused_by_policy(
@@ -142,6 +147,8 @@ def _refused_by_policy(
     errors: dict[str, str] = {}
     if result.options.record and (refusal := recording_refusal(policy)):
         errors[RECORD_BLOCK_ID] = refusal
+    if result.options.notes and (refusal := notes_refusal(policy)):
+        errors[NOTES_BLOCK_ID] = refusal
     expires_at = result.options.expires_at
     if expires_at is not None and (
         refusal := length_refusal(policy, expires_at, now=now, given="That day")
@@ -177,6 +184,7 @@ async def _enqueue(
             description=result.options.recurrence.description,
             here=result.options.here,
             response_url=_response_url(body),
+            notes=result.options.notes,
         )
         await deps.jobs.create_standup(standup)
         return
@@ -196,6 +204,7 @@ async def _enqueue(
         response_url=_response_url(body),
         home_only=defaults.home_only,
         lobby=defaults.lobby,
+        notes=options.notes,
         defaulted=result.defaulted
         + ((HOME_ONLY,) if defaults.home_only else ())
         + ((LOBBY,) if defaults.lobby else ()),

@@ -60,6 +60,11 @@ METHOD_TIERS: dict[str, Rate] = {
     # meetbot reads history only to find its own post after a crash.
     "conversations.history": TIER_3,
     "conversations.replies": TIER_3,
+    "conversations.members": TIER_4,
+    # Meeting notes (issue 16): https://docs.slack.dev/reference/methods/files.getUploadURLExternal
+    "files.getUploadURLExternal": TIER_4,
+    "files.completeUploadExternal": TIER_4,
+    "files.delete": TIER_3,
     "views.open": TIER_4,
     "views.publish": TIER_4,
     "views.update": TIER_4,

@@ -17,6 +17,7 @@ from typing import Any
 from bot.domain.message import Block
 from bot.domain.rooms import RoomKind
 from bot.meet.blocks import (
+    NOTES_WITH_EXPIRE_AFTER_USE,
     context,
     escape,
     plain,
@@ -32,6 +33,7 @@ TITLE_BLOCK_ID, TITLE_ACTION_ID = "title", "title_input"
 CONVERSATION_BLOCK_ID, CONVERSATION_ACTION_ID = "conversation", "conversation_select"
 INVITEES_BLOCK_ID, INVITEES_ACTION_ID = "invitees", "invitees_select"
 RECORD_BLOCK_ID, RECORD_ACTION_ID = "record", "record_checkbox"
+NOTES_BLOCK_ID, NOTES_ACTION_ID = "notes", "notes_checkbox"
 KIND_BLOCK_ID, KIND_ACTION_ID = "room_kind", "room_kind_radio"
 EXPIRES_BLOCK_ID, EXPIRES_ACTION_ID = "expires_on", "expires_on_datepicker"
 EXPIRE_AFTER_USE_BLOCK_ID, EXPIRE_AFTER_USE_ACTION_ID = (
@@ -64,14 +66,16 @@ class Prefill:
 
     record: bool = False
     expires_on: date | None = None  # a long-term room ending that day (UTC)
+    notes: bool = False
 
     @property
     def names(self) -> list[str]:
-        return [
-            name
-            for name, on in (("record", self.record), ("long_term", bool(self.expires_on)))
-            if on
-        ]
+        chosen = (
+            ("record", self.record),
+            ("long_term", bool(self.expires_on)),
+            ("notes", self.notes),
+        )
+        return [name for name, on in chosen if on]
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,18 @@ def start_meeting_modal(
             _checkbox(RECORD_ACTION_ID, "Record this meeting", on=prefill.record),
             optional=True,
         ),
+        {
+            **_input(
+                NOTES_BLOCK_ID,
+                "Notes",
+                _checkbox(NOTES_ACTION_ID, "Take notes", on=prefill.notes),
+                optional=True,
+            ),
+            "hint": plain(
+                "Transcribed; a summary and the transcript go to the card's thread afterwards."
+                " Everyone is told before joining."
+            ),
+        },
         _input(
             KIND_BLOCK_ID,
             "Room",
@@ -288,6 +304,9 @@ def parse_start_meeting_submission(
         field(EXPIRE_AFTER_USE_BLOCK_ID, EXPIRE_AFTER_USE_ACTION_ID).get("selected_options")
     )
     record = bool(field(RECORD_BLOCK_ID, RECORD_ACTION_ID).get("selected_options"))
+    notes = bool(field(NOTES_BLOCK_ID, NOTES_ACTION_ID).get("selected_options"))
+    if notes and after_use:
+        errors[NOTES_BLOCK_ID] = NOTES_WITH_EXPIRE_AFTER_USE
     expires_at = None
     if repeating:
         # Room: Long-term is fine (a standup's room is one); the rest a schedule cannot carry.
@@ -320,7 +339,9 @@ def parse_start_meeting_submission(
     if errors:
         return errors
     if repeat is not None:
-        standup = StandupOptions(title=title, recurrence=repeat.recurrence, here=repeat.here)
+        standup = StandupOptions(
+            title=title, recurrence=repeat.recurrence, here=repeat.here, notes=notes
+        )
         return StandupFromModal(options=standup, channel_id=str(channel_id))
     options = MeetOptions(
         title=title,
@@ -329,9 +350,14 @@ def parse_start_meeting_submission(
         kind=RoomKind.INSTANT if expires_at is None else RoomKind.LONG_TERM,
         expires_at=expires_at,
         expire_after_use=after_use,
+        notes=notes,
     )
     prefilled = _prefilled(view.get("private_metadata"))
-    still = {"record": options.record, "long_term": options.kind is RoomKind.LONG_TERM}
+    still = {
+        "record": options.record,
+        "long_term": options.kind is RoomKind.LONG_TERM,
+        "notes": options.notes,
+    }
     return StartFromModal(
         options=options,
         channel_id=str(channel_id),

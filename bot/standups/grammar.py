@@ -29,6 +29,7 @@ class StandupOptions:
     title: str | None
     recurrence: Recurrence
     here: bool = False
+    notes: bool = False  # each run's room is transcribed (issue 16; the modal's "Take notes")
 
 
 @dataclass(frozen=True)

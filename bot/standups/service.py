@@ -32,6 +32,7 @@ from bot.errors import (
 )
 from bot.meet.blocks import ephemeral_error, section
 from bot.meet.service import MeetingService, is_permanent
+from bot.notes.refusals import provider_refusal
 from bot.standups import blocks as standup_blocks
 from bot.standups.recurrence import local_start, next_occurrence
 from bot.standups.store import Schedule, StandupStore
@@ -97,6 +98,10 @@ class StandupService:
             log.info("standup %s refused by the workspace policy", req.schedule_id)
             await self._reply(req, Message(text=refusal, blocks=[section(refusal)]))
             return None
+        if req.notes and (refusal := provider_refusal(self.provider)):
+            log.info("standup %s refused: the provider cannot take notes", req.schedule_id)
+            await self._reply(req, Message(text=refusal, blocks=[section(refusal)]))
+            return None
         now, tz = self.clock(), _zone(user.tz)
         if twin := await self._same_times_here(req, tz):
             log.info("standup not scheduled: %s already runs at those times", twin.id)
@@ -115,6 +120,7 @@ class StandupService:
             tz=tz,
             dtstart=local_start(now, tz),
             here=req.here,
+            notes=req.notes,
             created_at=now,
         )
         first = self.next_due(schedule, now)
@@ -220,6 +226,7 @@ class StandupService:
             title=schedule.title,
             kind=RoomKind.LONG_TERM,
             expires_at=schedule.room_expires_at or self.clock() + ROOM_LIFETIME,
+            notes=schedule.notes,
         )
 
     async def _renew(self, schedule: Schedule) -> Schedule:

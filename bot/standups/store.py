@@ -43,6 +43,7 @@ class Schedule:
     dtstart: datetime  # naive local: where the rule counts from (INTERVAL anchor)
     enterprise_id: str | None = None
     here: bool = False  # mention @here in each card
+    notes: bool = False  # each run is transcribed (issue 16)
     paused: bool = False
     created_at: datetime | None = None
     room_id: str | None = None

@@ -61,6 +61,10 @@ class JobName(StrEnum):
     CANCEL_STANDUP = "cancel_standup"  # bot.standups.tasks
     DAILY_RECORDING_STARTED = "daily_recording_started"  # bot.cards.daily_recordings
     SAVE_SETTINGS = "save_settings"  # bot.settings.tasks
+    NOTES_EVENT = "notes_event"  # bot.notes.tasks
+    NOTES_SYNC = "notes_sync"  # bot.notes.tasks
+    NOTES_DELETE = "notes_delete"  # bot.notes.tasks
+    RETENTION_SWEEP = "retention_sweep"  # bot.notes.tasks
     HOST_ACTION = "host_action"  # bot.hostctl.tasks
     WAITING_DM = "waiting_dm"  # bot.hostctl.tasks
 

@@ -212,3 +212,36 @@ SLACK_LOCALE_TTL = 30 * DAY
 CHANNEL_CREATOR_TTL = DAY
 # As long as the job that applies a submission can be retried (steps live as long).
 SETTINGS_APPLIED_TTL = STEP_TTL
+
+
+# --- meeting notes and retention (issue 16, bot.notes) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotesKeys:
+    """Keys of `bot.notes`, beside `Keys` (same prefix)."""
+
+    prefix: str = "meetbot"
+
+    def notes(self, transcript_id: str) -> str:
+        """One transcript's notes record (JSON): its meeting, where its reply is, what it shows.
+        Never the transcript's or summary's text: that stays at the provider."""
+        return f"{self.prefix}:notes:{transcript_id}"
+
+    def notes_job(self, job_id: str) -> str:
+        """A summary job we started -> its transcript id (batch-processor events name the job)."""
+        return f"{self.prefix}:notes-job:{job_id}"
+
+    def meeting_notes(self, meeting_id: str) -> str:
+        """Set of a meeting's transcript ids (a long-term room has one per session)."""
+        return f"{self.prefix}:meeting-notes:{meeting_id}"
+
+    def retention_due(self) -> str:
+        """Sorted set of deletions the retention policy will make, scored by when they are due:
+        `notes:<transcript id>` and `recording:<meeting id>:<recording id>`."""
+        return f"{self.prefix}:retention-due"
+
+
+# A notes record outlives the longest retention policy we honour (a year), renewed on every
+# write: the retention sweep must still find its reply to edit (bot.notes.retention).
+NOTES_TTL = 400 * DAY

@@ -92,7 +92,7 @@ def build_vtt(session: SessionState) -> str:
     return "\n".join(blocks)
 
 
-def build_summary(session: SessionState | None, room_name: str) -> str:
+def build_summary(session: SessionState | None) -> str:
     """Plain text, as Daily's summarize output is ("written as a text file"): a paragraph,
     then key points and action items naming the participants."""
     names = list(dict.fromkeys(name for name, _ in (session.attendance if session else [])))
@@ -101,7 +101,8 @@ def build_summary(session: SessionState | None, room_name: str) -> str:
     actions = [f"- {name} will follow up on the open questions by Friday." for name in names]
     return "\n".join(
         [
-            f"The meeting in {room_name} brought together {who}. Each gave a short update; "
+            # A summary speaks of what was said, not of the room's opaque name.
+            f"The meeting brought together {who}. Each gave a short update; "
             "no blockers were raised.",
             "",
             "Key points:",

@@ -317,8 +317,7 @@ async def job_ready(request: web.Request) -> web.Response:
     job = _open_job(state, request.match_info["job_id"])
     found = state.transcripts.get(job.transcript_id)
     session = state.sessions.get(found.session_id) if found else None
-    room = found.room_name if found else "the room"
-    job.status, job.summary = "finished", build_summary(session, room)
+    job.status, job.summary = "finished", build_summary(session)
     payload = {
         "id": job.id,
         "preset": "summarize",

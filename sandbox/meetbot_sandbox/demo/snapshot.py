@@ -50,7 +50,11 @@ def snapshot(
     }
 
 
-def _message(message: Message, bot: str) -> JSON:
+# A shared file's text shown on the page is cut here: a transcript is a few kilobytes.
+FILE_TEXT_SHOWN = 20_000
+
+
+def _message(message: Message, bot: str, slack: FakeSlackState | None = None) -> JSON:
     return {
         "ts": message.ts,
         "user": message.user,
@@ -60,14 +64,36 @@ def _message(message: Message, bot: str) -> JSON:
         "edited": message.updates > 0,
         "visible_to": message.visible_to,
         "thread_ts": message.thread_ts,
+        "files": _files(message, slack),
         "replies": [],
     }
+
+
+def _files(message: Message, slack: FakeSlackState | None) -> list[JSON]:
+    """The files a message shares, as Slack shows them under it (title, type, size), with their
+    text for the page's "Show" (the sandbox's own view: Slack would open the file)."""
+    shown = []
+    for shared in message.files or []:
+        stored = slack.files.get(str(shared.get("id"))) if slack is not None else None
+        if stored is None or stored.deleted:
+            continue
+        shown.append(
+            {
+                "id": stored.id,
+                "title": stored.title or stored.name,
+                "name": stored.name,
+                "filetype": shared.get("filetype", ""),
+                "size": len(stored.content or b""),
+                "text": stored.text[:FILE_TEXT_SHOWN],
+            }
+        )
+    return shown
 
 
 def _conversation(slack: FakeSlackState, transcript: Transcript, channel: str) -> list[JSON]:
     """Top-level messages oldest first, each with its thread replies; private replies inline."""
     bot = slack.workspace.bot_user_id
-    shown = [_message(m, bot) for m in slack.messages.get(channel, {}).values()]
+    shown = [_message(m, bot, slack) for m in slack.messages.get(channel, {}).values()]
     shown += [_message(m, bot) for m in slack.ephemerals if m.channel == channel]
     shown += [_message(m, bot) for m in transcript.acks if m.channel == channel]
     for post in slack.response_posts:

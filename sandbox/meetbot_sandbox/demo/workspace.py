@@ -36,6 +36,11 @@ def seed_workspace(state: FakeSlackState) -> None:
             is_owner=user_id == OWNER,
             is_restricted=user_id == GUEST,
         )
+    # conversations.members: who is in each channel (the bot's notes mention them by name).
+    bot = state.workspace.bot_user_id
+    state.members[GENERAL] = [bot, *(user_id for user_id, *_ in PEOPLE)]
+    state.members[DESIGN] = [DESIGN_CREATOR, OWNER]
+    state.members[PRIVATE] = [OWNER]
     state.add_user_message(GENERAL, "Can we look at the release checklist today?", user="U0BOB")
 
 

@@ -51,6 +51,7 @@ TIERS: dict[str, Limit] = {
     "conversations.info": TIER_3,
     "conversations.history": TIER_3,
     "conversations.replies": TIER_3,
+    "conversations.members": TIER_4,
     "views.open": TIER_4,
     "views.publish": TIER_4,
     "views.update": TIER_4,

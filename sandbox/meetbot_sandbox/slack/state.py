@@ -67,6 +67,8 @@ class FakeSlackState:
         self.unexpected: list[str] = []
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, User] = {}
+        # conversations.members: each conversation's member user ids (set by tests, in order).
+        self.members: dict[str, list[str]] = {}
         self.messages: dict[str, dict[str, Message]] = {}
         self.ephemerals: list[Message] = []
         self.files: dict[str, Any] = {}  # files_api.FakeFile by id: uploads and shares

@@ -17,6 +17,7 @@ from meetbot_sandbox.slack import (
     files_api,
     history_api,
     install_api,
+    members_api,
     socket_api,
     surfaces_api,
 )
@@ -35,6 +36,7 @@ METHODS: dict[str, Handler] = {
     **surfaces_api.METHODS,
     **install_api.METHODS,
     **socket_api.METHODS,
+    **members_api.METHODS,
 }
 
 

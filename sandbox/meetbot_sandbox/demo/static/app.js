@@ -92,6 +92,19 @@
     return B.formatDate(ts, "{time}", "", myZone());
   }
 
+  // A file shared in the message (files.completeUploadExternal), as Slack lists it under the
+  // text; "Show" unfolds its text where Slack would open the file.
+  function fileNode(file) {
+    const node = document.createElement("details");
+    node.className = "file";
+    node.dataset.fileId = file.id;
+    const kb = Math.max(1, Math.round(file.size / 1024));
+    node.innerHTML =
+      `<summary>📄 <b>${B.esc(file.title)}</b> <span class="file-meta">${B.esc(file.name)} · ${kb} KB · Show</span></summary>` +
+      `<pre class="file-text">${B.esc(file.text)}</pre>`;
+    return node;
+  }
+
   function messageNode(message, where, canShortcut) {
     const node = document.createElement("div");
     node.className = "message" + (message.visible_to ? " ephemeral" : "") + (message.is_bot ? " from-bot" : "");
@@ -109,6 +122,7 @@
     if (message.blocks && message.blocks.length) body.appendChild(B.renderBlocks(message.blocks, context(target)));
     else body.innerHTML = B.mrkdwn(message.text, context(null));
     node.appendChild(body);
+    (message.files || []).forEach((file) => node.appendChild(fileNode(file)));
     if (message.visible_to) {
       const note = document.createElement("div");
       note.className = "only-you";

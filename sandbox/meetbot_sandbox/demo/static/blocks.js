@@ -9,6 +9,7 @@
     white_check_mark: "✅", no_entry_sign: "🚫", hourglass_flowing_sand: "⏳",
     movie_camera: "🎥", key: "🔑", wave: "👋", information_source: "ℹ️", thread: "🧵",
     warning: "⚠️", repeat: "🔁", calendar: "📅", link: "🔗", tada: "🎉", x: "❌",
+    memo: "📝", page_facing_up: "📄", wastebasket: "🗑️", no_entry: "⛔",
   };
 
   function esc(text) {
