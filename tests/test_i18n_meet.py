@@ -129,3 +129,14 @@ async def test_the_card_keeps_its_language_as_the_room_changes(provider_bot: Pro
     assert "Dauer: 30 Min." in json.dumps(ended["blocks"], ensure_ascii=False)
     assert "Teilgenommen (1)" in json.dumps(ended["blocks"], ensure_ascii=False)
     assert "nach 30 Min. beendet, gestartet von" in ended["text"]
+
+
+async def test_without_redis_help_and_mistakes_are_answered_and_a_start_is_not(
+    bot_without_redis: RunningBot,
+) -> None:
+    """The ack reads the person's language from Redis; without Redis it answers in English
+    what needs no Redis, and says a start is unavailable."""
+    bot = bot_without_redis
+    assert "*Start a video meeting from any channel*" in (await bot.command("help")).text
+    assert "Unknown option `--bogus`" in (await bot.command("--bogus")).text
+    assert "temporarily unavailable" in (await bot.command("Planung")).text

@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -66,10 +65,6 @@ class Translator:
         """`n` is also the placeholder `%(num)s`, formatted for the locale."""
         text = self.catalog.ngettext(singular, plural, n)
         return text % {"num": self.number(n), **params}
-
-    @property
-    def locale(self) -> Locale:
-        return Locale.parse(self.language)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.language)

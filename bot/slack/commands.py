@@ -7,6 +7,7 @@ channel's default language, else English. The worker asks Slack and speaks their
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,12 +42,11 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             await standup_commands.handle(standup, ack, command, body, deps)
             return
         ws = workspace_of(body)
-        try:
+        known: _Known | None = None
+        # Redis down: help and mistakes are still answered (in English); a start is not.
+        with contextlib.suppress(Unavailable):
             known = await _known(ws, command["channel_id"], command["user_id"], deps)
-        except Unavailable:
-            await _ack_message(ack, blocks.unavailable_message())
-            return
-        t = translator(known.language)
+        t = translator(known.language if known else DEFAULT_LANGUAGE)
         try:
             parsed = parse_meet(command.get("text", ""), now=deps.clock())
         except UsageError as exc:
@@ -54,6 +54,9 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             return
         if isinstance(parsed, HelpRequest):
             await _ack_message(ack, blocks.help_message(t))
+            return
+        if known is None:
+            await _ack_message(ack, blocks.unavailable_message(t))
             return
         try:
             asked = _within_settings(parsed, known, deps)
