@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.domain.inputs import StartMeeting, Workspace
 from bot.domain.rooms import Capability, RoomProvider
+from bot.i18n import N_, Text
 
 CanPost = Callable[[Workspace, str], Awaitable[bool]]
 
@@ -19,16 +20,23 @@ def provider_refusal(provider: RoomProvider) -> str | None:
     if Capability.NOTES in provider.capabilities:
         return None
     label = PROVIDER_LABELS.get(provider.name, provider.name)
-    return (
-        f":no_entry: {label}, the video provider meetbot uses here, cannot transcribe meetings,"
-        " so `--notes` is not available. Nothing was created: start the meeting without it."
+    # A Text: the creator reads it in their language (`user_message`); the name stays as is.
+    return Text(
+        N_(
+            ":no_entry: %(provider)s, the video provider meetbot uses here, cannot transcribe"
+            " meetings, so `--notes` is not available. Nothing was created: start the meeting"
+            " without it."
+        ),
+        provider=label,
     )
 
 
-DM_REFUSAL = (
-    ":no_entry: I can't take notes in this conversation: it is a direct message I'm not part"
-    " of, so there is no thread to post the notes in. Nothing was created: start the meeting"
-    " with `--notes` from a channel I'm in."
+DM_REFUSAL = Text(
+    N_(
+        ":no_entry: I can't take notes in this conversation: it is a direct message I'm not"
+        " part of, so there is no thread to post the notes in. Nothing was created: start the"
+        " meeting with `--notes` from a channel I'm in."
+    )
 )
 
 
