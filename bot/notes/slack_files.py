@@ -36,11 +36,11 @@ class NotesSlack:
         self.http = http
 
     async def _call(self, ws: Workspace, method: str, **params: Any) -> dict[str, Any]:
-        return await self.web._call(ws, method, **params)
+        return await self.web.call(ws, method, **params)
 
     async def conversation(self, ws: Workspace, channel: str) -> str:
         """A channel id as given; a user id becomes our DM channel with them."""
-        return await self.web._conversation(ws, channel)
+        return await self.web.conversation(ws, channel)
 
     async def upload_url(self, ws: Workspace, filename: str, length: int) -> tuple[str, str]:
         """(file id, upload URL) for a file of `length` bytes. The URL is a credential for

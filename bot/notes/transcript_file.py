@@ -13,7 +13,16 @@ import logging
 from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.rooms import RoomProvider
-from bot.errors import RetryLater, SlackError, SlackRateLimited, SlackUnavailable
+from bot.errors import (
+    ChannelUnreachable,
+    NotInChannel,
+    RetryLater,
+    SlackAuthBroken,
+    SlackError,
+    SlackRateLimited,
+    SlackScopeMissing,
+    SlackUnavailable,
+)
 from bot.notes import blocks
 from bot.notes.model import Notes
 from bot.notes.slack_files import NotesSlack
@@ -54,6 +63,8 @@ async def share_transcript(
             )
         except (SlackUnavailable, SlackRateLimited):
             raise  # maybe completed: the retry finds out
+        except (NotInChannel, ChannelUnreachable, SlackScopeMissing, SlackAuthBroken):
+            raise  # the share itself is refused, whichever attempt this is: never "done"
         except SlackError as exc:
             if not retried:
                 raise

@@ -188,6 +188,15 @@ class SlackWeb:
             return
         failures.log_failure(error)
 
+    async def call(self, ws: Workspace, method: str, **params: Any) -> dict[str, Any]:
+        """Any other Web API method, paced and classified like those above: for a feature's
+        own methods (bot.notes: files.*, conversations.members)."""
+        return await self._call(ws, method, **params)
+
+    async def conversation(self, ws: Workspace, channel: str) -> str:
+        """Where to post for `channel`: a user id becomes the bot's DM with them."""
+        return await self._conversation(ws, channel)
+
     async def _conversation(self, ws: Workspace, channel: str) -> str:
         """A user id becomes the bot's DM channel with that user (cached). Jobs DMing the same
         person at once wait for one conversations.open (Tier 3) rather than each calling it."""
