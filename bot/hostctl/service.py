@@ -87,11 +87,12 @@ class HostControls:
                         raise  # the provider's trouble: the job retries
                     log.warning("host action %s on %s failed: %s", req.action, meeting.id, exc)
                     return await self._tell(req, "failed", user_message(exc))
-                new_links = req.action.extends and self.provider.name == "daily"
                 steps.note("applied", self.clock().isoformat())
                 meeting = (
                     await self.store.records.update(meeting.id, change, steps=steps) or current
                 )
+                # Daily signs the links again for a new end; Meetings' links stay as they were.
+                new_links = req.action.extends and meeting.host_url != current.host_url
             log.info("host action %s applied to %s by %s", req.action, meeting.id, req.user_id)
         await self.refresh(meeting.id)
         if meeting.waiting:
