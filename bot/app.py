@@ -13,6 +13,9 @@ Where to look next, by question:
     a recording link is clicked        bot.recordings.route (token: bot.recordings.links)
     /meet settings, defaults, policy   bot.slack.settings_listeners -> bot.settings.service
     End / Extend / Lobby, waiting DM   bot.slack.hostctl_listeners -> bot.hostctl.tasks -> bot.hostctl.service
+    notes: transcript, summary, delete bot.cards.daily_route -> bot.notes.route -> bot.notes.tasks -> bot.notes.service
+    retention of notes and recordings  WorkerRole's ticker -> bot.notes.retention
+    which language a person reads      bot.settings.service (users.info locale) -> bot.i18n
 """
 
 from __future__ import annotations
