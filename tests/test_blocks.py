@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import Block
 from bot.domain.meeting import Meeting, MeetingStatus, Participant, RecordingInfo
 from bot.domain.message import Message
 from bot.domain.rooms import RoomKind
-from bot.meet import blocks
+from bot.meet import blocks, replies
 from bot.meet.timefmt import duration_text, rough_duration_text, size_text, slack_date
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -163,8 +163,8 @@ def test_a_channel_card_never_contains_the_host_url(meeting: Meeting) -> None:
 
 @pytest.mark.parametrize("meeting", EVERY_CARD[:2], ids=["instant", "long-term"])
 def test_invites_and_recording_replies_never_contain_the_host_url(meeting: Meeting) -> None:
-    reply = blocks.recording_reply(meeting, READY, link_url=RECORDING_LINK)
-    for message in (blocks.invite_dm(meeting), reply):
+    reply = replies.recording_reply(meeting, READY, link_url=RECORDING_LINK)
+    for message in (replies.invite_dm(meeting), reply):
         assert "HOST-SECRET" not in texts(message)
         assert_valid(message)
 
@@ -252,7 +252,7 @@ def test_a_title_cannot_ping_the_channel_or_break_the_markup() -> None:
 
 
 def test_the_host_dm_has_the_host_link_to_keep_and_the_guest_link_to_share() -> None:
-    dm = blocks.host_dm(make_meeting(**LONG_TERM))
+    dm = replies.host_dm(make_meeting(**LONG_TERM))
     shown = texts(dm)
     assert "You're the host of *Design review* in <#C1>" in shown
     assert "don't share" in shown and "Home tab" in shown
@@ -262,7 +262,7 @@ def test_the_host_dm_has_the_host_link_to_keep_and_the_guest_link_to_share() -> 
 
 
 def test_an_invite_names_who_invited_and_carries_the_guest_link() -> None:
-    dm = blocks.invite_dm(make_meeting(record=True))
+    dm = replies.invite_dm(make_meeting(record=True))
     assert "<@UCREATOR> invited you to *Design review*" in texts(dm)
     assert join_button(dm) is not None and "will be recorded" in texts(dm)
 
@@ -271,7 +271,7 @@ def test_a_recording_reply_links_it_with_human_duration_and_size() -> None:
     recording = RecordingInfo(
         id="r1", status="ready", url=RECORDING_URL, duration_seconds=725, size_bytes=48_200_000
     )
-    reply = blocks.recording_reply(make_meeting(), recording, link_url=RECORDING_LINK)
+    reply = replies.recording_reply(make_meeting(), recording, link_url=RECORDING_LINK)
     assert "12 min 5 s · 48.2 MB" in texts(reply)
     assert reply.blocks[0]["accessory"]["url"] == RECORDING_LINK
     assert reply.text == "The recording of Design review is ready (12 min 5 s, 48.2 MB)."
@@ -279,26 +279,26 @@ def test_a_recording_reply_links_it_with_human_duration_and_size() -> None:
 
 
 def test_a_recording_reply_never_shows_the_providers_expiring_link() -> None:
-    reply = blocks.recording_reply(make_meeting(), READY, link_url=RECORDING_LINK)
+    reply = replies.recording_reply(make_meeting(), READY, link_url=RECORDING_LINK)
     assert "recordings.example" not in texts(reply) and RECORDING_LINK in texts(reply)
 
 
 def test_a_recording_link_too_long_for_a_button_is_sent_as_plain_text() -> None:
     recording = RecordingInfo(id="r1", status="ready", url=RECORDING_URL)
     long_link = "https://x.example/recordings/" + "a" * 3000
-    reply = blocks.recording_reply(make_meeting(), recording, link_url=long_link)
+    reply = replies.recording_reply(make_meeting(), recording, link_url=long_link)
     assert reply.blocks == [] and long_link in reply.text
 
 
 @pytest.mark.parametrize(
     "message",
     [
-        blocks.help_message(),
-        blocks.unavailable_message(),
-        blocks.private_channel_notice(),
-        blocks.private_channel_notice(card_posted=False),
-        blocks.ephemeral_error("`--until 2025-01-01` is in the past.\nUsage: …"),
-        blocks.meeting_starting_ack("Design review", invitees=("U1", "U2"), record=True),
+        replies.help_message(),
+        replies.unavailable_message(),
+        replies.private_channel_notice(),
+        replies.private_channel_notice(card_posted=False),
+        replies.ephemeral_error("`--until 2025-01-01` is in the past.\nUsage: …"),
+        replies.meeting_starting_ack("Design review", invitees=("U1", "U2"), record=True),
     ],
     ids=["help", "unavailable", "private", "private-not-posted", "error", "ack"],
 )
@@ -307,14 +307,14 @@ def test_small_messages_are_valid_and_say_something(message: Message) -> None:
 
 
 def test_help_shows_examples_and_the_usage_line() -> None:
-    shown = texts(blocks.help_message())
+    shown = texts(replies.help_message())
     assert "/meet Design review @ana @li --record" in shown and "--until YYYY-MM-DD" in shown
     # mrkdwn: a raw <id> would be read as a link; escaped, people read "<id>".
     assert "<id>" not in shown and "/meet cancel &lt;id&gt;" in shown
 
 
 def test_the_private_channel_notice_says_how_to_get_live_updates() -> None:
-    assert "`/invite @meetbot`" in blocks.private_channel_notice().text
+    assert "`/invite @meetbot`" in replies.private_channel_notice().text
 
 
 @pytest.mark.parametrize(

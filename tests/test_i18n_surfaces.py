@@ -28,7 +28,7 @@ from bot.errors import (
 )
 from bot.home.view import home_view
 from bot.i18n import LANGUAGES, Translator, translator
-from bot.meet import blocks
+from bot.meet import blocks, replies
 from bot.settings.modal import settings_modal
 from bot.settings.model import ChannelDefaults, StartRule, WorkspacePolicy
 from bot.slack.grammar import parse_meet
@@ -77,25 +77,25 @@ def _messages(t: Translator) -> Iterator[Message]:
     )
     noted = make_meeting(language=t.language, record=True, notes=True)
     for meeting in (noted, long_term):
-        yield blocks.host_dm(meeting, t)
-        yield blocks.host_dm(meeting.replace(thread_ts="1.2", card_ts=None), t)
-        yield blocks.invite_dm(meeting, t)
-        yield blocks.recording_reply(
+        yield replies.host_dm(meeting, t)
+        yield replies.host_dm(meeting.replace(thread_ts="1.2", card_ts=None), t)
+        yield replies.invite_dm(meeting, t)
+        yield replies.recording_reply(
             meeting,
             RecordingInfo(id="r", size_bytes=48_200_000, duration_seconds=3725.0),
             link_url=RECORDING_LINK,
         )
-    yield blocks.help_message(t)
-    yield blocks.unavailable_message(t)
-    yield blocks.private_channel_notice(t=t)
-    yield blocks.private_channel_notice(card_posted=False, t=t)
+    yield replies.help_message(t)
+    yield replies.unavailable_message(t)
+    yield replies.private_channel_notice(t=t)
+    yield replies.private_channel_notice(card_posted=False, t=t)
     everyone = tuple(f"U{i:08d}" for i in range(30))
     for home_only in (False, True):
-        yield blocks.meeting_starting_ack(
+        yield replies.meeting_starting_ack(
             "x" * 200, invitees=everyone, record=True, home_only=home_only, notes=True, t=t
         )
     for exc in _errors():
-        yield blocks.ephemeral_error(user_message(exc, t))
+        yield replies.ephemeral_error(user_message(exc, t))
 
 
 def _errors() -> Iterator[BaseException]:

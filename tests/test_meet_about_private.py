@@ -8,7 +8,7 @@ import json
 from meetbot_sandbox.slack.payloads import message_shortcut_payload
 
 from bot.domain.meeting import Meeting
-from bot.meet.blocks import host_dm
+from bot.meet.replies import host_dm
 from tests.plugins.bot import RunningBot
 
 PRIVATE = "C0SECRET"

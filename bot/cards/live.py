@@ -29,7 +29,7 @@ from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting, RecordingInfo
 from bot.domain.rooms import RoomEvent, RoomProvider
 from bot.errors import RetryLater, SlackError, SlackRateLimited, SlackUnavailable
-from bot.meet import blocks
+from bot.meet import blocks, replies
 from bot.meet.service import MeetingService
 from bot.recordings.links import RecordingLinks
 from bot.storage.jobs import JobName, Jobs
@@ -231,7 +231,7 @@ class LiveCards:
     async def _post_reply(self, meeting: Meeting, recording: RecordingInfo) -> str:
         # Our own link, not the provider's pre-signed one, which expires within hours.
         link_url = self.recording_links.url(recording.id)
-        message = blocks.recording_reply(meeting, recording, link_url=link_url)
+        message = replies.recording_reply(meeting, recording, link_url=link_url)
         ws, key = _workspace(meeting), f"recordings:{meeting.id}"
         if meeting.card_ts is not None:
             thread = meeting.thread_ts or meeting.card_ts

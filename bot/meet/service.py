@@ -36,7 +36,7 @@ from bot.errors import (
     user_message,
 )
 from bot.i18n import DEFAULT_LANGUAGE, translator
-from bot.meet import blocks
+from bot.meet import blocks, replies
 from bot.settings.model import NOTES
 from bot.storage.steps import JobSteps
 from bot.storage.store import Store
@@ -113,7 +113,7 @@ class MeetingService:
                 req = dataclasses.replace(req, notes=False, defaulted=defaulted)
             elif refusal is not None:
                 log.info("meeting %s refused: notes cannot be taken", req.meeting_id)
-                raise UsageError(refusal, usage=blocks.USAGE)
+                raise UsageError(refusal, usage=replies.USAGE)
         # The creator's language (their Slack locale, cached with their role): their DM and the
         # room's UI; the card's too unless the channel has a default language.
         language = await self.language_of(req.workspace, req.user_id)
@@ -123,7 +123,7 @@ class MeetingService:
         )
         meeting = await self._card(req, meeting, steps)
         if not req.home_only:  # a channel default: the host link is in App Home only
-            host_dm = blocks.host_dm(meeting, translator(language))
+            host_dm = replies.host_dm(meeting, translator(language))
             await self._post_once(steps, "host_dm", req.workspace, req.user_id, host_dm)
         for user_id in req.invitees:
             if user_id == req.user_id:
@@ -137,7 +137,7 @@ class MeetingService:
                     f"invite:{user_id}",
                     req.workspace,
                     user_id,
-                    blocks.invite_dm(meeting, invited),
+                    replies.invite_dm(meeting, invited),
                 )
             except (SlackUnavailable, SlackRateLimited, SlackAuthBroken):
                 raise  # Slack's trouble or the installation's, not the invitee's
@@ -271,12 +271,12 @@ class MeetingService:
                 "card:dm",
                 req.workspace,
                 req.user_id,
-                blocks.private_channel_notice(card_posted=False, t=t),
+                replies.private_channel_notice(card_posted=False, t=t),
             )
         elif "card:response_url" not in steps:
             await self.slack.respond(req.response_url, card, in_channel=True)
             await steps.record("card:response_url", "sent")
-            await self.slack.respond(req.response_url, blocks.private_channel_notice(t=t))
+            await self.slack.respond(req.response_url, replies.private_channel_notice(t=t))
         saved = await self.store.records.update(
             meeting.id, lambda m: m.replace(card_via_response_url=True), steps=steps
         )
@@ -345,7 +345,7 @@ class MeetingService:
         except (SlackError, Unavailable):
             language = DEFAULT_LANGUAGE  # telling them in English beats not telling them
         t = translator(language)
-        message = blocks.ephemeral_error(user_message(exc, t))
+        message = replies.ephemeral_error(user_message(exc, t))
         if req.response_url is not None:
             await self.slack.respond(req.response_url, message)
         else:

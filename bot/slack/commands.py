@@ -17,7 +17,7 @@ from bot.domain.inputs import StartMeeting, Workspace, default_title
 from bot.domain.message import Message
 from bot.errors import Unavailable, UsageError, user_message
 from bot.i18n import DEFAULT_LANGUAGE, N_, Text, language_of, translator
-from bot.meet import blocks
+from bot.meet import replies
 from bot.settings.model import ChannelDefaults, WorkspacePolicy
 from bot.settings.policy import Effective, ask_within_policy
 from bot.slack import settings_listeners, standup_commands
@@ -36,7 +36,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         try:
             standup = parse_standup_command(command.get("text", ""))
         except UsageError as exc:
-            await _ack_message(ack, blocks.ephemeral_error(user_message(exc)))
+            await _ack_message(ack, replies.ephemeral_error(user_message(exc)))
             return
         if standup is not None:
             await standup_commands.handle(standup, ack, command, body, deps)
@@ -50,18 +50,18 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         try:
             parsed = parse_meet(command.get("text", ""), now=deps.clock())
         except UsageError as exc:
-            await _ack_message(ack, blocks.ephemeral_error(user_message(exc, t)))
+            await _ack_message(ack, replies.ephemeral_error(user_message(exc, t)))
             return
         if isinstance(parsed, HelpRequest):
-            await _ack_message(ack, blocks.help_message(t))
+            await _ack_message(ack, replies.help_message(t))
             return
         if known is None:
-            await _ack_message(ack, blocks.unavailable_message(t))
+            await _ack_message(ack, replies.unavailable_message(t))
             return
         try:
             asked = _within_settings(parsed, known, deps)
             if isinstance(asked, str):
-                await _ack_message(ack, blocks.ephemeral_error(t.text(asked)))
+                await _ack_message(ack, replies.ephemeral_error(t.text(asked)))
                 return
             request = StartMeeting(
                 key=command["trigger_id"],
@@ -83,9 +83,9 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             )
             await deps.jobs.start_meeting(request)
         except Unavailable:
-            await _ack_message(ack, blocks.unavailable_message(t))
+            await _ack_message(ack, replies.unavailable_message(t))
             return
-        starting = blocks.meeting_starting_ack(
+        starting = replies.meeting_starting_ack(
             request.title,
             invitees=request.invitees,
             record=request.record,

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from bot.domain.rooms import RoomKind
 from bot.errors import UsageError
 from bot.i18n import N_, Text
-from bot.meet.blocks import HELP_TEXT, NOTES_WITH_EXPIRE_AFTER_USE, USAGE
+from bot.meet.replies import HELP_TEXT, NOTES_WITH_EXPIRE_AFTER_USE, USAGE
 from bot.slack import limits
 
 __all__ = ["HELP_TEXT", "USAGE", "HelpRequest", "MeetOptions", "parse_meet", "plain_text"]

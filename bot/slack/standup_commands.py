@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncAck
 from bot.domain.inputs import CreateStandup, default_title
 from bot.domain.message import Message
 from bot.errors import Unavailable
-from bot.meet import blocks
+from bot.meet import replies
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.standups import blocks as standup_blocks
 from bot.standups.grammar import CancelSchedule, ListSchedules, StandupCommand
@@ -31,7 +31,7 @@ async def handle(
     try:
         message = await _answer(parsed, command, body, deps)
     except Unavailable:
-        message = blocks.unavailable_message()
+        message = replies.unavailable_message()
     await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
 
 

@@ -16,13 +16,8 @@ from typing import Any
 
 from bot.domain.message import Block
 from bot.domain.rooms import RoomKind
-from bot.meet.blocks import (
-    NOTES_WITH_EXPIRE_AFTER_USE,
-    context,
-    escape,
-    plain,
-    section,
-)
+from bot.meet.blocks import context, escape, plain, section
+from bot.meet.replies import NOTES_WITH_EXPIRE_AFTER_USE
 from bot.slack import limits
 from bot.slack.grammar import MeetOptions, plain_text
 from bot.standups.grammar import StandupOptions

@@ -30,7 +30,8 @@ from bot.errors import (
     SlackError,
     user_message,
 )
-from bot.meet.blocks import ephemeral_error, section
+from bot.meet.blocks import section
+from bot.meet.replies import ephemeral_error
 from bot.meet.service import MeetingService, is_permanent
 from bot.notes.refusals import provider_refusal
 from bot.standups import blocks as standup_blocks
