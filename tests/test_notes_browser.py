@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import async_playwright, expect
 
 from tests.plugins.sandbox import running_sandbox
-from tests.test_sandbox_browser import CHROMIUM, UPDATES_MS
+from tests.test_sandbox_browser import CHROMIUM, UPDATES_MS, opened_page
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
 
@@ -27,44 +27,38 @@ async def test_the_notes_thread_in_the_browser(
     async with (
         running_sandbox(redis_url, "meetbot_sandbox", "--provider", "daily") as url,
         async_playwright() as playwright,
+        opened_page(playwright, url, height=900) as page,
     ):
-        args = ["--no-sandbox"] if os.geteuid() == 0 else []
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        try:
-            page = await browser.new_page(viewport={"width": 1360, "height": 900})
-            await page.goto(url)
-            messages = page.locator("#messages")
-            await page.fill("#composer-input", "/meet Design review --notes")
-            await page.press("#composer-input", "Enter")
-            card = messages.locator("> .message.from-bot:not(.ephemeral)").filter(
-                has_text="Design review"
-            )
-            await expect(card).to_contain_text("Notes on: this meeting is transcribed")
+        messages = page.locator("#messages")
+        await page.fill("#composer-input", "/meet Design review --notes")
+        await page.press("#composer-input", "Enter")
+        card = messages.locator("> .message.from-bot:not(.ephemeral)").filter(
+            has_text="Design review"
+        )
+        await expect(card).to_contain_text("Notes on: this meeting is transcribed")
 
-            await page.click("#open-dm")
-            await expect(messages).to_contain_text("Notes on: this meeting is transcribed")
-            await messages.get_by_role("link", name="Join as host").click()
-            await page.click("[data-channel='C0GENERAL']")
-            room = page.locator(".room").filter(has_text="Design review")
-            await expect(card).to_contain_text("Live")
-            await room.get_by_role("button", name="End session").click()
-            await expect(card).to_contain_text("Ended")
+        await page.click("#open-dm")
+        await expect(messages).to_contain_text("Notes on: this meeting is transcribed")
+        await messages.get_by_role("link", name="Join as host").click()
+        await page.click("[data-channel='C0GENERAL']")
+        room = page.locator(".room").filter(has_text="Design review")
+        await expect(card).to_contain_text("Live")
+        await room.get_by_role("button", name="End session").click()
+        await expect(card).to_contain_text("Ended")
 
-            await room.get_by_role("button", name="Transcript ready").click()
-            thread = card.locator(".replies")
-            await expect(thread).to_contain_text("Meeting notes: Design review")
-            await expect(thread).to_contain_text(".vtt")
-            await room.get_by_role("button", name="Summary ready").click()
-            await expect(thread).to_contain_text("Key points")
-            await expect(thread).to_contain_text("Action items")
-            await card.scroll_into_view_if_needed()
-            await page.screenshot(path=str(screenshot))
+        await room.get_by_role("button", name="Transcript ready").click()
+        thread = card.locator(".replies")
+        await expect(thread).to_contain_text("Meeting notes: Design review")
+        await expect(thread).to_contain_text(".vtt")
+        await room.get_by_role("button", name="Summary ready").click()
+        await expect(thread).to_contain_text("Key points")
+        await expect(thread).to_contain_text("Action items")
+        await card.scroll_into_view_if_needed()
+        await page.screenshot(path=str(screenshot))
 
-            await thread.get_by_role("button", name="Delete notes").click()
-            dialog = page.locator("dialog.confirm-dialog")
-            await expect(dialog).to_contain_text("Delete these notes?")
-            await dialog.get_by_role("button", name="Delete").click()
-            await expect(thread).to_contain_text("were deleted by")
-            await expect(thread).not_to_contain_text("Key points")
-        finally:
-            await browser.close()
+        await thread.get_by_role("button", name="Delete notes").click()
+        dialog = page.locator("dialog.confirm-dialog")
+        await expect(dialog).to_contain_text("Delete these notes?")
+        await dialog.get_by_role("button", name="Delete").click()
+        await expect(thread).to_contain_text("were deleted by")
+        await expect(thread).not_to_contain_text("Key points")
