@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from meetbot_sandbox.slack.models import ApiCall
 from meetbot_sandbox.slack.payloads import message_shortcut_payload
 
 from bot.domain.meeting import Meeting
@@ -14,10 +15,9 @@ from tests.plugins.bot import RunningBot
 PRIVATE = "C0SECRET"
 
 
-async def test_a_private_channel_the_bot_is_not_in_gets_what_to_do_and_no_room(
-    bot: RunningBot,
-) -> None:
-    bot.slack.state.add_channel(PRIVATE, "leadership", private=True, member=False)
+async def meet_about_a_message(bot: RunningBot, *, member: bool) -> ApiCall:
+    """ "Meet about this" on a message in #leadership; the views.open it brings."""
+    bot.slack.state.add_channel(PRIVATE, "leadership", private=True, member=member)
     message = bot.slack.state.add_user_message(PRIVATE, "Q3 numbers are in", user="U0BOB")
     await bot.interact(
         message_shortcut_payload(
@@ -28,7 +28,13 @@ async def test_a_private_channel_the_bot_is_not_in_gets_what_to_do_and_no_room(
             message_text=message.text,
         )
     )
-    opened = await bot.slack.state.wait_for("views.open", timeout=5)
+    return await bot.slack.state.wait_for("views.open", timeout=5)
+
+
+async def test_a_private_channel_the_bot_is_not_in_gets_what_to_do_and_no_room(
+    bot: RunningBot,
+) -> None:
+    opened = await meet_about_a_message(bot, member=False)
     shown = json.dumps(opened.params["view"])
     assert "/invite @meetbot" in shown and "Nothing was created" in shown
     assert "submit" not in opened.params["view"], "nothing to submit: no room can come of it"
@@ -36,18 +42,7 @@ async def test_a_private_channel_the_bot_is_not_in_gets_what_to_do_and_no_room(
 
 
 async def test_once_invited_the_same_shortcut_opens_the_meeting_modal(bot: RunningBot) -> None:
-    bot.slack.state.add_channel(PRIVATE, "leadership", private=True, member=True)
-    message = bot.slack.state.add_user_message(PRIVATE, "Q3 numbers are in", user="U0BOB")
-    await bot.interact(
-        message_shortcut_payload(
-            "meet_about_message",
-            channel_id=PRIVATE,
-            channel_name="leadership",
-            message_ts=message.ts,
-            message_text=message.text,
-        )
-    )
-    opened = await bot.slack.state.wait_for("views.open", timeout=5)
+    opened = await meet_about_a_message(bot, member=True)
     assert opened.params["view"].get("submit") is not None
 
 
