@@ -300,3 +300,11 @@ def test_app_home_s_standups_and_the_repeat_fields_fit_slack_in_every_language(
     assert_valid_view(modal)
     assert_unclipped(fields)
     assert len(fields[0]["element"]["options"]) == 24
+
+
+async def test_without_redis_standup_replies_are_english_and_say_what_happened(
+    bot_without_redis: RunningBot,
+) -> None:
+    bot = bot_without_redis
+    assert "Add the time it starts" in (await bot.command("standup every monday")).text
+    assert "temporarily unavailable" in (await bot.command("schedules")).text
