@@ -161,6 +161,20 @@ async def test_cannot_post_here_is_explained_in_german(bot: RunningBot) -> None:
     assert "Es wurde nichts erstellt." in shown and "submit" not in view
 
 
+async def test_without_redis_a_german_modal_says_why_in_german(
+    bot_without_redis: RunningBot,
+) -> None:
+    """The modal carries its language: its errors need no Redis to speak it."""
+    german = start_meeting_modal(t=translator("de"))
+    reply = await bot_without_redis.interact(
+        _submission(german, title="Retro", conversation=GENERAL)
+    )
+    assert reply.body is not None and reply.body["response_action"] == "errors"
+    assert reply.body["errors"] == {
+        "title": "Meetings sind gerade nicht verfügbar. Versuch es bitte in einer Minute noch einmal."
+    }
+
+
 def _every_modal(language: str) -> list[dict[str, Any]]:
     t = translator(language)
     full = Prefill(record=True, expires_on=NOW.date() + timedelta(days=30), notes=True)
