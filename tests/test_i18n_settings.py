@@ -37,6 +37,7 @@ from tests.settings_helpers import (
     submit_settings,
 )
 from tests.test_i18n_surfaces import assert_unclipped
+from tests.test_settings_policy import refused_privately
 from tests.test_views import assert_valid_view, submit
 
 CHANGED = Change(by="U0ANA", at=datetime(2025, 12, 3, 9, 0, tzinfo=UTC))
@@ -146,6 +147,23 @@ async def test_a_refused_save_is_told_in_german(bot: RunningBot) -> None:
         " nicht gespeichert: Nur Workspace-Admins und -Inhaber können die Workspace-Richtlinie"
     )
     assert notice.text.endswith("Es wurde nichts geändert.")
+
+
+async def test_the_workspace_policy_refuses_a_german_member_in_german(bot: RunningBot) -> None:
+    """Who may start is checked by the worker (Slack says who is asking): its private refusal
+    names the policy and who can change it, in the member's language."""
+    _german(bot)
+    await as_admin_set(bot, {WHO_BLOCK: "admins"})
+
+    text = await refused_privately(bot, "Sync")
+
+    assert text.startswith(":no_entry: Hier dürfen nur Workspace-Admins und -Inhaber Meetings")
+    assert "*Wer Meetings starten darf*" in text
+    assert text.endswith("Workspace-Admins und -Inhaber können das mit `/meet settings` ändern.")
+    # Their locale is known in Redis now: a policy refusal at the ack speaks German too.
+    await as_admin_set(bot, {WHO_BLOCK: "everyone", RECORDING_BLOCK: False})
+    taped = await bot.command("Taped --record")
+    assert taped.text.startswith(":no_entry: Aufzeichnen ist in diesem Workspace aus: Die")
 
 
 def _modals(language: str) -> list[dict[str, Any]]:
