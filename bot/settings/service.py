@@ -97,8 +97,8 @@ class SettingsService:
         """The modal as this person may use it (runs right after the ack: the trigger lasts 3 s)."""
         role, creator = await asyncio.gather(self.role(ws, user_id), self.creator(ws, channel_id))
         defaults, policy = await self.store.for_channel(ws.team_id, channel_id)
-        # The role lookup just cached their locale: no second users.info.
-        t = translator(await self.language_of(ws, user_id))
+        # In their Slack language: users.info gave it with their role (no second call).
+        t = translator(language_of(role.locale))
         view = settings_modal(
             channel_id,
             defaults,
