@@ -101,8 +101,12 @@ def extend_modal(
     """Pick the room's new last day (it ends at the end of that day, UTC). The modal keeps
     its language in `private_metadata`: the submission's field errors are answered before
     any Slack call, in the language the modal was drawn in."""
-    end = meeting.expires_at
-    until = slack_date(end, t=t) if end else t.gettext("no set end")
+    title = _title(meeting)
+    if meeting.expires_at is not None:
+        until = slack_date(meeting.expires_at, t=t)
+        lasts = t.gettext("*%(title)s* is available until %(date)s.", title=title, date=until)
+    else:  # one whole sentence: "until" + "no set end" would not translate
+        lasts = t.gettext("*%(title)s* has no set end.", title=title)
     meta = {"meeting_id": meeting.id, "response_url": response_url, "language": t.language}
     return {
         "type": "modal",
@@ -112,11 +116,7 @@ def extend_modal(
         "submit": plain(t.gettext("Extend"), MODAL_TEXT_MAX),
         "close": plain(t.gettext("Cancel"), MODAL_TEXT_MAX),
         "blocks": [
-            section(
-                t.gettext(
-                    "*%(title)s* is available until %(date)s.", title=_title(meeting), date=until
-                )
-            ),
+            section(lasts),
             {
                 "type": "input",
                 "block_id": UNTIL_BLOCK,
