@@ -99,7 +99,8 @@ def state_refusal(action: HostAction, meeting: Meeting, now: datetime) -> Text |
         if meeting.closed_by:
             return Text(
                 N_(
-                    ":information_source: This meeting has already ended by %(user)s. Nothing was changed."
+                    ":information_source: This meeting has already ended by %(user)s."
+                    " Nothing was changed."
                 ),
                 user=f"<@{meeting.closed_by}>",
             )
