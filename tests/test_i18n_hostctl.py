@@ -80,7 +80,7 @@ async def test_a_french_channels_menu_and_a_german_hosts_replies_and_waiting_dm(
     )
     shown = json.dumps(first.params, ensure_ascii=False)
     assert "1 Person wartet darauf, *Sprechstunde*" in shown
-    assert "Lass sie im Call herein oder weise sie ab" in shown
+    assert "Lass sie im Meeting herein oder weise sie ab" in shown
 
     url, result = await choose(bot, card, HostAction.END, user_id=BOB)
     assert result == "refused"
