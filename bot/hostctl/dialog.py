@@ -20,6 +20,7 @@ from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.message import Message
 from bot.domain.ports import Posted
+from bot.errors import SlackError
 from bot.hostctl import blocks
 from bot.hostctl.actions import HostAction, HostRequest
 from bot.hostctl.rules import (
@@ -99,7 +100,7 @@ class HostDialogs:
     ) -> None:
         """The Extend modal, or the private reason it does not open: in the clicker's language
         (this runs after the ack, so Slack may be asked who they are)."""
-        t = translator(await self.settings.language_of(ws, user_id))
+        t = await self._reader(ws, user_id)
         meeting = await self.store.records.get(meeting_id)
         if meeting is None:
             gone = t.gettext(":information_source: This room has gone.")
@@ -120,6 +121,14 @@ class HostDialogs:
         initial = min(extend_target(meeting, now).date(), latest)
         view = blocks.extend_modal(meeting, initial=initial, response_url=response_url, t=t)
         await self.slack.open_view(ws, trigger_id, view)
+
+    async def _reader(self, ws: Workspace, user_id: str) -> Translator:
+        try:
+            return translator(await self.settings.language_of(ws, user_id))
+        except SlackError as exc:
+            # Nothing retries the modal after the ack: English rather than no modal at all.
+            log.info("no locale for %s in %s (%s): English", user_id, ws.team_id, exc.error)
+            return ENGLISH
 
     async def check_extend(
         self, meeting_id: str, day: date | None, t: Translator = ENGLISH
