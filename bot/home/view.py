@@ -89,7 +89,7 @@ def home_view(
     for meeting in rooms[:MAX_HOME_ROOMS]:
         hosts = viewer_id in (None, meeting.creator_id)
         blocks += _room_blocks(meeting, show_host=hosts, t=t)
-        if hosts and (menu := host_menu(meeting, capabilities, now)) is not None:
+        if hosts and (menu := host_menu(meeting, capabilities, now, t)) is not None:
             blocks.append(menu)
     if not rooms:
         blocks.append(section(t.gettext("_Nothing live or upcoming right now._")))
