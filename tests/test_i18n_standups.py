@@ -217,8 +217,9 @@ def test_the_modal_s_repeat_menu_is_translated_and_its_values_stay_the_phrases()
     def field(block_id: str, action_id: str) -> dict[str, Any]:
         return {"selected_option": {"value": "daily"}} if block_id == "repeat" else {}
 
-    assert parse_repeat(field, errors, translator("de")) is None
-    assert errors == {"repeat_time": "Wähle die Uhrzeit, zu der es beginnt."}
+    assert parse_repeat(field, errors) is None
+    assert errors == {"repeat_time": "Pick the time it starts."}, "English, as every field error"
+    assert translator("de").text(errors["repeat_time"]) == "Wähle die Uhrzeit, zu der es beginnt."
 
 
 @pytest.mark.parametrize(

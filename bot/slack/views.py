@@ -243,7 +243,7 @@ def start_meeting_modal(
         # No Repeat under "Meet about this": a schedule posts each run as a new channel
         # message (Schedule has no thread), so the runs would not follow the message the
         # modal was opened on, and a series buried in one thread is one nobody sees.
-        blocks += repeat_blocks()
+        blocks += repeat_blocks(t)
     return {
         "type": "modal",
         "callback_id": START_MEETING_CALLBACK_ID,

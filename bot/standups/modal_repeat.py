@@ -4,9 +4,10 @@ A repeat turns the modal into `/meet standup`. Each choice's value is the phrase
 would take ("every 2 weeks on friday"); the picked time is appended and the whole goes through
 `bot.standups.recurrence.parse_schedule`, so the modal and the command cannot disagree on a schedule.
 The time is the creator's Slack wall time (the worker looks the zone up, as for the command),
-which is why the timepicker carries no `timezone` of its own. Labels, hints and errors are in
-the reader's language (`t`, the person who opened the modal); the values stay the English
-phrases, so a submission reads the same whoever sent it.
+which is why the timepicker carries no `timezone` of its own. Labels and hints are in the
+reader's language (`t`, the person who opened the modal); the values stay the English phrases,
+so a submission reads the same whoever sent it. Errors are English catalog messages, as every
+field error of the modal (bot.slack.start_submission): the listener shows them translated.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from bot.domain.message import Block
 from bot.errors import UsageError
-from bot.i18n import ENGLISH, N_, Translator
+from bot.i18n import ENGLISH, N_, Text, Translator
 from bot.meet.blocks import plain
 from bot.standups.describe import day_name
 from bot.standups.recurrence import Recurrence, parse_schedule
@@ -134,20 +135,20 @@ def wants_repeat(field: Field) -> bool:
     return _chosen(field) is not None
 
 
-def parse_repeat(field: Field, errors: dict[str, str], t: Translator = ENGLISH) -> Repeat | None:
-    """The repeat asked for; None for a one-off meeting or a mistake (put into `errors`, in
-    `t`'s language)."""
+def parse_repeat(field: Field, errors: dict[str, str]) -> Repeat | None:
+    """The repeat asked for; None for a one-off meeting or a mistake (put into `errors`, as
+    English catalog messages: `Translator.text` shows them in the reader's language)."""
     phrase = _chosen(field)
     at = field(REPEAT_TIME_BLOCK_ID, REPEAT_TIME_ACTION_ID).get("selected_time")
     here = bool(field(HERE_BLOCK_ID, HERE_ACTION_ID).get("selected_options"))
-    unlisted = t.gettext("Choose one of the listed repeats.")
+    unlisted = N_("Choose one of the listed repeats.")
     if phrase is None:
         if at:
-            errors[REPEAT_BLOCK_ID] = t.gettext(
+            errors[REPEAT_BLOCK_ID] = N_(
                 "A time is for a repeating meeting: choose how it repeats, or clear the time."
             )
         if here:
-            errors[HERE_BLOCK_ID] = t.gettext(
+            errors[HERE_BLOCK_ID] = N_(
                 "@here is for repeating meetings: choose how it repeats, or untick it."
             )
         return None
@@ -155,15 +156,15 @@ def parse_repeat(field: Field, errors: dict[str, str], t: Translator = ENGLISH) 
         errors[REPEAT_BLOCK_ID] = unlisted
         return None
     if not at:
-        errors[REPEAT_TIME_BLOCK_ID] = t.gettext("Pick the time it starts.")
+        errors[REPEAT_TIME_BLOCK_ID] = N_("Pick the time it starts.")
         return None
     if not _HH_MM.match(str(at)):
-        errors[REPEAT_TIME_BLOCK_ID] = t.gettext("That is not a time of day.")
+        errors[REPEAT_TIME_BLOCK_ID] = N_("That is not a time of day.")
         return None
     try:
         recurrence, leftover = parse_schedule([*phrase.split(), str(at)])
     except UsageError as exc:  # not for the listed phrases (tests parse each); kept honest
-        errors[REPEAT_BLOCK_ID] = exc.translated(t)
+        errors[REPEAT_BLOCK_ID] = Text(exc.template, **exc.params)
         return None
     if leftover:
         errors[REPEAT_BLOCK_ID] = unlisted
