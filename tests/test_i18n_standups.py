@@ -17,7 +17,11 @@ from typing import Any
 import pytest
 from meetbot_sandbox.meetings import MutableClock
 from meetbot_sandbox.slack.models import ApiCall, Workspace
-from meetbot_sandbox.slack.payloads import app_home_opened_event
+from meetbot_sandbox.slack.payloads import (
+    app_home_opened_event,
+    global_shortcut_payload,
+    view_submission_payload,
+)
 
 from bot.domain.message import Message
 from bot.errors import UsageError, user_message
@@ -35,7 +39,7 @@ from tests.settings_helpers import as_admin_set
 from tests.test_blocks import NOW, RECORDING_LINK, assert_valid, make_meeting
 from tests.test_i18n_surfaces import assert_unclipped
 from tests.test_standups import last_seq, next_run
-from tests.test_views import assert_valid_view
+from tests.test_views import assert_valid_view, submit
 
 TEAM = Workspace().team_id  # the fake Slack's workspace, where the commands come from
 # One of each shape a rule can have (bot.standups.describe words each).
@@ -309,3 +313,45 @@ async def test_without_redis_standup_replies_are_english_and_say_what_happened(
     bot = bot_without_redis
     assert "Add the time it starts" in (await bot.command("standup every monday")).text
     assert "temporarily unavailable" in (await bot.command("schedules")).text
+
+
+async def test_a_german_person_schedules_a_standup_from_the_modal_in_german(
+    bot: RunningBot,
+) -> None:
+    """The Repeat fields speak the opener's language; their mistakes too; the values they send
+    are the English phrases, so the standup is the one `/meet standup` would make."""
+    bot.slack.state.users[CREATOR].locale = "de-DE"
+    await bot.command("Planung")  # the worker asks Slack who they are; Redis keeps the locale
+    await _channel_post(bot, "Planung")
+    await bot.slack.state.wait_for(  # the host's DM: the start job is done
+        "chat.postMessage", lambda c: c.ok and c.params["channel"].startswith("D"), timeout=10
+    )
+    view = await _opened(bot, global_shortcut_payload("start_meeting", user_id=CREATOR))
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "Wiederholen" in shown and "Wöchentlich am Montag" in shown
+    assert "In deiner Slack-Zeitzone" in shown and "@here in der Karte jedes Termins" in shown
+
+    mistake = await bot.interact(_submitted(view, repeat="daily", conversation=GENERAL))
+    assert mistake.body is not None
+    assert mistake.body["errors"] == {"repeat_time": "Wähle die Uhrzeit, zu der es beginnt."}
+    fine = _submitted(view, repeat="every monday", repeat_time="14:00", conversation=GENERAL)
+    assert (await bot.interact(fine)).body is None
+    announced = await _channel_post(bot, "hier geplant")
+    assert "jeden Montag um 14:00 (Europe/Berlin)" in _dump(announced)
+
+
+async def _opened(bot: RunningBot, payload: dict[str, Any]) -> dict[str, Any]:
+    await bot.interact(payload)
+    opened = await bot.slack.state.wait_for(
+        "views.open", lambda c: c.params.get("trigger_id") == payload["trigger_id"], timeout=10
+    )
+    view = opened.params["view"]
+    assert isinstance(view, dict)
+    return view
+
+
+def _submitted(view: dict[str, Any], **answers: Any) -> dict[str, Any]:
+    values = submit(view, title="Wochenstart", **answers)["state"]["values"]
+    return view_submission_payload(
+        view["callback_id"], values, private_metadata=view["private_metadata"], view_id="V0REPEAT"
+    )
