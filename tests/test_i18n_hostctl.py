@@ -25,7 +25,7 @@ from bot.hostctl.dialog import _plain
 from bot.hostctl.menu import host_menu
 from bot.hostctl.rules import THAT_DATE, extend_problem, not_allowed, state_refusal
 from bot.i18n import LANGUAGES, Text, Translator, translator
-from bot.settings.modal import LOBBY_BLOCK
+from bot.settings.modal_fields import LOBBY_BLOCK
 from bot.settings.model import WorkspacePolicy
 from bot.slack.limits import end_of_day_utc
 from tests.hostctl_helpers import (

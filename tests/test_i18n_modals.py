@@ -26,14 +26,12 @@ from bot.i18n import LANGUAGES, translator
 from bot.settings.model import WorkspacePolicy
 from bot.slack.grammar import parse_meet
 from bot.slack.shortcuts import _refused_by_policy, _shown
-from bot.slack.views import (
-    Prefill,
+from bot.slack.start_submission import (
     StartFromModal,
-    cannot_post_here_modal,
     language_of_modal,
     parse_start_meeting_submission,
-    start_meeting_modal,
 )
+from bot.slack.views import Prefill, cannot_post_here_modal, start_meeting_modal
 from bot.standups.modal_repeat import REPEAT_BLOCK_ID, REPEAT_TIME_BLOCK_ID
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.settings_helpers import as_admin_set

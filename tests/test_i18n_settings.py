@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from bot.i18n import ENGLISH, LANGUAGES, translator
-from bot.settings.modal import (
+from bot.settings.modal import modal_language, parse_settings_submission, settings_modal
+from bot.settings.modal_fields import (
     LENGTH_BLOCK,
     LONGEST_BLOCK,
     NOTES_ALLOWED_BLOCK,
@@ -22,9 +23,6 @@ from bot.settings.modal import (
     RECORD_BLOCK,
     RECORDING_BLOCK,
     WHO_BLOCK,
-    modal_language,
-    parse_settings_submission,
-    settings_modal,
 )
 from bot.settings.model import Change, ChannelDefaults, StartRule, WorkspacePolicy
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot

@@ -55,28 +55,6 @@ from bot.settings.modal_policy import policy_inputs, policy_summary
 from bot.settings.model import MAX_LENGTH_DAYS, Change, ChannelDefaults, StartRule, WorkspacePolicy
 from bot.settings.policy import WHO_CHANGES_POLICY, defaults_reason
 
-# The ids are read back from here by the listener and by tests.
-__all__ = [
-    "HOME_ONLY_BLOCK",
-    "KIND_BLOCK",
-    "LANGUAGE_BLOCK",
-    "LENGTH_BLOCK",
-    "LOBBY_BLOCK",
-    "LONGEST_BLOCK",
-    "NOTES_ALLOWED_BLOCK",
-    "NOTES_BLOCK",
-    "PARTNERS_BLOCK",
-    "RECORDING_BLOCK",
-    "RECORD_BLOCK",
-    "SETTINGS_CALLBACK_ID",
-    "WHO_BLOCK",
-    "SettingsForm",
-    "last_changed",
-    "modal_language",
-    "parse_settings_submission",
-    "settings_modal",
-]
-
 
 @dataclass(frozen=True)
 class SettingsForm:

@@ -16,7 +16,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.errors import TEMPORARILY_UNAVAILABLE, Unavailable
 from bot.i18n import translator
-from bot.settings.modal import SETTINGS_CALLBACK_ID, modal_language, parse_settings_submission
+from bot.settings.modal import modal_language, parse_settings_submission
+from bot.settings.modal_fields import SETTINGS_CALLBACK_ID
 from bot.settings.service import SettingsService
 from bot.slack.deps import ListenerDeps
 from bot.slack.identity import workspace_of

@@ -28,22 +28,19 @@ from bot.settings.policy import length_refusal, notes_refusal, recording_refusal
 from bot.slack.deps import ListenerDeps
 from bot.slack.identity import workspace_of
 from bot.slack.limits import end_of_day_utc, latest_expiry
-from bot.slack.views import (
+from bot.slack.start_submission import (
     EXPIRES_BLOCK_ID,
     NOTES_BLOCK_ID,
     RECORD_BLOCK_ID,
     START_MEETING_CALLBACK_ID,
     THAT_DAY,
     TITLE_BLOCK_ID,
-    Prefill,
     StandupFromModal,
     StartFromModal,
-    cannot_post_here_modal,
     language_of_modal,
     parse_start_meeting_submission,
-    start_meeting_modal,
-    title_from_message,
 )
+from bot.slack.views import Prefill, cannot_post_here_modal, start_meeting_modal, title_from_message
 
 GLOBAL_SHORTCUT = "start_meeting"
 MESSAGE_SHORTCUT = "meet_about_message"

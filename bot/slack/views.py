@@ -33,46 +33,11 @@ from bot.slack.start_submission import (
     RECORD_ACTION_ID,
     RECORD_BLOCK_ID,
     START_MEETING_CALLBACK_ID,
-    THAT_DAY,
     TITLE_ACTION_ID,
     TITLE_BLOCK_ID,
-    StandupFromModal,
-    StartFromModal,
-    language_of_modal,
     metadata,
-    parse_start_meeting_submission,
 )
 from bot.standups.modal_repeat import repeat_blocks
-
-__all__ = [
-    "CONVERSATION_ACTION_ID",
-    "CONVERSATION_BLOCK_ID",
-    "EXPIRES_ACTION_ID",
-    "EXPIRES_BLOCK_ID",
-    "EXPIRE_AFTER_USE_ACTION_ID",
-    "EXPIRE_AFTER_USE_BLOCK_ID",
-    "INVITEES_ACTION_ID",
-    "INVITEES_BLOCK_ID",
-    "KIND_ACTION_ID",
-    "KIND_BLOCK_ID",
-    "NOTES_ACTION_ID",
-    "NOTES_BLOCK_ID",
-    "RECORD_ACTION_ID",
-    "RECORD_BLOCK_ID",
-    "START_MEETING_CALLBACK_ID",
-    "THAT_DAY",
-    "TITLE_ACTION_ID",
-    "TITLE_BLOCK_ID",
-    "Prefill",
-    "StandupFromModal",
-    "StartFromModal",
-    "cannot_post_here_modal",
-    "clip_utf16",
-    "language_of_modal",
-    "parse_start_meeting_submission",
-    "start_meeting_modal",
-    "title_from_message",
-]
 
 
 @dataclass(frozen=True)
