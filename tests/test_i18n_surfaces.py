@@ -155,7 +155,7 @@ def test_app_home_fits_slack_in_every_language(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_settings_modal_fits_slack_with_every_channel_language(language: str) -> None:
-    """Its labels are still English; the language menu names each language in itself."""
+    """With each language chosen as the channel's, the modal stays within Slack's limits."""
     view = settings_modal(
         "C1",
         ChannelDefaults(language=language),

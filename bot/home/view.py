@@ -1,8 +1,8 @@
 """The App Home tab, a pure Block Kit builder: the creator's live and upcoming rooms with their
 host links (besides the host DM, the one place that shows them: a lost DM is never a lost host
 link) and recent recordings, each linked through `recording_link` (bot.recordings: a link
-that keeps working, where the provider's own expires within hours). In the viewer's language
-(`t`); the standups' blocks and the host controls' menu are still English.
+that keeps working, where the provider's own expires within hours). Everything in the viewer's
+language (`t`), the standups' section and the host controls' menu included.
 """
 
 from __future__ import annotations
