@@ -1,8 +1,10 @@
 """The /meet command: parse, validate, enqueue, ack. No Slack or provider call before the ack.
 
-The ack speaks the person's language as far as Redis knows it without asking Slack: the Slack
-locale their last users.info answer left (`SettingsStore.defaults_and_locale`), else the
-channel's default language, else English. The worker asks Slack and speaks theirs from then on.
+The ack speaks the person's language as Redis knows it without asking Slack: the Slack locale
+their last users.info answer left (`SettingsStore.defaults_and_locale`). Someone meetbot never
+looked up gets an empty ack instead, and the same reply (starting note, mistake, help) comes
+through the command's response_url from a job that asked Slack (`bot.meet.late_reply`). Without
+Redis the ack answers what it can in English (the channel's language is in Redis too).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bot.domain.inputs import StartMeeting, Workspace, default_title
 from bot.domain.message import Message
 from bot.errors import Unavailable, UsageError, user_message
 from bot.i18n import DEFAULT_LANGUAGE, N_, Text, language_of, translator
-from bot.meet import replies
+from bot.meet import late_reply, replies
 from bot.settings.model import ChannelDefaults, WorkspacePolicy
 from bot.settings.policy import Effective, ask_within_policy
 from bot.slack import settings_listeners, standup_commands
@@ -47,13 +49,17 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         with contextlib.suppress(Unavailable):
             known = await _known(ws, command["channel_id"], command["user_id"], deps)
         t = translator(known.language if known else DEFAULT_LANGUAGE)
+        # Someone Redis has no locale for: the ack says nothing, a job says it in their language.
+        late = known is not None and not known.locale_known and bool(command.get("response_url"))
+        later = _Later(deps, command, ws) if late else None
         try:
             parsed = parse_meet(command.get("text", ""), now=deps.clock())
         except UsageError as exc:
-            await _ack_message(ack, replies.ephemeral_error(user_message(exc, t)))
+            error = replies.ephemeral_error(user_message(exc, t))
+            await _reply(ack, error, later, late_reply.error_reply(exc))
             return
         if isinstance(parsed, HelpRequest):
-            await _ack_message(ack, replies.help_message(t))
+            await _reply(ack, replies.help_message(t), later, late_reply.help_reply())
             return
         if known is None:
             await _ack_message(ack, replies.unavailable_message(t))
@@ -61,7 +67,8 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         try:
             asked = _within_settings(parsed, known, deps)
             if isinstance(asked, str):
-                await _ack_message(ack, replies.ephemeral_error(t.text(asked)))
+                refused = replies.ephemeral_error(t.text(asked))
+                await _reply(ack, refused, later, late_reply.refusal_reply(asked))
                 return
             request = StartMeeting(
                 key=command["trigger_id"],
@@ -80,10 +87,14 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
                 defaulted=asked.defaulted,
                 language=known.defaults.language,
                 notes=asked.notes,
+                reply_late=late,
             )
             await deps.jobs.start_meeting(request)
         except Unavailable:
             await _ack_message(ack, replies.unavailable_message(t))
+            return
+        if late:
+            await ack()  # the start job sends the starting note (bot.meet.late_reply)
             return
         starting = replies.meeting_starting_ack(
             request.title,
@@ -97,6 +108,41 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
 
 
 @dataclass(frozen=True)
+class _Later:
+    """Where a late reply goes: the command's response_url, once a job knows the language."""
+
+    deps: ListenerDeps
+    command: dict[str, Any]
+    ws: Workspace
+
+    async def queue(self, said: late_reply.Said) -> bool:
+        """False when Redis is gone meanwhile: the ack says it after all (in English)."""
+        try:
+            await late_reply.enqueue(
+                self.deps.jobs,
+                key=self.command["trigger_id"],
+                ws=self.ws,
+                user_id=self.command["user_id"],
+                response_url=self.command["response_url"],
+                said=said,
+            )
+        except Unavailable:
+            return False
+        return True
+
+
+async def _reply(
+    ack: AsyncAck, message: Message, later: _Later | None, said: late_reply.Said
+) -> None:
+    """Ack with `message`, or for someone whose language Redis does not know, ack with nothing
+    and have a job send them `said` (the same reply) in their language."""
+    if later is not None and await later.queue(said):
+        await ack()
+        return
+    await _ack_message(ack, message)
+
+
+@dataclass(frozen=True)
 class _Known:
     """What Redis knows before the ack: the channel's defaults, the workspace policy, and the
     language to answer in."""
@@ -104,6 +150,7 @@ class _Known:
     defaults: ChannelDefaults
     policy: WorkspacePolicy
     language: str
+    locale_known: bool = True  # False: users.info was never asked about them (or long ago)
 
 
 async def _known(ws: Workspace, channel_id: str, user_id: str, deps: ListenerDeps) -> _Known:
@@ -114,7 +161,7 @@ async def _known(ws: Workspace, channel_id: str, user_id: str, deps: ListenerDep
     )
     # "" when Slack gave no locale: English, not the channel's language.
     language = language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
-    return _Known(defaults, policy, language)
+    return _Known(defaults, policy, language, locale_known=locale is not None)
 
 
 def _within_settings(parsed: MeetOptions, known: _Known, deps: ListenerDeps) -> Effective | str:
