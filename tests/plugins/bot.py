@@ -96,15 +96,18 @@ class RunningBot:
         )
         return await self.post_slack(body)
 
-    async def knows_locale(self, user_id: str) -> None:
-        """Redis keeps `user_id`'s Slack locale as an earlier users.info left it (unless it has
-        one already). Without Redis (`bot_without_redis`) there is nothing to keep."""
+    async def knows_locale(self, user_id: str, *, team_id: str | None = None) -> None:
+        """Redis keeps `user_id`'s Slack locale (in `team_id`, else their own workspace) as an
+        earlier users.info left it, unless it has one already. Without Redis
+        (`bot_without_redis`) there is nothing to keep."""
         user = self.slack.state.users.get(user_id)
-        if user is None:
-            return
-        key = self.components.channel_settings.store.keys.slack_locale(user.team_id, user_id)
+        # Someone the fake Slack does not know: users.info said user_not_found, kept as "".
+        locale, home = (
+            (user.locale, user.team_id) if user else ("", self.slack.state.workspace.team_id)
+        )
+        key = self.components.channel_settings.store.keys.slack_locale(team_id or home, user_id)
         with contextlib.suppress(*RedisDown):
-            await self.components.redis.set(key, user.locale, ex=SLACK_LOCALE_TTL, nx=True)
+            await self.components.redis.set(key, locale, ex=SLACK_LOCALE_TTL, nx=True)
 
     async def interact(self, payload: dict[str, Any]) -> SlackReply:
         return await self.post_slack(interactive_body(payload))
