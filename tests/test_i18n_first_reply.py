@@ -88,6 +88,20 @@ async def test_a_never_seen_german_person_reads_the_starting_note_in_german(
     assert bot.slack.state.responses(again_url) == []
 
 
+async def test_a_starting_note_slack_refuses_does_not_stop_the_meeting(bot: RunningBot) -> None:
+    gone = f"{bot.slack.url}/response/R-expired"  # Slack answers 404 to it
+    trigger_id = new_trigger_id()
+
+    await bot.command("Planung", response_url=gone, trigger_id=trigger_id, seen=False)
+
+    await bot.slack.state.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params.get("channel") == GENERAL, timeout=10
+    )
+    assert await _result(bot, f"meet:{trigger_id}") is not None
+    assert bot.slack.state.unexpected == ["POST to a response_url the fake never issued: R-expired"]
+    bot.slack.state.unexpected.clear()
+
+
 async def test_a_never_seen_german_person_reads_a_mistake_in_german_once(bot: RunningBot) -> None:
     _german(bot)
     url, trigger_id = bot.slack.response_url(), new_trigger_id()

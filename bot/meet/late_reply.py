@@ -113,9 +113,12 @@ async def starting_note(
     )
     try:
         await slack.respond(req.response_url, note)
-    except SlackError as exc:
-        log.warning("meeting %s: starting note not sent (%s)", req.meeting_id, exc.error)
-        await steps.record(STARTING_NOTE, f"failed:{exc.error}")
+    except Exception as exc:
+        # A refused or unreachable URL must not fail the start; nor is the note retried: a
+        # timeout may have delivered it, and the card says the rest.
+        error = exc.error if isinstance(exc, SlackError) else type(exc).__name__
+        log.warning("meeting %s: starting note not sent (%s)", req.meeting_id, error)
+        await steps.record(STARTING_NOTE, f"failed:{error}")
         return
     await steps.record(STARTING_NOTE, "sent")
 
