@@ -116,7 +116,7 @@ class _Later:
     ws: Workspace
 
     async def queue(self, said: late_reply.Said) -> bool:
-        """False when Redis is gone meanwhile: the ack says it after all (in English)."""
+        """False when Redis went away meanwhile: the ack says it after all, as best it can."""
         try:
             await late_reply.enqueue(
                 self.deps.jobs,
