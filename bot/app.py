@@ -50,6 +50,7 @@ from bot.hostctl.dialog import HostDialogs
 from bot.hostctl.service import HostControls
 from bot.hostctl.tasks import hostctl_functions
 from bot.logs import quiet_bolt_env_token_warning
+from bot.meet.late_reply import late_reply_functions
 from bot.meet.service import MeetingService
 from bot.meet.tasks import meet_functions
 from bot.metrics import Metrics
@@ -326,6 +327,7 @@ def create_worker(components: Components, *, shutdown_grace: int = SHUTDOWN_GRAC
     functions = {
         **notes_functions(notes, kept, components.channel_settings),
         **meet_functions(components.service),
+        **late_reply_functions(components.service),
         **home_functions(
             components.service,
             components.standups.store,

@@ -176,12 +176,18 @@ class ValidationError(ProviderError):
 
 
 class ClientValidationError(ValidationError):
-    """Refused by our own checks before any request was sent."""
+    """Refused by our own checks before any request was sent. Its `message` is a `Text`
+    (`invalid`): the person reads the problem in their language, the operator's log English."""
 
 
 def invalid(field: str, problem: str) -> ClientValidationError:
-    """The error for a request field we refuse before sending it (one named problem)."""
-    return ClientValidationError(f"{field}: {problem}", field_errors=(FieldError(field, problem),))
+    """The error for a request field we refuse before sending it (one named problem).
+
+    `problem` is a catalog message (`Text`, or a constant marked `N_`): `user_message` shows
+    it translated after the field's name, which is the API's and stays as it is."""
+    said = problem if isinstance(problem, Text) else Text(problem)
+    message = Text("%(field)s: %(problem)s", field=field, problem=said)
+    return ClientValidationError(message, field_errors=(FieldError(field, said),))
 
 
 class LimitReachedError(ProviderError):
@@ -194,7 +200,8 @@ class ProviderForbiddenError(ProviderError):
 
 
 class UnsupportedError(ProviderError):
-    """The meeting's provider cannot do this (e.g. end a session on the Meetings API)."""
+    """The meeting's provider cannot do this (e.g. end a session on the Meetings API).
+    `message` is said to the person: a `Text` (catalog message), shown in their language."""
 
 
 class ConflictError(ProviderError):
@@ -279,7 +286,7 @@ def user_message(exc: BaseException, t: Translator = ENGLISH) -> str:
         message = exc.translated(t)
         return f"{message}\n{t.gettext(exc.usage)}" if exc.usage else message
     if isinstance(exc, ClientValidationError):
-        return f":warning: {exc.message}"
+        return f":warning: {t.text(exc.message)}"
     if isinstance(exc, Unavailable):
         return t.gettext(TEMPORARILY_UNAVAILABLE)
     if isinstance(exc, SlackError) and (slack := slack_user_message(exc, t)) is not None:
@@ -307,7 +314,7 @@ def user_message(exc: BaseException, t: Translator = ENGLISH) -> str:
             " An admin has been told."
         )
     if isinstance(exc, UnsupportedError):
-        return f":warning: {exc.message}"  # the provider's own words (English)
+        return f":warning: {t.text(exc.message)}"  # the provider's own words, translated
     if isinstance(exc, NotFoundError):
         return t.gettext(":warning: The video provider no longer has this room or recording.")
     if isinstance(exc, ValidationError):

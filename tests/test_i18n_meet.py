@@ -70,12 +70,16 @@ async def test_a_german_creator_gets_german_dms_and_card_and_later_replies(
     bot: RunningBot,
 ) -> None:
     """No channel language: the card speaks its creator's. Before meetbot has asked Slack
-    about someone, the ack cannot know their language (no Slack call before the ack): English
-    the first time, theirs from then on."""
+    about someone, the ack cannot know their language (no Slack call before the ack): the first
+    time it says nothing and the start job sends the note in theirs (tests/test_i18n_first_reply.py);
+    from then on the ack speaks it."""
     _german(bot)
 
-    first = await bot.command("Planung")
-    assert "Starting *Planung*" in first.text
+    url = bot.slack.response_url()
+    first = await bot.command("Planung", response_url=url, seen=False)
+    assert first.body is None
+    note = await bot.slack.state.wait_for_response(url, timeout=10)
+    assert "*Planung* startet" in note["text"]
     card = _dump(await _card(bot))
     assert "Wartet auf Teilnehmende" in card and "Beitreten" in card
     assert "Du bist Host von" in _dump(await _dm(bot, CREATOR))

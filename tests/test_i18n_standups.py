@@ -120,11 +120,14 @@ async def test_a_german_creator_s_standup_keeps_their_language_for_the_channel(
     bot: RunningBot,
 ) -> None:
     """No channel language: the schedule keeps its creator's, so the channel note (and every
-    run) is German. The very first ack cannot know them yet (no Slack call before it)."""
+    run) is German. meetbot has never looked them up: the ack says nothing (it could only
+    guess), and the confirmation comes in German from the job that asked Slack."""
     bot.slack.state.users[CREATOR].locale = "de-DE"
     url = bot.slack.response_url()
-    ack = await bot.command("standup Retro every 2 weeks on friday 16:00", response_url=url)
-    assert "Scheduling *Retro* every 2 weeks on Friday at 16:00" in ack.text
+    ack = await bot.command(
+        "standup Retro every 2 weeks on friday 16:00", response_url=url, seen=False
+    )
+    assert ack.status == 200 and ack.body in (None, "", {}), ack.body
     confirmed = await bot.slack.state.wait_for_response(url, lambda b: "ID" in b["text"], 10)
     assert "alle 2 Wochen am Freitag um 16:00" in confirmed["text"]
     await _channel_post(bot, "*Retro* hier geplant, alle 2 Wochen am Freitag um 16:00")
@@ -136,8 +139,20 @@ async def test_a_german_creator_s_standup_keeps_their_language_for_the_channel(
         "views.publish", lambda c: "Deine Standups" in _dump(c), timeout=10
     )
     assert "Pausieren" in _dump(home) and "Dieses Standup löschen?" in _dump(home)
-    again = await bot.command("schedules")
-    assert "alle 2 Wochen am Freitag um 16:00" in again.text, "known now: their language"
+    again = await bot.command("schedules", seen=False)
+    assert "alle 2 Wochen am Freitag um 16:00" in again.text, "known now: the ack speaks it"
+
+
+async def test_a_first_standup_mistake_comes_in_german_through_the_response_url(
+    bot: RunningBot,
+) -> None:
+    bot.slack.state.users[CREATOR].locale = "de-DE"
+    url = bot.slack.response_url()
+    ack = await bot.command("standup every monday", response_url=url, seen=False)
+    assert ack.status == 200 and ack.body in (None, "", {}), ack.body
+    said = await bot.slack.state.wait_for_response(url, lambda b: "Startzeit" in b["text"], 10)
+    assert "Gib die Startzeit an, etwa `every monday 14:00`." in said["text"]
+    assert said.get("response_type") == "ephemeral"
 
 
 async def test_a_standup_stored_before_languages_runs_in_english_until_the_channel_has_one(

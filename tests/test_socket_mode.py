@@ -112,6 +112,7 @@ async def test_meet_over_socket_mode_acks_on_the_socket_and_posts_the_card(
     state = socket_bot.slack.state
     (opened,) = state.calls_to("apps.connections.open")
     assert opened.ok and opened.token == APP_TOKEN
+    await socket_bot.knows_locale(CREATOR)  # someone meetbot knows: the ack answers at once
     payload = slash_command_payload("Socket standup", response_url=state.response_url())
     assert set(payload) >= {
         "token", "team_id", "team_domain", "channel_id", "channel_name", "user_id",

@@ -23,7 +23,7 @@ from bot.domain.inputs import Workspace
 from bot.errors import SlackError
 from bot.slack.auth import InstallationAuth
 from bot.slack.token_rotation import BotTokenRefresher
-from tests.plugins.bot import GENERAL, RunningBot
+from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.plugins.installs import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -81,6 +81,7 @@ async def test_an_expired_token_is_refreshed_before_the_card_is_posted(
     # Installed with a minute to live (Bolt checks it with auth.test), then left to expire.
     first = await install_rotating(oauth_bot, installed, lifetime=60)
     let_it_expire(oauth_bot, 120)
+    await oauth_bot.knows_locale(CREATOR, team_id=installed.team_id)  # the ack answers at once
 
     reply = await oauth_bot.post_slack(
         slash_command_body(

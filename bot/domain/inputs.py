@@ -85,6 +85,9 @@ class StartMeeting:
     # the worker looks up (users.info).
     language: str | None = None
     notes: bool = False  # transcribe it (issue 16); only on a provider with Capability.NOTES
+    # The ack said nothing (meetbot did not know the person's language yet): the job sends the
+    # starting note through `response_url` once it knows it (bot.meet.late_reply).
+    reply_late: bool = False
 
     @property
     def meeting_id(self) -> str:
@@ -117,7 +120,7 @@ class StartMeeting:
         return cls(**data)
 
 
-_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted", "notes", "language")
+_SINCE_ISSUE_17 = ("home_only", "lobby", "defaulted", "notes", "language", "reply_late")
 _FIELDS = frozenset(f.name for f in fields(StartMeeting))
 
 

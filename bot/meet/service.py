@@ -36,7 +36,7 @@ from bot.errors import (
     user_message,
 )
 from bot.i18n import DEFAULT_LANGUAGE, translator
-from bot.meet import blocks, replies
+from bot.meet import blocks, late_reply, replies
 from bot.settings.model import NOTES
 from bot.storage.steps import JobSteps
 from bot.storage.store import Store
@@ -117,6 +117,8 @@ class MeetingService:
         # The creator's language (their Slack locale, cached with their role): their DM and the
         # room's UI; the card's too unless the channel has a default language.
         language = await self.language_of(req.workspace, req.user_id)
+        if req.reply_late:  # the ack said nothing: say it now, in their language
+            await late_reply.starting_note(self.slack, steps, req, translator(language))
         meeting = existing or self.new_meeting(req).replace(language=req.language or language)
         meeting = await self._room(
             req, meeting, steps, saved=existing is not None, language=language

@@ -1,8 +1,10 @@
 """The /meet command: parse, validate, enqueue, ack. No Slack or provider call before the ack.
 
-The ack speaks the person's language as far as Redis knows it without asking Slack: the Slack
-locale their last users.info answer left (`SettingsStore.defaults_and_locale`), else the
-channel's default language, else English. The worker asks Slack and speaks theirs from then on.
+The ack speaks the person's language as Redis knows it without asking Slack: the Slack locale
+their last users.info answer left (`SettingsStore.defaults_and_locale`). Someone meetbot never
+looked up gets an empty ack instead, and the same reply (starting note, mistake, help) comes
+through the command's response_url from a job that asked Slack (`bot.meet.late_reply`). Without
+Redis the ack answers what it can in English (the channel's language is in Redis too).
 """
 
 from __future__ import annotations
@@ -14,16 +16,16 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.inputs import StartMeeting, Workspace, default_title
-from bot.domain.message import Message
 from bot.errors import Unavailable, UsageError, user_message
 from bot.i18n import DEFAULT_LANGUAGE, N_, Text, language_of, translator
-from bot.meet import replies
+from bot.meet import late_reply, replies
 from bot.settings.model import ChannelDefaults, WorkspacePolicy
 from bot.settings.policy import Effective, ask_within_policy
 from bot.slack import settings_listeners, standup_commands
 from bot.slack.deps import ListenerDeps
 from bot.slack.grammar import HelpRequest, MeetOptions, parse_meet
 from bot.slack.identity import workspace_of
+from bot.slack.late_ack import Later, ack_message, reply
 from bot.standups.grammar import parse_standup_command
 
 
@@ -47,21 +49,30 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         with contextlib.suppress(Unavailable):
             known = await _known(ws, command["channel_id"], command["user_id"], deps)
         t = translator(known.language if known else DEFAULT_LANGUAGE)
+        # Someone Redis has no locale for: the ack says nothing, a job says it in their language.
+        later = (
+            None
+            if known is None
+            else Later.unless_known(deps, command, ws, locale_known=known.locale_known)
+        )
+        late = later is not None
         try:
             parsed = parse_meet(command.get("text", ""), now=deps.clock())
         except UsageError as exc:
-            await _ack_message(ack, replies.ephemeral_error(user_message(exc, t)))
+            error = replies.ephemeral_error(user_message(exc, t))
+            await reply(ack, error, later, late_reply.error_reply(exc))
             return
         if isinstance(parsed, HelpRequest):
-            await _ack_message(ack, replies.help_message(t))
+            await reply(ack, replies.help_message(t), later, late_reply.help_reply())
             return
         if known is None:
-            await _ack_message(ack, replies.unavailable_message(t))
+            await ack_message(ack, replies.unavailable_message(t))
             return
         try:
             asked = _within_settings(parsed, known, deps)
             if isinstance(asked, str):
-                await _ack_message(ack, replies.ephemeral_error(t.text(asked)))
+                refused = replies.ephemeral_error(t.text(asked))
+                await reply(ack, refused, later, late_reply.refusal_reply(asked))
                 return
             request = StartMeeting(
                 key=command["trigger_id"],
@@ -80,10 +91,14 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
                 defaulted=asked.defaulted,
                 language=known.defaults.language,
                 notes=asked.notes,
+                reply_late=late,
             )
             await deps.jobs.start_meeting(request)
         except Unavailable:
-            await _ack_message(ack, replies.unavailable_message(t))
+            await ack_message(ack, replies.unavailable_message(t))
+            return
+        if late:
+            await ack()  # the start job sends the starting note (bot.meet.late_reply)
             return
         starting = replies.meeting_starting_ack(
             request.title,
@@ -93,7 +108,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
             t=t,
             notes=request.notes,
         )
-        await _ack_message(ack, starting)
+        await ack_message(ack, starting)
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,7 @@ class _Known:
     defaults: ChannelDefaults
     policy: WorkspacePolicy
     language: str
+    locale_known: bool = True  # False: users.info was never asked about them (or long ago)
 
 
 async def _known(ws: Workspace, channel_id: str, user_id: str, deps: ListenerDeps) -> _Known:
@@ -114,7 +130,7 @@ async def _known(ws: Workspace, channel_id: str, user_id: str, deps: ListenerDep
     )
     # "" when Slack gave no locale: English, not the channel's language.
     language = language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
-    return _Known(defaults, policy, language)
+    return _Known(defaults, policy, language, locale_known=locale is not None)
 
 
 def _within_settings(parsed: MeetOptions, known: _Known, deps: ListenerDeps) -> Effective | str:
@@ -130,7 +146,3 @@ def _within_settings(parsed: MeetOptions, known: _Known, deps: ListenerDeps) -> 
         given=Text(N_("The room's end date")),
         notes=parsed.notes,
     )
-
-
-async def _ack_message(ack: AsyncAck, message: Message) -> None:
-    await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)

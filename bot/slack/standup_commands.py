@@ -3,23 +3,25 @@
 Creating needs the creator's time zone (users.info), and a cancel by someone other than the
 owner needs to know whether they are a workspace admin: both go to the worker, which answers
 through the command's response_url. The ack speaks the person's language as far as Redis knows
-it (as `/meet` does, bot.slack.commands): their last known Slack locale, else the channel's
-default language, else English.
+it (as `/meet` does, bot.slack.commands): their last known Slack locale. For someone meetbot never
+looked up it says nothing (bot.slack.late_ack): a mistake comes through the response_url from a
+job that asks Slack, and a new standup's confirmation comes from the job creating it, both in
+their language. Without Redis: English.
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.domain.inputs import CreateStandup, Workspace, default_title
+from bot.domain.inputs import CreateStandup, default_title
 from bot.domain.message import Message
 from bot.errors import Unavailable, UsageError, user_message
 from bot.i18n import DEFAULT_LANGUAGE, Translator, language_of, translator
-from bot.meet import replies
+from bot.meet import late_reply, replies
 from bot.slack.deps import ListenerDeps, workspace_of
+from bot.slack.late_ack import Later, ack_message, reply
 from bot.standups import blocks as standup_blocks
 from bot.standups.grammar import CancelSchedule, ListSchedules, StandupCommand
 from bot.storage.jobs import JobName
@@ -32,12 +34,16 @@ async def handle(
     body: dict[str, Any],
     deps: ListenerDeps,
 ) -> None:
-    t = await _reader(command, body, deps)
+    t, later = await _reader(command, body, deps)
     try:
         message = await _answer(parsed, command, body, deps, t)
     except Unavailable:
         message = replies.unavailable_message(t)
-    await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+    else:
+        if later is not None and not isinstance(parsed, ListSchedules | CancelSchedule):
+            await ack()  # the create_standup job confirms through the response_url, in theirs
+            return
+    await ack_message(ack, message)
 
 
 async def refuse(
@@ -48,26 +54,29 @@ async def refuse(
     deps: ListenerDeps,
 ) -> None:
     """A standup command with a mistake: what is wrong and the examples, in their language."""
-    message = replies.ephemeral_error(user_message(exc, await _reader(command, body, deps)))
-    await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+    t, later = await _reader(command, body, deps)
+    message = replies.ephemeral_error(user_message(exc, t))
+    await reply(ack, message, later, late_reply.error_reply(exc))
 
 
-async def _reader(command: dict[str, Any], body: dict[str, Any], deps: ListenerDeps) -> Translator:
-    """The asker's language from what Redis knows (English when Redis is down)."""
-    language = DEFAULT_LANGUAGE
-    if deps.settings is not None:
-        with contextlib.suppress(Unavailable):
-            language = await _language(workspace_of(body), command, deps)
-    return translator(language)
-
-
-async def _language(ws: Workspace, command: dict[str, Any], deps: ListenerDeps) -> str:
-    assert deps.settings is not None
-    defaults, _, locale = await deps.settings.store.defaults_and_locale(
-        ws.team_id, command["channel_id"], command["user_id"]
-    )
+async def _reader(
+    command: dict[str, Any], body: dict[str, Any], deps: ListenerDeps
+) -> tuple[Translator, Later | None]:
+    """The asker's language from what Redis knows (English when Redis is down), and where a
+    late reply goes for someone it has no locale for."""
+    if deps.settings is None:
+        return translator(DEFAULT_LANGUAGE), None
+    ws = workspace_of(body)
+    try:
+        defaults, _, locale = await deps.settings.store.defaults_and_locale(
+            ws.team_id, command["channel_id"], command["user_id"]
+        )
+    except Unavailable:
+        return translator(DEFAULT_LANGUAGE), None
     # "" when Slack gave no locale: English, not the channel's language.
-    return language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
+    language = language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
+    later = Later.unless_known(deps, command, ws, locale_known=locale is not None)
+    return translator(language), later
 
 
 async def _answer(

@@ -67,6 +67,7 @@ class JobName(StrEnum):
     RETENTION_SWEEP = "retention_sweep"  # bot.notes.tasks
     HOST_ACTION = "host_action"  # bot.hostctl.tasks
     WAITING_DM = "waiting_dm"  # bot.hostctl.tasks
+    LATE_REPLY = "late_reply"  # bot.meet.late_reply
 
 
 class Jobs:

@@ -4,6 +4,7 @@ the Meetings emulator and the fake Slack Web API. Tests drive it the way Slack d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from bot.app import Components, WorkerRole, build, close, create_web_app
 from bot.config import Settings
 from bot.domain.clock import utc_now
 from bot.providers.build import build_provider
+from bot.storage.keys import SLACK_LOCALE_TTL
+from bot.storage.redis import RedisDown
 from tests.plugins.emulator import EmulatorHandle
 from tests.plugins.slack import BOT_TOKEN, FakeSlack
 
@@ -76,7 +79,13 @@ class RunningBot:
         channel_name: str = "general",
         response_url: str | None = None,
         trigger_id: str | None = None,
+        seen: bool = True,
     ) -> SlackReply:
+        """`seen`: the person has used meetbot before, so Redis knows their Slack locale (the
+        fake Slack's, as users.info said) and the ack answers in it; `seen=False` is someone
+        meetbot never looked up, whose reply comes through the response_url instead."""
+        if seen:
+            await self.knows_locale(user_id)
         body = slash_command_body(
             text=text,
             user_id=user_id,
@@ -86,6 +95,19 @@ class RunningBot:
             trigger_id=trigger_id or new_trigger_id(),
         )
         return await self.post_slack(body)
+
+    async def knows_locale(self, user_id: str, *, team_id: str | None = None) -> None:
+        """Redis keeps `user_id`'s Slack locale (in `team_id`, else their own workspace) as an
+        earlier users.info left it, unless it has one already. Without Redis
+        (`bot_without_redis`) there is nothing to keep."""
+        user = self.slack.state.users.get(user_id)
+        # Someone the fake Slack does not know: users.info said user_not_found, kept as "".
+        locale, home = (
+            (user.locale, user.team_id) if user else ("", self.slack.state.workspace.team_id)
+        )
+        key = self.components.channel_settings.store.keys.slack_locale(team_id or home, user_id)
+        with contextlib.suppress(*RedisDown):
+            await self.components.redis.set(key, locale, ex=SLACK_LOCALE_TTL, nx=True)
 
     async def interact(self, payload: dict[str, Any]) -> SlackReply:
         return await self.post_slack(interactive_body(payload))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from bot.errors import invalid
+from bot.i18n import N_, Text
 from bot.providers.http.parse import format_datetime, without_nulls
 from bot.providers.meetings.models import CallbackUrls, RoomType
 
@@ -33,30 +34,47 @@ JOIN_APPROVAL_LEVELS = ("none", "after_owner_only", "explicit_approval")
 UI_LANGUAGES = ("ar", "ca", "de", "en", "es", "fr", "he", "it", "pt-br", "zh-tw", "zh-cn")
 
 
+# What a person may read (`user_message`) is a catalog message; field names stay the API's.
+REQUIRED = N_("required")
+GIVE_ONE_FIELD = N_("give at least one field to change")
+ONE_OF_LEVELS = Text(N_("must be one of %(choices)s"), choices=", ".join(JOIN_APPROVAL_LEVELS))
+ONE_OF_UI_LANGUAGES = Text(N_("must be one of %(choices)s"), choices=", ".join(UI_LANGUAGES))
+
+
 def check_text(field: str, value: str | None, maximum: int, *, required: bool = False) -> None:
     if value is None:
         if required:
-            raise invalid(field, "required")
+            raise invalid(field, REQUIRED)
         return
     if required and not value.strip():
-        raise invalid(field, f"must be 1-{maximum} characters, got an empty value")
+        raise invalid(
+            field,
+            Text(N_("must be 1-%(maximum)s characters, got an empty value"), maximum=str(maximum)),
+        )
     if len(value) > maximum:
-        raise invalid(field, f"must be at most {maximum} characters, got {len(value)}")
+        raise invalid(
+            field,
+            Text(
+                N_("must be at most %(maximum)s characters, got %(length)s"),
+                maximum=str(maximum),
+                length=str(len(value)),
+            ),
+        )
 
 
 def check_expiry(field: str, value: datetime, now: datetime) -> None:
     if value.tzinfo is None:
-        raise invalid(field, "needs a time zone (naive datetimes are ambiguous)")
+        raise invalid(field, N_("needs a time zone (naive datetimes are ambiguous)"))
     if value <= now + MIN_LIFETIME:
-        raise invalid(field, "must be more than 10 minutes from now")
+        raise invalid(field, N_("must be more than 10 minutes from now"))
     if value > now + MAX_LIFETIME:
-        raise invalid(field, "must be at most one year from now")
+        raise invalid(field, N_("must be at most one year from now"))
 
 
 def check_callbacks(urls: CallbackUrls | None) -> None:
     for name, value in vars(urls or CallbackUrls()).items():
         if value is not None and not HTTP_URL.fullmatch(value):
-            raise invalid(f"callback_urls.{name}", "must be an http(s) URL")
+            raise invalid(f"callback_urls.{name}", N_("must be an http(s) URL"))
 
 
 @dataclass(frozen=True)
@@ -78,18 +96,17 @@ class CreateRoom:
         check_text("metadata", self.metadata, MAX_METADATA)
         if self.type is RoomType.LONG_TERM:
             if self.expires_at is None:
-                raise invalid("expires_at", "required for a long-term room")
+                raise invalid("expires_at", N_("required for a long-term room"))
             check_expiry("expires_at", self.expires_at, now)
         elif self.expires_at is not None:
             raise invalid(
-                "expires_at", "only long-term rooms take one (instant rooms expire by themselves)"
+                "expires_at",
+                N_("only long-term rooms take one (instant rooms expire by themselves)"),
             )
         if self.join_approval_level not in (None, *JOIN_APPROVAL_LEVELS):
-            raise invalid(
-                "join_approval_level", f"must be one of {', '.join(JOIN_APPROVAL_LEVELS)}"
-            )
+            raise invalid("join_approval_level", ONE_OF_LEVELS)
         if self.ui_language not in (None, *UI_LANGUAGES):
-            raise invalid("ui_settings.language", f"must be one of {', '.join(UI_LANGUAGES)}")
+            raise invalid("ui_settings.language", ONE_OF_UI_LANGUAGES)
         check_callbacks(self.callback_urls)
 
     def to_json(self) -> dict[str, object]:
@@ -124,13 +141,11 @@ class UpdateRoom:
 
     def validate(self, now: datetime) -> None:
         if all(getattr(self, f.name) is None for f in fields(self)):
-            raise invalid("update_details", "give at least one field to change")
+            raise invalid("update_details", GIVE_ONE_FIELD)
         if self.expires_at is not None:
             check_expiry("expires_at", self.expires_at, now)
         if self.join_approval_level not in (None, *JOIN_APPROVAL_LEVELS):
-            raise invalid(
-                "join_approval_level", f"must be one of {', '.join(JOIN_APPROVAL_LEVELS)}"
-            )
+            raise invalid("join_approval_level", ONE_OF_LEVELS)
         check_callbacks(self.callback_urls)
 
     def to_json(self) -> dict[str, object]:
@@ -158,14 +173,18 @@ def check_theme(
     check_text("brand_text", brand_text, MAX_THEME_TEXT)
     if main_color is not None and not MAIN_COLOR.fullmatch(main_color):
         raise invalid(
-            "main_color", f"must be a hex colour like #12f64e or #fff, got {main_color!r}"
+            "main_color",
+            Text(
+                N_("must be a hex colour like #12f64e or #fff, got %(value)s"),
+                value=repr(main_color),
+            ),
         )
     if short_company_url is not None:
         check_text("short_company_url", short_company_url, MAX_SHORT_URL)
         if not SHORT_COMPANY_URL.fullmatch(short_company_url):
             raise invalid(
                 "short_company_url",
-                "may hold only letters, digits, '_', '~' and '-', and at least one non-digit",
+                N_("may hold only letters, digits, '_', '~' and '-', and at least one non-digit"),
             )
 
 
@@ -194,7 +213,7 @@ class UpdateTheme:
 
     def validate(self, now: datetime | None = None) -> None:
         if all(value is None for value in vars(self).values()):
-            raise invalid("update_details", "give at least one field to change")
+            raise invalid("update_details", GIVE_ONE_FIELD)
         check_theme(self.theme_name, self.main_color, self.brand_text, self.short_company_url)
 
     def to_json(self) -> dict[str, object]:

@@ -25,7 +25,7 @@ from bot.providers.http.paths import marker, page_params, segment
 from bot.providers.http.retry import RetryPolicy
 from bot.providers.http.transport import RetryDecision, Sleep, TokenSource, Transport
 from bot.providers.meetings.auth import TokenCache
-from bot.providers.meetings.bodies import CreateRoom, UpdateRoom
+from bot.providers.meetings.bodies import REQUIRED, CreateRoom, UpdateRoom
 from bot.providers.meetings.models import DialInNumber, Recording, Room, RoomPage
 from bot.providers.meetings.themes import ThemesApi
 
@@ -149,7 +149,7 @@ class MeetingsClient:
     async def find_room_by_metadata(self, metadata: str) -> Room | None:
         """The room whose `metadata` equals `metadata`, for recovering an ambiguous create."""
         if not metadata:
-            raise invalid("metadata", "required")
+            raise invalid("metadata", REQUIRED)
         async for room in self.iter_rooms():
             if room.metadata == metadata:
                 return room

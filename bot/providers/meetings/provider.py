@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.domain.rooms import Capability, Recording, Room, RoomKind, RoomRequest, Summary, Transcript
 from bot.errors import ProviderError, UnsupportedError
+from bot.i18n import N_, Text
 from bot.providers.meetings import models
 from bot.providers.meetings.bodies import CreateRoom, UpdateRoom
 from bot.providers.meetings.client import MeetingsClient
@@ -22,6 +23,10 @@ LOBBY_ON, LOBBY_OFF = "explicit_approval", "none"
 # Our languages (bot.i18n.LANGUAGES) as the Meetings UI names them (bodies.UI_LANGUAGES); it has
 # no Japanese, so a Japanese creator's room keeps the account's language.
 MEETINGS_LANGUAGES = {"en": "en", "de": "de", "fr": "fr", "es": "es", "pt_BR": "pt-br"}
+# Refusals a person may read (`user_message` translates them); the provider's name stays.
+CANNOT_TRANSCRIBE = N_("%(provider)s cannot transcribe meetings.")
+CANNOT_SUMMARISE = N_("%(provider)s cannot summarise meetings.")
+CANNOT_DELETE_RECORDINGS = N_("%(provider)s cannot delete recordings through meetbot.")
 
 
 def create_body(request: RoomRequest) -> CreateRoom:
@@ -85,6 +90,9 @@ class MeetingsProvider:
     def __init__(self, client: MeetingsClient) -> None:
         self.client = client
 
+    def _cannot(self, message: str) -> UnsupportedError:
+        return UnsupportedError(Text(message, provider=self._label))
+
     async def create_room(self, request: RoomRequest) -> Room:
         """Ambiguous failures (timeout, 5xx other than 503) are raised, not retried: see retry.py."""
         return to_room(await self.client.create_room(create_body(request)))
@@ -111,8 +119,13 @@ class MeetingsProvider:
         """The API has no call that ends a session or removes participants (only rooms,
         themes and recordings can be changed), so this is refused."""
         raise UnsupportedError(
-            f"{self._label} has no way to end a meeting: it ends when everyone leaves,"
-            " or when the room expires."
+            Text(
+                N_(
+                    "%(provider)s has no way to end a meeting: it ends when everyone leaves,"
+                    " or when the room expires."
+                ),
+                provider=self._label,
+            )
         )
 
     async def set_lobby(self, room_id: str, on: bool) -> None:
@@ -125,30 +138,35 @@ class MeetingsProvider:
             return
         if room.type is not RoomType.LONG_TERM:
             raise UnsupportedError(
-                f"{self._label} can turn the lobby on or off only in long-term rooms;"
-                " start the meeting with the lobby you want instead."
+                Text(
+                    N_(
+                        "%(provider)s can turn the lobby on or off only in long-term rooms;"
+                        " start the meeting with the lobby you want instead."
+                    ),
+                    provider=self._label,
+                )
             )
         await self.client.update_room(room_id, UpdateRoom(join_approval_level=level))
 
     # Issue 16 seams: filled in by the provider work; until then, refused plainly.
 
     async def session_transcripts(self, room_id: str) -> list[Transcript]:
-        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+        raise self._cannot(CANNOT_TRANSCRIBE)
 
     async def get_transcript(self, transcript_id: str) -> Transcript:
-        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+        raise self._cannot(CANNOT_TRANSCRIBE)
 
     async def start_summary(self, transcript_id: str) -> str:
-        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+        raise self._cannot(CANNOT_SUMMARISE)
 
     async def get_summary(self, job_id: str) -> Summary:
-        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+        raise self._cannot(CANNOT_SUMMARISE)
 
     async def delete_transcript(self, transcript_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot transcribe meetings.")
+        raise self._cannot(CANNOT_TRANSCRIBE)
 
     async def delete_summary(self, job_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot summarise meetings.")
+        raise self._cannot(CANNOT_SUMMARISE)
 
     async def delete_recording(self, recording_id: str) -> None:
-        raise UnsupportedError(f"{self._label} cannot delete recordings through meetbot.")
+        raise self._cannot(CANNOT_DELETE_RECORDINGS)

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 import aiohttp
 
 from bot.errors import ProviderError, invalid
+from bot.i18n import N_
 from bot.providers.http.paths import page_params, segment
 from bot.providers.http.transport import Transport
 from bot.providers.meetings.bodies import CreateTheme, UpdateTheme
@@ -110,7 +111,7 @@ class ThemesApi:
 
     async def finalize_logos(self, theme_id: str, keys: builtins.list[str]) -> None:
         if not keys:
-            raise invalid("keys", "give at least one uploaded logo key")
+            raise invalid("keys", N_("give at least one uploaded logo key"))
         path = _theme_path(theme_id, "/finalizeLogos")
         await self._http.call_no_content("PUT", path, json={"keys": keys})
 
@@ -123,12 +124,12 @@ class ThemesApi:
         wanted: dict[LogoType, bytes] = {}
         for name, content in logos.items():
             if name not in LogoType.__members__.values():
-                raise invalid(f"logos.{name}", "unknown logo type (white, colored or favicon)")
+                raise invalid(f"logos.{name}", N_("unknown logo type (white, colored or favicon)"))
             if not content:
-                raise invalid(f"logos.{name}", "the file is empty")
+                raise invalid(f"logos.{name}", N_("the file is empty"))
             wanted[LogoType(name)] = content
         if not wanted:
-            raise invalid("logos", "give at least one logo")
+            raise invalid("logos", N_("give at least one logo"))
         offered = {upload.logo_type: upload for upload in await self.logo_upload_urls()}
         missing = [kind.value for kind in wanted if kind not in offered]
         if missing:
