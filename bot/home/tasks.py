@@ -37,16 +37,17 @@ def home_functions(
         for meeting in meetings if notes is not None else ():
             if meeting.notes and notes is not None:
                 taken += [(meeting, n) for n in await notes.of_meeting(meeting.id)]
+        t = translator(await service.language_of(ws, user_id))
         view = home_view(
             meetings=meetings,
             now=service.clock(),
             viewer_id=user_id,
             recording_link=links.url,
             standups=standup_blocks.home_blocks(mine, next_due),
-            notes=notes_blocks(taken),
+            notes=notes_blocks(taken, t),
             capabilities=service.provider.capabilities,
             policy=await policies.policy(team_id) if policies is not None else None,
-            t=translator(await service.language_of(ws, user_id)),
+            t=t,
         )
         await service.slack.publish_home(ws, user_id, view)
         await service.store.home_viewers.mark(team_id, user_id)
