@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.message import Message
+from bot.domain.rooms import Capability
 from bot.home.view import home_view
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.notes import blocks
@@ -126,7 +127,8 @@ def test_more_items_than_shown_are_counted_in_the_language() -> None:
 
 def test_the_refusals_name_the_provider_in_the_readers_language() -> None:
     class Meetings:
-        name, capabilities = "meetings", frozenset()
+        name = "meetings"
+        capabilities: frozenset[Capability] = frozenset()
 
     refusal = provider_refusal(Meetings())  # type: ignore[arg-type]
     assert refusal is not None and refusal.startswith(":no_entry: The Vonage Meetings API, the")
