@@ -286,9 +286,13 @@ def create_web_app(components: Components) -> web.Application:
     return app
 
 
-def live_cards(components: Components) -> tuple[LiveCards, Reconciler]:
-    """What keeps cards true (callbacks, refreshes, Calls, the sweep), from the shared parts."""
+def live_cards(
+    components: Components, notes: tuple[NotesService, Retention] | None = None
+) -> tuple[LiveCards, Reconciler]:
+    """What keeps cards true (callbacks, refreshes, Calls, the sweep), from the shared parts;
+    with `notes`, the sweep also catches up on notes and recordings start their retention."""
     interval = components.settings.reconcile_interval
+    notes_service, kept = notes if notes else (None, None)
     live = LiveCards(
         service=components.service,
         jobs=components.jobs,
@@ -296,8 +300,10 @@ def live_cards(components: Components) -> tuple[LiveCards, Reconciler]:
         http=components.http,
         recheck_after=timedelta(seconds=interval),
         recording_links=components.recording_links,
+        recording_posted=kept.recording_posted if kept else None,
     )
-    return live, Reconciler(live, interval=interval)
+    check = NotesSweep(notes_service).check if notes_service else None
+    return live, Reconciler(live, interval=interval, notes_check=check)
 
 
 def notes_parts(components: Components) -> tuple[NotesService, Retention]:
@@ -315,10 +321,8 @@ def notes_parts(components: Components) -> tuple[NotesService, Retention]:
 
 def create_worker(components: Components, *, shutdown_grace: int = SHUTDOWN_GRACE) -> Worker[Any]:
     """saq's worker with every feature's job bodies."""
-    live, reconciler = live_cards(components)
     notes, kept = notes_parts(components)
-    live.recording_posted = kept.recording_posted
-    reconciler.notes_check = NotesSweep(notes).check
+    live, reconciler = live_cards(components, (notes, kept))
     functions = {
         **notes_functions(notes, kept, components.channel_settings),
         **meet_functions(components.service),

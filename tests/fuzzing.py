@@ -37,7 +37,7 @@ from meetbot_sandbox.slack.signing import (
 
 from bot.meet.blocks import HOST_JOIN_ACTION_ID, JOIN_ACTION_ID, RECORDING_ACTION_ID
 from bot.slack.shortcuts import HOME_BUTTON
-from bot.slack.views import START_MEETING_CALLBACK_ID
+from bot.slack.start_submission import START_MEETING_CALLBACK_ID
 
 LONG_RUN = int(os.environ.get("MEETBOT_FUZZ_EXAMPLES", "0"))
 

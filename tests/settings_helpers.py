@@ -11,7 +11,7 @@ from meetbot_sandbox.slack.payloads import view_submission_payload
 from meetbot_sandbox.slack.signing import new_trigger_id
 from saq.job import Status
 
-from bot.settings.modal import SETTINGS_CALLBACK_ID
+from bot.settings.modal_fields import SETTINGS_CALLBACK_ID
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, SlackReply
 
 Change = bool | str | None

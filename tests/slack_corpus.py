@@ -24,7 +24,7 @@ from meetbot_sandbox.slack.signing import interactive_body, new_trigger_id
 from bot.home.view import HOME_START_MEETING_ACTION_ID
 from bot.slack.events_route import parse_slack_body
 from bot.slack.shortcuts import GLOBAL_SHORTCUT, MESSAGE_SHORTCUT
-from bot.slack.views import START_MEETING_CALLBACK_ID
+from bot.slack.start_submission import START_MEETING_CALLBACK_ID
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 JSON = dict[str, Any]

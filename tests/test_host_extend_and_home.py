@@ -13,7 +13,7 @@ from meetbot_sandbox.slack.signing import new_trigger_id
 from bot.domain.clock import utc_now
 from bot.hostctl.actions import HostAction
 from bot.hostctl.blocks import EXTEND_CALLBACK_ID, UNTIL_ACTION, UNTIL_BLOCK
-from bot.settings.modal import LONGEST_BLOCK
+from bot.settings.modal_fields import LONGEST_BLOCK
 from bot.slack.limits import end_of_day_utc
 from tests.hostctl_helpers import (
     DATEPICKER_STATE,

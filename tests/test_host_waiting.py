@@ -12,7 +12,7 @@ import pytest
 from bot.cards.reducer import apply_event, close_meeting
 from bot.domain.meeting import Meeting
 from bot.domain.rooms import EventKind, RoomEvent
-from bot.settings.modal import LOBBY_BLOCK
+from bot.settings.modal_fields import LOBBY_BLOCK
 from tests.plugins.bot import CREATOR, GENERAL
 from tests.plugins.providers import ProviderBot
 from tests.settings_helpers import as_admin_set

@@ -72,6 +72,7 @@ def test_long_term_room_body_has_expiry_in_the_api_format_and_callbacks() -> Non
         ),
         (CreateRoom("ok", expires_at=NOW + timedelta(days=1)), "expires_at", "only long-term"),
         (CreateRoom("ok", join_approval_level="maybe"), "join_approval_level", "one of"),
+        (CreateRoom("ok", ui_language="ja"), "ui_settings.language", "one of"),
         (
             CreateRoom("ok", callback_urls=CallbackUrls("ftp://x", None, None)),
             "callback_urls.rooms_callback_url",

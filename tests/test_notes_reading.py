@@ -13,7 +13,11 @@ from bot.errors import UsageError
 from bot.notes.summary_text import Member, member_names, mention_names, read_summary
 from bot.slack import views
 from bot.slack.grammar import MeetOptions, parse_meet
-from bot.slack.views import StandupFromModal, StartFromModal, parse_start_meeting_submission
+from bot.slack.start_submission import (
+    StandupFromModal,
+    StartFromModal,
+    parse_start_meeting_submission,
+)
 from bot.standups.modal_repeat import CHOICES
 from tests.test_config import base_env
 from tests.test_views import submit

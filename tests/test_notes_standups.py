@@ -12,7 +12,7 @@ import pytest
 from meetbot_sandbox.meetings import MutableClock
 from meetbot_sandbox.slack.payloads import view_submission_payload
 
-from bot.slack import views
+from bot.slack import start_submission
 from tests.plugins.bot import GENERAL, RunningBot
 from tests.plugins.providers import DailyRooms, ProviderBot
 from tests.test_standup_modal import values
@@ -40,7 +40,7 @@ async def submit_standup_with_notes(bot: RunningBot) -> str:
         "notes_checkbox": {"type": "checkboxes", "selected_options": [{"value": "yes"}]}
     }
     payload = view_submission_payload(
-        views.START_MEETING_CALLBACK_ID,
+        start_submission.START_MEETING_CALLBACK_ID,
         state,
         view_id="V0NOTESSTANDUP",
         response_urls=[

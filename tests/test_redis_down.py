@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from meetbot_sandbox.slack.payloads import global_shortcut_payload, view_submission_payload
 
-from bot.slack.views import START_MEETING_CALLBACK_ID
+from bot.slack.start_submission import START_MEETING_CALLBACK_ID
 from tests.plugins.bot import RunningBot
 from tests.test_shortcuts_and_home import modal_values
 

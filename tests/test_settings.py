@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot.settings.modal import (
+from bot.settings.modal_fields import (
     HOME_ONLY_BLOCK,
     KIND_BLOCK,
     LENGTH_BLOCK,

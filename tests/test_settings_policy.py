@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from meetbot_sandbox.slack.payloads import message_shortcut_payload, view_submission_payload
 
 from bot.domain.inputs import StartMeeting
-from bot.settings.modal import (
+from bot.settings.modal_fields import (
     KIND_BLOCK,
     LENGTH_BLOCK,
     LONGEST_BLOCK,
@@ -19,7 +19,7 @@ from bot.settings.modal import (
     RECORDING_BLOCK,
     WHO_BLOCK,
 )
-from bot.slack.views import (
+from bot.slack.start_submission import (
     EXPIRES_BLOCK_ID,
     RECORD_ACTION_ID,
     RECORD_BLOCK_ID,

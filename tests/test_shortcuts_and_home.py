@@ -12,7 +12,7 @@ from meetbot_sandbox.slack.payloads import (
     view_submission_payload,
 )
 
-from bot.slack.views import (
+from bot.slack.start_submission import (
     CONVERSATION_ACTION_ID,
     CONVERSATION_BLOCK_ID,
     EXPIRES_BLOCK_ID,

@@ -26,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import build, close, create_web_app
 from bot.config import Settings
 from bot.run import close_socket_mode, connect_socket_mode, run_socket_mode
-from bot.slack.views import START_MEETING_CALLBACK_ID
+from bot.slack.start_submission import START_MEETING_CALLBACK_ID
 from tests.job_wait import finished
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot, bot_env
 from tests.plugins.emulator import EmulatorHandle

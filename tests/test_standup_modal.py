@@ -16,8 +16,8 @@ import pytest
 from meetbot_sandbox.meetings import MutableClock
 from meetbot_sandbox.slack.payloads import message_shortcut_payload, view_submission_payload
 
-from bot.slack import views
-from bot.slack.views import StandupFromModal, parse_start_meeting_submission
+from bot.slack import start_submission, views
+from bot.slack.start_submission import StandupFromModal, parse_start_meeting_submission
 from bot.standups.grammar import StandupOptions, parse_standup_command
 from bot.standups.modal_repeat import CHOICES, NO_REPEAT
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
@@ -52,7 +52,7 @@ def test_meet_about_this_has_no_repeat_and_ignores_one_sent_anyway() -> None:
         "repeat_select": {"type": "static_select", "selected_option": {"value": "daily"}}
     }
     result = parse_start_meeting_submission(forged, now=NOW)
-    assert isinstance(result, views.StartFromModal) and result.thread_ts == "1.2"
+    assert isinstance(result, start_submission.StartFromModal) and result.thread_ts == "1.2"
 
 
 @pytest.mark.parametrize(("label", "phrase"), CHOICES[1:])
@@ -149,7 +149,7 @@ async def submit_modal(
     """Submit the modal (with the picker's response_url); its ack body and that URL."""
     url = bot.slack.response_url()
     payload = view_submission_payload(
-        views.START_MEETING_CALLBACK_ID,
+        start_submission.START_MEETING_CALLBACK_ID,
         values(conversation=channel, room_kind="instant", **fields),
         view_id=view_id,
         response_urls=[

@@ -13,9 +13,9 @@ from bot.domain.meeting import Meeting, MeetingStatus, Participant, RecordingInf
 from bot.domain.rooms import Capability, RoomKind
 from bot.home.view import home_view
 from bot.settings.model import WorkspacePolicy
-from bot.slack import views
+from bot.slack import start_submission, views
 from bot.slack.grammar import MeetOptions
-from bot.slack.views import StartFromModal, parse_start_meeting_submission
+from bot.slack.start_submission import StartFromModal, parse_start_meeting_submission
 from tests.test_blocks import NOW, assert_valid, make_meeting
 
 
@@ -87,7 +87,7 @@ def test_the_blank_modal_posts_in_the_current_conversation_by_default() -> None:
     modal = views.start_meeting_modal()
     assert_valid_view(modal)
     assert modal["callback_id"] == "start_meeting_modal"
-    select = blocks_by_id(modal)[views.CONVERSATION_BLOCK_ID]["element"]
+    select = blocks_by_id(modal)[start_submission.CONVERSATION_BLOCK_ID]["element"]
     assert select["default_to_current_conversation"] is True
     assert select["filter"]["exclude_bot_users"] is True
     assert select["response_url_enabled"] is True
@@ -111,7 +111,7 @@ def test_meet_about_this_carries_the_thread_and_prefills_the_title() -> None:
         title="x" * 300, conversation_id="C1", thread=("C1", "1.2"), invitees=("U1", "U1")
     )
     assert_valid_view(modal)
-    assert views.CONVERSATION_BLOCK_ID not in blocks_by_id(modal)
+    assert start_submission.CONVERSATION_BLOCK_ID not in blocks_by_id(modal)
     assert json.loads(modal["private_metadata"]) == {"thread": ["C1", "1.2"]}
     by_id = blocks_by_id(modal)
     assert by_id["title"]["element"]["initial_value"] == "x" * 199 + "…"

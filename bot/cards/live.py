@@ -56,6 +56,7 @@ class LiveCards:
         http: aiohttp.ClientSession,
         recheck_after: timedelta,
         recording_links: RecordingLinks,
+        recording_posted: Callable[[Meeting, RecordingInfo], Awaitable[None]] | None = None,
     ) -> None:
         self.service = service
         self.store: Store = service.store
@@ -68,7 +69,7 @@ class LiveCards:
         self.recheck_after = recheck_after
         self.recording_links = recording_links
         # Issue 16: told of each recording reply posted (the retention policy counts from it).
-        self.recording_posted: Callable[[Meeting, RecordingInfo], Awaitable[None]] | None = None
+        self.recording_posted = recording_posted
 
     async def handle_callback(
         self, meeting_id: str, event: RoomEvent, received_at: str | None

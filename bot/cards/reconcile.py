@@ -40,14 +40,20 @@ _SOURCE = "reconcile"
 
 
 class Reconciler:
-    def __init__(self, live: LiveCards, *, interval: float) -> None:
+    def __init__(
+        self,
+        live: LiveCards,
+        *,
+        interval: float,
+        notes_check: Callable[[Meeting], Awaitable[bool]] | None = None,
+    ) -> None:
         self.live = live
         self.store = live.store
         self.provider = live.provider
         self.clock: Callable[[], datetime] = live.clock
         self.interval = timedelta(seconds=interval)
         # Issue 16: catches up on a meeting's notes; True while more may come (bot.notes.sweep).
-        self.notes_check: Callable[[Meeting], Awaitable[bool]] | None = None
+        self.notes_check = notes_check
 
     async def sweep(self) -> int:
         """Check every due meeting once; how many were checked (0 if another sweep runs)."""

@@ -43,7 +43,7 @@ def home_functions(
             now=service.clock(),
             viewer_id=user_id,
             recording_link=links.url,
-            standups=standup_blocks.home_blocks(mine, next_due),
+            standups=standup_blocks.home_blocks(mine, next_due, t),
             notes=notes_blocks(taken, t),
             capabilities=service.provider.capabilities,
             policy=await policies.policy(team_id) if policies is not None else None,

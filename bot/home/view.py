@@ -15,7 +15,7 @@ from bot.domain.meeting import Meeting, MeetingStatus
 from bot.domain.message import Block
 from bot.domain.rooms import Capability, RoomKind
 from bot.hostctl.menu import host_menu
-from bot.i18n import ENGLISH, N_, Translator
+from bot.i18n import ENGLISH, Translator
 from bot.meet.blocks import (
     JOIN_ACTION_ID,
     RECORDING_ACTION_ID,
@@ -89,7 +89,7 @@ def home_view(
     for meeting in rooms[:MAX_HOME_ROOMS]:
         hosts = viewer_id in (None, meeting.creator_id)
         blocks += _room_blocks(meeting, show_host=hosts, t=t)
-        if hosts and (menu := host_menu(meeting, capabilities, now)) is not None:
+        if hosts and (menu := host_menu(meeting, capabilities, now, t)) is not None:
             blocks.append(menu)
     if not rooms:
         blocks.append(section(t.gettext("_Nothing live or upcoming right now._")))
@@ -113,14 +113,6 @@ def home_view(
     return {"type": "home", "blocks": [*blocks, *standups, *policy_blocks]}
 
 
-# START_RULE_TEXT's values, marked here for the catalog (the settings modal is still English).
-_START_RULES = (
-    N_("Everyone"),
-    N_("Full members only (no guests)"),
-    N_("Workspace admins and owners only"),
-)
-
-
 def _policy_blocks(policy: WorkspacePolicy | None, t: Translator) -> list[Block]:
     """The workspace's meeting policy, read-only (admins change it with `/meet settings`)."""
     if policy is None:
@@ -129,7 +121,7 @@ def _policy_blocks(policy: WorkspacePolicy | None, t: Translator) -> list[Block]
         longest = t.ngettext("%(num)s day", "%(num)s days", policy.max_length_days)
     else:
         longest = t.gettext("a year")
-    rule = t.gettext(START_RULE_TEXT[policy.who_may_start])
+    rule = t.gettext(START_RULE_TEXT[policy.who_may_start])  # catalog messages (N_)
     recording = t.gettext("allowed") if policy.recording_allowed else t.gettext("off")
     partners = t.gettext("yes") if policy.partners_may_start else t.gettext("no")
     notes_state = t.gettext("allowed") if policy.notes_allowed else t.gettext("off")

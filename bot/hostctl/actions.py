@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.inputs import Workspace
+from bot.i18n import N_
 
 HOST_CONTROLS_ACTION_ID = "host_controls"
 _SEP = ":"
@@ -33,21 +34,14 @@ class HostAction(StrEnum):
         return self in (HostAction.LOBBY_ON, HostAction.LOBBY_OFF)
 
 
-# Option texts: plain text, at most 75 characters (Block Kit option object).
+# Option texts (translated where the menu is drawn): plain text, at most 75 characters
+# (Block Kit option object), in every language.
 LABELS = {
-    HostAction.END: "End meeting for everyone",
-    HostAction.EXTEND_30: "Extend by 30 days",
-    HostAction.EXTEND_TO: "Extend to a date…",
-    HostAction.LOBBY_ON: "Turn the lobby on",
-    HostAction.LOBBY_OFF: "Turn the lobby off",
-}
-# "Only the host can …"
-VERBS = {
-    HostAction.END: "end this meeting",
-    HostAction.EXTEND_30: "extend this room",
-    HostAction.EXTEND_TO: "extend this room",
-    HostAction.LOBBY_ON: "turn the lobby on",
-    HostAction.LOBBY_OFF: "turn the lobby off",
+    HostAction.END: N_("End meeting for everyone"),
+    HostAction.EXTEND_30: N_("Extend by 30 days"),
+    HostAction.EXTEND_TO: N_("Extend to a date…"),
+    HostAction.LOBBY_ON: N_("Turn the lobby on"),
+    HostAction.LOBBY_OFF: N_("Turn the lobby off"),
 }
 
 

@@ -2,7 +2,10 @@
 before the ack, and "Extend to a date…" opens its modal right after the ack (the trigger
 lasts 3 s), whose submission is checked against the record and the policy (field errors in
 the modal) before its job is queued. Only Redis is read on the ack path; Slack is asked who
-someone is after it (opening the modal) or in the job (acting)."""
+someone is after it (opening the modal) or in the job (acting).
+
+Languages: everything here is read by the clicker alone, so it speaks their Slack locale; the
+modal's field errors use the language the modal was drawn in (kept in its metadata)."""
 
 from __future__ import annotations
 
@@ -17,9 +20,18 @@ from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.message import Message
 from bot.domain.ports import Posted
+from bot.errors import SlackError
 from bot.hostctl import blocks
 from bot.hostctl.actions import HostAction, HostRequest
-from bot.hostctl.rules import extend_problem, extend_target, may_act, not_allowed, state_refusal
+from bot.hostctl.rules import (
+    THAT_DATE,
+    extend_problem,
+    extend_target,
+    may_act,
+    not_allowed,
+    state_refusal,
+)
+from bot.i18n import ENGLISH, Text, Translator, translator
 from bot.settings.policy import latest_end
 from bot.settings.service import SettingsService
 from bot.slack.limits import end_of_day_utc, latest_expiry
@@ -86,40 +98,54 @@ class HostDialogs:
         meeting_id: str,
         response_url: str | None,
     ) -> None:
-        """The Extend modal, or the private reason it does not open."""
+        """The Extend modal, or the private reason it does not open: in the clicker's language
+        (this runs after the ack, so Slack may be asked who they are)."""
+        t = await self._reader(ws, user_id)
         meeting = await self.store.records.get(meeting_id)
         if meeting is None:
-            await self.tell(ws, user_id, response_url, ":information_source: This room has gone.")
+            gone = t.gettext(":information_source: This room has gone.")
+            await self.tell(ws, user_id, response_url, gone)
             return
         action = HostAction.EXTEND_TO
         if user_id != meeting.creator_id:
             role = await self.settings.role(ws, user_id)
             if not may_act(meeting, user_id, role, ws.team_id):
-                await self.tell(ws, user_id, response_url, not_allowed(action, meeting))
+                await self.tell(ws, user_id, response_url, t.text(not_allowed(action, meeting)))
                 return
         now = self.clock()
         if (refusal := state_refusal(action, meeting, now)) is not None:
-            await self.tell(ws, user_id, response_url, refusal)
+            await self.tell(ws, user_id, response_url, t.text(refusal))
             return
         policy = await self.settings.store.policy(meeting.team_id)
         latest = min(latest_expiry(now), latest_end(policy, now)).date()
         initial = min(extend_target(meeting, now).date(), latest)
-        view = blocks.extend_modal(meeting, initial=initial, response_url=response_url)
+        view = blocks.extend_modal(meeting, initial=initial, response_url=response_url, t=t)
         await self.slack.open_view(ws, trigger_id, view)
 
-    async def check_extend(self, meeting_id: str, day: date | None) -> datetime | str:
-        """The new end a submitted modal asks for, or the field error (plain text)."""
+    async def _reader(self, ws: Workspace, user_id: str) -> Translator:
+        try:
+            return translator(await self.settings.language_of(ws, user_id))
+        except SlackError as exc:
+            # Nothing retries the modal after the ack: English rather than no modal at all.
+            log.info("no locale for %s in %s (%s): English", user_id, ws.team_id, exc.error)
+            return ENGLISH
+
+    async def check_extend(
+        self, meeting_id: str, day: date | None, t: Translator = ENGLISH
+    ) -> datetime | str:
+        """The new end a submitted modal asks for, or the field error (plain text, in the
+        modal's language: this answers the submission, before any Slack call)."""
         if day is None:
-            return "Pick the room's new last day."
+            return t.gettext("Pick the room's new last day.")
         meeting = await self._meeting(meeting_id)
         if meeting is None:
-            return "This room has gone."
+            return t.gettext("This room has gone.")
         now, until = self.clock(), end_of_day_utc(day)
         problem = state_refusal(HostAction.EXTEND_TO, meeting, now)
         if problem is None:
             policy = await self.settings.store.policy(meeting.team_id)
-            problem = extend_problem(meeting, until, policy, now=now, given="That date")
-        return until if problem is None else _plain(problem)
+            problem = extend_problem(meeting, until, policy, now=now, given=Text(THAT_DATE))
+        return until if problem is None else _plain(t.text(problem))
 
     async def tell(self, ws: Workspace, user_id: str, response_url: str | None, text: str) -> None:
         message = blocks.reply(text)

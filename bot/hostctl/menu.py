@@ -15,21 +15,27 @@ from bot.domain.meeting import Meeting
 from bot.domain.rooms import Capability
 from bot.hostctl.actions import HOST_CONTROLS_ACTION_ID, LABELS, option_value
 from bot.hostctl.rules import offered
+from bot.i18n import Translator, translator
 
 MENU_BLOCK_PREFIX = "host_controls"
 MAX_OPTIONS = 5
 
 
 def host_menu(
-    meeting: Meeting, capabilities: Collection[Capability], now: datetime
+    meeting: Meeting,
+    capabilities: Collection[Capability],
+    now: datetime,
+    t: Translator | None = None,
 ) -> dict[str, Any] | None:
-    """An actions block holding the menu, or None when nothing is offered."""
+    """An actions block holding the menu, or None when nothing is offered. Its options speak
+    `t` (App Home: the reader's language), by default the meeting's (the channel card's)."""
     actions = offered(meeting, capabilities, now)[:MAX_OPTIONS]
     if not actions:
         return None
+    t = translator(meeting.language) if t is None else t
     options = [
         {
-            "text": {"type": "plain_text", "text": LABELS[action], "emoji": True},
+            "text": {"type": "plain_text", "text": t.gettext(LABELS[action]), "emoji": True},
             "value": option_value(action, meeting.id),
         }
         for action in actions

@@ -20,7 +20,15 @@ from bot.domain.meeting import Meeting
 from bot.errors import ProviderError, RetryLater, SlackError, UnsupportedError, user_message
 from bot.hostctl import blocks
 from bot.hostctl.actions import HostAction, HostRequest
-from bot.hostctl.rules import extend_problem, extend_target, may_act, not_allowed, state_refusal
+from bot.hostctl.rules import (
+    THAT_DATE,
+    extend_problem,
+    extend_target,
+    may_act,
+    not_allowed,
+    state_refusal,
+)
+from bot.i18n import Text, Translator, translator
 from bot.meet.service import MeetingService, is_permanent
 from bot.meet.timefmt import slack_date
 from bot.settings.model import LOBBY
@@ -62,22 +70,27 @@ class HostControls:
             return told
         meeting = await self.store.records.get(req.meeting_id)
         if meeting is None:
-            text = ":information_source: I no longer know this meeting: its room has gone."
+            t = await self._reader(req)
+            text = t.gettext(
+                ":information_source: I no longer know this meeting: its room has gone."
+            )
             return await self._tell(req, "unknown", text)
         new_links = False
+        if "applied" not in steps and not await self._allowed(req, meeting):
+            log.info("host action %s on %s refused to %s", req.action, meeting.id, req.user_id)
+            t = await self._reader(req)
+            return await self._tell(req, "refused", t.text(not_allowed(req.action, meeting)))
+        # After `_allowed`: its users.info answer (if it asked) left the locale in Redis.
+        t = await self._reader(req)
         if "applied" not in steps:
-            if not await self._allowed(req, meeting):
-                log.info("host action %s on %s refused to %s", req.action, meeting.id, req.user_id)
-                return await self._tell(req, "refused", not_allowed(req.action, meeting))
             async with self.store.locks.exclusive(f"host:{meeting.id}", ttl=LOCK_TTL) as held:
                 if not held:
                     raise Busy(f"another host action on {meeting.id} is running")
                 current = await self.store.records.get(meeting.id)
                 if current is None:
-                    return await self._tell(
-                        req, "unknown", ":information_source: This room has gone."
-                    )
-                refusal = await self._refusal(req, current)
+                    gone = t.gettext(":information_source: This room has gone.")
+                    return await self._tell(req, "unknown", gone)
+                refusal = await self._refusal(req, current, t)
                 if refusal is not None:
                     return await self._tell(req, "refused", refusal)
                 try:
@@ -86,7 +99,7 @@ class HostControls:
                     if not (isinstance(exc, UnsupportedError) or is_permanent(exc)):
                         raise  # the provider's trouble: the job retries
                     log.warning("host action %s on %s failed: %s", req.action, meeting.id, exc)
-                    return await self._tell(req, "failed", user_message(exc))
+                    return await self._tell(req, "failed", user_message(exc, t))
                 steps.note("applied", self.clock().isoformat())
                 meeting = (
                     await self.store.records.update(meeting.id, change, steps=steps) or current
@@ -98,9 +111,12 @@ class HostControls:
         if meeting.waiting:
             await self.jobs.sync_waiting(meeting.id)
         await self.jobs.refresh_home(_workspace(meeting), meeting.creator_id)
-        return await self._tell(
-            req, "done", blocks.done_text(req.action, meeting, new_links=new_links)
-        )
+        done = blocks.done_text(req.action, meeting, t, new_links=new_links)
+        return await self._tell(req, "done", done)
+
+    async def _reader(self, req: HostRequest) -> Translator:
+        """The clicker's language: every reply to a host action is theirs alone."""
+        return translator(await self.meetings.language_of(req.workspace, req.user_id))
 
     async def _allowed(self, req: HostRequest, meeting: Meeting) -> bool:
         if req.user_id == meeting.creator_id:
@@ -109,21 +125,22 @@ class HostControls:
         role = await self.settings.role(req.workspace, req.user_id, fresh=True)
         return may_act(meeting, req.user_id, role, req.workspace.team_id)
 
-    async def _refusal(self, req: HostRequest, meeting: Meeting) -> str | None:
+    async def _refusal(self, req: HostRequest, meeting: Meeting, t: Translator) -> str | None:
         now = self.clock()
         refusal = state_refusal(req.action, meeting, now)
         if refusal is None and req.action.extends:
             until = req.until or extend_target(meeting, now)
             if meeting.expires_at == until:  # a double click of "Extend by 30 days"
-                return (
-                    f":information_source: This room is already available until"
-                    f" {slack_date(until)}. Nothing was changed."
+                return t.gettext(
+                    ":information_source: This room is already available until %(date)s."
+                    " Nothing was changed.",
+                    date=slack_date(until, t=t),
                 )
             policy = await self.settings.store.policy(meeting.team_id)
-            problem = extend_problem(meeting, until, policy, now=now, given="That date")
+            problem = extend_problem(meeting, until, policy, now=now, given=Text(THAT_DATE))
             if problem is not None:
-                refusal = f"{problem} Nothing was changed."
-        return refusal
+                return t.gettext("%(problem)s Nothing was changed.", problem=problem)
+        return None if refusal is None else t.text(refusal)
 
     async def _apply(self, req: HostRequest, meeting: Meeting) -> Callable[[Meeting], Meeting]:
         """Call the provider; the record's change that follows from it."""
@@ -188,8 +205,10 @@ class HostControls:
                 return "unknown meeting"
             key = f"waiting-dm:{meeting_id}"
             steps = await self.store.steps.load(key)
-            message = blocks.waiting_dm(meeting)
             ws = _workspace(meeting)
+            # The host's language; the DM is edited into it should they change it.
+            host = translator(await self.meetings.language_of(ws, meeting.creator_id))
+            message = blocks.waiting_dm(meeting, host)
             ts = steps.get("dm")
             if ts is None:
                 if not meeting.waiting_now:

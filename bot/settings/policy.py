@@ -26,13 +26,11 @@ from bot.slack.limits import end_of_day_utc
 
 WHO_CHANGES_POLICY = N_("Workspace admins and owners can change it with `/meet settings`.")
 _WHO_CHANGES = Text(WHO_CHANGES_POLICY)  # a Text: translated with the message it ends
-WHO_CHANGES_DEFAULTS = (
-    "Only workspace admins and owners and the channel's creator can change a channel's defaults."
-)
+# Catalog messages: translated where shown (the settings modal, App Home).
 START_RULE_TEXT = {
-    StartRule.EVERYONE: "Everyone",
-    StartRule.MEMBERS: "Full members only (no guests)",
-    StartRule.ADMINS: "Workspace admins and owners only",
+    StartRule.EVERYONE: N_("Everyone"),
+    StartRule.MEMBERS: N_("Full members only (no guests)"),
+    StartRule.ADMINS: N_("Workspace admins and owners only"),
 }
 
 
@@ -119,14 +117,18 @@ def may_edit_defaults(role: Role, creator_id: str | None) -> bool:
     return role.is_admin or (creator_id is not None and role.user_id == creator_id)
 
 
-def defaults_reason(creator_id: str | None) -> str:
-    """Why someone sees a channel's defaults read-only."""
+def defaults_reason(creator_id: str | None) -> Text:
+    """Why someone may not change a channel's defaults (the modal, read-only; the DM of a
+    refused save)."""
     if creator_id:
-        return (
-            "Only workspace admins and owners and the channel's creator"
-            f" (<@{creator_id}>) can change these."
+        return Text(
+            N_(
+                "Only workspace admins and owners and the channel's creator (%(creator)s) can"
+                " change these."
+            ),
+            creator=f"<@{creator_id}>",
         )
-    return "Only workspace admins and owners can change these."
+    return Text(N_("Only workspace admins and owners can change these."))
 
 
 @dataclass(frozen=True)

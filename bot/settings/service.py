@@ -19,7 +19,7 @@ from bot.domain.inputs import StartMeeting, Workspace
 from bot.domain.message import Message
 from bot.domain.ports import Posted, SlackUser
 from bot.errors import SlackAuthBroken, SlackError, SlackRateLimited, SlackUnavailable
-from bot.i18n import DEFAULT_LANGUAGE, language_of
+from bot.i18n import DEFAULT_LANGUAGE, N_, Text, language_of, translator
 from bot.meet.blocks import section
 from bot.settings.modal import SettingsForm, settings_modal
 from bot.settings.model import Change, ChannelDefaults, Role, WorkspacePolicy
@@ -97,6 +97,8 @@ class SettingsService:
         """The modal as this person may use it (runs right after the ack: the trigger lasts 3 s)."""
         role, creator = await asyncio.gather(self.role(ws, user_id), self.creator(ws, channel_id))
         defaults, policy = await self.store.for_channel(ws.team_id, channel_id)
+        # In their Slack language: users.info gave it with their role (no second call).
+        t = translator(language_of(role.locale))
         view = settings_modal(
             channel_id,
             defaults,
@@ -104,6 +106,7 @@ class SettingsService:
             edit_defaults=may_edit_defaults(role, creator),
             edit_policy=role.is_admin,
             creator_id=creator,
+            t=t,
         )
         await self.slack.open_view(ws, trigger_id, view)
 
@@ -113,11 +116,15 @@ class SettingsService:
         creator = None
         if form.defaults is not None and not role.is_admin:
             creator = await self.creator(ws, form.channel_id)
-        refused = []
+        refused: list[Text] = []
         if form.policy is not None and not role.is_admin:
             refused.append(
-                "only workspace admins and owners can change the workspace policy, and Slack"
-                " does not list you as one now."
+                Text(
+                    N_(
+                        "only workspace admins and owners can change the workspace policy, and"
+                        " Slack does not list you as one now."
+                    )
+                )
             )
         if form.defaults is not None and not may_edit_defaults(role, creator):
             refused.append(defaults_reason(creator))
@@ -149,7 +156,7 @@ class SettingsService:
         return "saved" if defaults or policy else "unchanged"
 
     async def _refuse(
-        self, ws: Workspace, user_id: str, submission: str, channel_id: str, reasons: list[str]
+        self, ws: Workspace, user_id: str, submission: str, channel_id: str, reasons: list[Text]
     ) -> str:
         """Tell the person privately (a DM: a modal has no response_url), once; change nothing."""
         if await self.store.was_applied(submission):
@@ -160,10 +167,13 @@ class SettingsService:
             ws.team_id,
             user_id,
         )
-        text = (
-            f":no_entry: Your changes to the meeting settings of <#{channel_id}> were not saved: "
-            + " ".join(reasons)
-            + " Nothing was changed."
+        t = translator(await self.language_of(ws, user_id))
+        # Each reason is a sentence of its own (the first after the colon starts lowercase).
+        text = t.gettext(
+            ":no_entry: Your changes to the meeting settings of %(channel)s were not saved:"
+            " %(reasons)s Nothing was changed.",
+            channel=f"<#{channel_id}>",
+            reasons=" ".join(t.text(reason) for reason in reasons),
         )
         await self.slack.post(ws, user_id, Message(text=text, blocks=[section(text)]))
         await self.store.apply(submission, ws.team_id, channel_id, defaults=None, policy=None)

@@ -36,7 +36,7 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
         try:
             standup = parse_standup_command(command.get("text", ""))
         except UsageError as exc:
-            await _ack_message(ack, replies.ephemeral_error(user_message(exc)))
+            await standup_commands.refuse(exc, ack, command, body, deps)
             return
         if standup is not None:
             await standup_commands.handle(standup, ack, command, body, deps)

@@ -9,6 +9,7 @@ a name Slack could not resolve to anyone. Limits are shared with the modal (`bot
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from collections.abc import Iterator
@@ -244,15 +245,14 @@ def _expiry(values: dict[str, str | None], now: datetime) -> datetime | None:
                 usage=USAGE,
                 params={"given": given},
             )
-        try:
-            day = date(*(int(part) for part in match.groups()))
-        except ValueError as exc:
-            # Python's reason ("day is out of range for month") stays English.
+        year, month, day_of_month = (int(part) for part in match.groups())
+        if reason := _calendar_problem(year, month, day_of_month):
             raise UsageError(
                 N_("%(given)s is not a valid date: %(reason)s."),
                 usage=USAGE,
-                params={"given": given, "reason": str(exc)},
-            ) from exc
+                params={"given": given, "reason": reason},
+            )
+        day = date(year, month, day_of_month)
         expires_at = limits.end_of_day_utc(day)
     elif (duration := values.get("for")) is not None:
         given = _code(f"--for {duration}")
@@ -272,3 +272,15 @@ def _expiry(values: dict[str, str | None], now: datetime) -> datetime | None:
     if problem := limits.expiry_problem(expires_at, now=now, given=given):
         raise UsageError(problem, usage=USAGE)
     return expires_at
+
+
+def _calendar_problem(year: int, month: int, day: int) -> Text | None:
+    """Why `date(year, month, day)` would raise, in our own words (Python's are English only;
+    these keep its wording)."""
+    if year < 1:
+        return Text(N_("year %(year)s is out of range"), year=str(year))
+    if not 1 <= month <= 12:
+        return Text(N_("month must be in 1..12"))
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return Text(N_("day is out of range for month"))
+    return None

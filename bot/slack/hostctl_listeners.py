@@ -4,7 +4,7 @@
 Anyone may open the menu; whether they may act is Slack's to say (users.info) and is asked by
 the job. A click is queued before the ack, so an acknowledged click is never lost; the modal
 opens after the ack. Replies are private: to the click's response_url (a card), else by DM
-(App Home, whose clicks carry none).
+(App Home, whose clicks carry none), in the clicker's language.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.errors import TEMPORARILY_UNAVAILABLE, Unavailable
 from bot.hostctl.actions import HOST_CONTROLS_ACTION_ID, HostAction, HostRequest, parse_value
 from bot.hostctl.blocks import EXTEND_CALLBACK_ID, UNTIL_BLOCK, read_extend
 from bot.hostctl.dialog import HostDialogs
+from bot.i18n import translator
 from bot.slack.deps import ListenerDeps
 from bot.slack.identity import workspace_of
 
@@ -53,16 +54,19 @@ def register(app: AsyncApp, deps: ListenerDeps, dialogs: HostDialogs) -> None:
             await dialogs.enqueue(request)
         except Unavailable:
             await ack()
+            # English: the clicker's locale is in Redis, which is what is down.
             deps.after_ack(dialogs.tell(ws, user_id, response_url, TEMPORARILY_UNAVAILABLE))
             return
         await ack()
 
     @app.view(EXTEND_CALLBACK_ID)
     async def extend_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        meeting_id, response_url, day = read_extend(view)
+        submitted = read_extend(view)
+        meeting_id, response_url = submitted.meeting_id, submitted.response_url
         ws, user_id = workspace_of(body), body["user"]["id"]
+        t = translator(submitted.language)  # the modal's: no Slack call before this ack
         try:
-            until = await dialogs.check_extend(meeting_id, day)
+            until = await dialogs.check_extend(meeting_id, submitted.day, t)
             if isinstance(until, str):
                 await ack(response_action="errors", errors={UNTIL_BLOCK: until})
                 return
@@ -79,6 +83,7 @@ def register(app: AsyncApp, deps: ListenerDeps, dialogs: HostDialogs) -> None:
                 )
             )
         except Unavailable:
-            await ack(response_action="errors", errors={UNTIL_BLOCK: TEMPORARILY_UNAVAILABLE})
+            unavailable = t.gettext(TEMPORARILY_UNAVAILABLE)
+            await ack(response_action="errors", errors={UNTIL_BLOCK: unavailable})
             return
         await ack()

@@ -3,8 +3,9 @@
 The command acks at once (an empty ack shows nothing) and the modal opens right after it
 (`ListenerDeps.after_ack`): who may edit what is Slack's to say (users.info,
 conversations.info), which must not hold up the ack. A submission is checked at the ack
-against what Redis knows (field errors in the modal) and saved by the worker, which asks
-Slack again whether the person may still change it.
+against what Redis knows (field errors in the modal, in the language the modal was shown in:
+its private_metadata keeps it) and saved by the worker, which asks Slack again whether the
+person may still change it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.errors import TEMPORARILY_UNAVAILABLE, Unavailable
-from bot.settings.modal import SETTINGS_CALLBACK_ID, parse_settings_submission
+from bot.i18n import translator
+from bot.settings.modal import modal_language, parse_settings_submission
+from bot.settings.modal_fields import SETTINGS_CALLBACK_ID
 from bot.settings.service import SettingsService
 from bot.slack.deps import ListenerDeps
 from bot.slack.identity import workspace_of
@@ -43,9 +46,10 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
     @app.view(SETTINGS_CALLBACK_ID)
     async def submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         settings, ws = _settings(deps), workspace_of(body)
+        t = translator(modal_language(view))
         try:
             policy = await settings.store.policy(ws.team_id)
-            result = parse_settings_submission(view, current_policy=policy)
+            result = parse_settings_submission(view, current_policy=policy, t=t)
             if isinstance(result, dict):
                 await ack(response_action="errors", errors=result)
                 return
@@ -62,7 +66,10 @@ def register(app: AsyncApp, deps: ListenerDeps) -> None:
                     policy=result.policy.to_json() if result.policy else None,
                 )
         except Unavailable:
-            await ack(response_action="errors", errors=_everywhere(view, TEMPORARILY_UNAVAILABLE))
+            await ack(
+                response_action="errors",
+                errors=_everywhere(view, t.gettext(TEMPORARILY_UNAVAILABLE)),
+            )
             return
         await ack()
 

@@ -2,18 +2,22 @@
 
 Creating needs the creator's time zone (users.info), and a cancel by someone other than the
 owner needs to know whether they are a workspace admin: both go to the worker, which answers
-through the command's response_url.
+through the command's response_url. The ack speaks the person's language as far as Redis knows
+it (as `/meet` does, bot.slack.commands): their last known Slack locale, else the channel's
+default language, else English.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.domain.inputs import CreateStandup, default_title
+from bot.domain.inputs import CreateStandup, Workspace, default_title
 from bot.domain.message import Message
-from bot.errors import Unavailable
+from bot.errors import Unavailable, UsageError, user_message
+from bot.i18n import DEFAULT_LANGUAGE, Translator, language_of, translator
 from bot.meet import replies
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.standups import blocks as standup_blocks
@@ -28,15 +32,50 @@ async def handle(
     body: dict[str, Any],
     deps: ListenerDeps,
 ) -> None:
+    t = await _reader(command, body, deps)
     try:
-        message = await _answer(parsed, command, body, deps)
+        message = await _answer(parsed, command, body, deps, t)
     except Unavailable:
-        message = replies.unavailable_message()
+        message = replies.unavailable_message(t)
     await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
 
 
+async def refuse(
+    exc: UsageError,
+    ack: AsyncAck,
+    command: dict[str, Any],
+    body: dict[str, Any],
+    deps: ListenerDeps,
+) -> None:
+    """A standup command with a mistake: what is wrong and the examples, in their language."""
+    message = replies.ephemeral_error(user_message(exc, await _reader(command, body, deps)))
+    await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+
+
+async def _reader(command: dict[str, Any], body: dict[str, Any], deps: ListenerDeps) -> Translator:
+    """The asker's language from what Redis knows (English when Redis is down)."""
+    language = DEFAULT_LANGUAGE
+    if deps.settings is not None:
+        with contextlib.suppress(Unavailable):
+            language = await _language(workspace_of(body), command, deps)
+    return translator(language)
+
+
+async def _language(ws: Workspace, command: dict[str, Any], deps: ListenerDeps) -> str:
+    assert deps.settings is not None
+    defaults, _, locale = await deps.settings.store.defaults_and_locale(
+        ws.team_id, command["channel_id"], command["user_id"]
+    )
+    # "" when Slack gave no locale: English, not the channel's language.
+    return language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
+
+
 async def _answer(
-    parsed: StandupCommand, command: dict[str, Any], body: dict[str, Any], deps: ListenerDeps
+    parsed: StandupCommand,
+    command: dict[str, Any],
+    body: dict[str, Any],
+    deps: ListenerDeps,
+    t: Translator,
 ) -> Message:
     assert deps.standups is not None, "standups are wired in bot.app.build"
     ws, user_id = workspace_of(body), command["user_id"]
@@ -44,14 +83,14 @@ async def _answer(
     if isinstance(parsed, ListSchedules):
         schedules = await store.channel_schedules(ws.team_id, command["channel_id"])
         next_due = await store.next_due([s.id for s in schedules])
-        return standup_blocks.schedules_list(schedules, next_due)
+        return standup_blocks.schedules_list(schedules, next_due, t)
     if isinstance(parsed, CancelSchedule):
         schedule = await store.get(parsed.schedule_id)
         if schedule is None or schedule.team_id != ws.team_id:
-            return standup_blocks.unknown_schedule(parsed.schedule_id)
+            return standup_blocks.unknown_schedule(parsed.schedule_id, t)
         if schedule.owner_id == user_id:
             await deps.standups.cancel(schedule)
-            return standup_blocks.cancelled(schedule)
+            return standup_blocks.cancelled(schedule, t)
         await deps.jobs.enqueue(
             JobName.CANCEL_STANDUP,
             f"standup-cancel:{command['trigger_id']}",
@@ -61,7 +100,7 @@ async def _answer(
             user_id=user_id,
             response_url=command.get("response_url"),
         )
-        return standup_blocks.cancel_checking(schedule)
+        return standup_blocks.cancel_checking(schedule, t)
     request = CreateStandup(
         key=command["trigger_id"],
         workspace=ws,
@@ -74,4 +113,5 @@ async def _answer(
         response_url=command.get("response_url"),
     )
     await deps.jobs.create_standup(request)
-    return standup_blocks.scheduling_ack(request.title, request.description)
+    when = standup_blocks.described(request.rule, request.description, t)
+    return standup_blocks.scheduling_ack(request.title, when, t)

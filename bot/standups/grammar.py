@@ -15,9 +15,16 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import UsageError
+from bot.i18n import N_
 from bot.slack import limits
 from bot.slack.grammar import plain_text
-from bot.standups.recurrence import EXAMPLES, Recurrence, is_schedule_phrase, parse_schedule
+from bot.standups.recurrence import (
+    EXAMPLES,
+    SAY_WHEN,
+    Recurrence,
+    is_schedule_phrase,
+    parse_schedule,
+)
 
 _DASHES = ("--", "\u2014", "\u2013")
 _FLAG = re.compile(rf"^(?:{'|'.join(_DASHES)})(\S+)$")
@@ -60,13 +67,13 @@ def parse_standup_command(text: str) -> StandupCommand | None:
     if first == "cancel" and len(words) <= 2:
         if len(words) == 1:
             raise UsageError(
-                "Which standup? `/meet cancel &lt;id&gt;`; `/meet schedules` lists the ids."
+                N_("Which standup? `/meet cancel &lt;id&gt;`; `/meet schedules` lists the ids.")
             )
         return CancelSchedule(words[1].strip("`").lower())
     if first != "standup":
         return None
     if len(words) == 1:
-        raise UsageError("Say when the standup repeats.", usage=EXAMPLES)
+        raise UsageError(SAY_WHEN, usage=EXAMPLES)
     rest, here = [], False
     for word in words[1:]:
         flag = _FLAG.match(word)
@@ -75,10 +82,14 @@ def parse_standup_command(text: str) -> StandupCommand | None:
         elif flag.group(1).lower() == "here":
             here = True
         else:
-            raise UsageError(f"A standup takes only `--here`, not `{word}`.", usage=EXAMPLES)
+            raise UsageError(
+                N_("A standup takes only `--here`, not `%(word)s`."),
+                usage=EXAMPLES,
+                params={"word": word},
+            )
     if not is_schedule_phrase(rest):
         if here:
-            raise UsageError("Say when the standup repeats.", usage=EXAMPLES)
+            raise UsageError(SAY_WHEN, usage=EXAMPLES)
         return None
     recurrence, title_words = parse_schedule(rest)
     title = plain_text(" ".join(title_words)).strip(_QUOTES + " ") or None

@@ -20,13 +20,17 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 
 from bot.errors import UsageError
+from bot.i18n import N_
+from bot.standups.describe import DAYS as _DAYS
+from bot.standups.describe import describe
 
-EXAMPLES = (
+# The phrases stay English in every language (README "Languages"): only "Examples" is translated.
+EXAMPLES = N_(
     "Examples: `/meet standup every weekday 09:30`, `/meet standup every monday 14:00`,"
     " `/meet standup every 2 weeks on friday 16:00`, `/meet standup daily 9:00`,"
     " `/meet standup monthly on the last friday 17:00 Retro --here`"
 )
-_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+SAY_WHEN = N_("Say when the standup repeats.")
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
 _ORDINALS |= {"fourth": 4, "4th": 4, "last": -1}
@@ -67,10 +71,16 @@ def _time(words: list[str], i: int) -> tuple[int, int, int] | None:
         return None  # a bare number is a month day or a count, not a time
     if half is not None:
         if not 1 <= hour <= 12:
-            raise UsageError(f"`{words[i]}` is not a time of day.", usage=EXAMPLES)
+            raise UsageError(
+                N_("`%(time)s` is not a time of day."), usage=EXAMPLES, params={"time": words[i]}
+            )
         hour = hour % 12 + (12 if half == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise UsageError(f"`{words[i]}` is not a time of day: use 24-hour `HH:MM`.", usage=EXAMPLES)
+        raise UsageError(
+            N_("`%(time)s` is not a time of day: use 24-hour `HH:MM`."),
+            usage=EXAMPLES,
+            params={"time": words[i]},
+        )
     return hour, minute, used
 
 
@@ -96,23 +106,29 @@ def parse_schedule(words: list[str]) -> tuple[Recurrence, list[str]]:
     if start is None:
         if at is not None:
             raise UsageError(
-                f"`{words[at]}` needs days: say when it repeats, like `every weekday {words[at]}`.",
+                N_("`%(time)s` needs days: say when it repeats, like `every weekday %(time)s`."),
                 usage=EXAMPLES,
+                params={"time": words[at]},
             )
-        raise UsageError("Say when the standup repeats.", usage=EXAMPLES)
+        raise UsageError(SAY_WHEN, usage=EXAMPLES)
     if at is None or at < start:
-        raise UsageError("Add the time it starts, like `every monday 14:00`.", usage=EXAMPLES)
+        raise UsageError(N_("Add the time it starts, like `every monday 14:00`."), usage=EXAMPLES)
     hour, minute, used = _time(lowered, at) or (0, 0, 1)
-    body, description = _days(lowered[start:at], " ".join(words[start:at]))
+    body = _days(lowered[start:at], " ".join(words[start:at]))
     rule = f"{body};BYHOUR={hour};BYMINUTE={minute};BYSECOND=0"
     title = words[:start] + words[at + used :]
-    return Recurrence(rule, hour, minute, f"{description} at {hour:02d}:{minute:02d}"), title
+    # The English words for the rule (bot.standups.describe words it in any language).
+    described = describe(rule)
+    assert described is not None, f"every rule made here is worded: {rule}"
+    return Recurrence(rule, hour, minute, described), title
 
 
-def _days(phrase: list[str], given: str) -> tuple[str, str]:
-    """RRULE FREQ/INTERVAL/BY* parts and a description, from the words between start and time."""
+def _days(phrase: list[str], given: str) -> str:
+    """RRULE FREQ/INTERVAL/BY* parts from the words between start and time."""
     words = [w for w in phrase if w]
-    unreadable = UsageError(f"I can't read `{given}` as a schedule.", usage=EXAMPLES)
+    unreadable = UsageError(
+        N_("I can't read `%(phrase)s` as a schedule."), usage=EXAMPLES, params={"phrase": given}
+    )
     head, rest = words[0], words[1:]
     interval = 1
     if head in ("every", "each") and rest and rest[0].isdigit():
@@ -126,35 +142,26 @@ def _days(phrase: list[str], given: str) -> tuple[str, str]:
         unit, rest = ("weekdays" if rest[0].startswith("weekday") else "daily"), rest[1:]
     elif unit is None and rest and rest[0] in ("week", "weeks", "month", "months"):
         unit = "weekly" if rest[0].startswith("week") else "monthly"
-    every = "every" if interval == 1 else f"every {interval}"
-    plural = "" if interval == 1 else "s"
     if unit in ("daily", "weekdays") and not [w for w in rest if w not in _FILLER]:
         if unit == "weekdays":
-            return f"FREQ=WEEKLY;INTERVAL={interval};BYDAY=MO,TU,WE,TH,FR", f"{every} weekday"
-        return f"FREQ=DAILY;INTERVAL={interval}", f"{every} day{plural}"
+            return f"FREQ=WEEKLY;INTERVAL={interval};BYDAY=MO,TU,WE,TH,FR"
+        return f"FREQ=DAILY;INTERVAL={interval}"
     if unit == "monthly":
         return _monthly([w for w in rest if w not in _FILLER], interval, unreadable)
     days = [_day(w) for w in rest if w not in _FILLER and w != "weekly"]
     if not days or None in days or unit not in (None, "weekly"):
         raise unreadable
     picked = sorted({d for d in days if d is not None})
-    names = ", ".join(_DAY_NAMES[d].capitalize() for d in picked)
     by_day = ",".join(_DAYS[d] for d in picked)
-    described = f"every {names}" if interval == 1 else f"every {interval} weeks on {names}"
-    return f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={by_day}", described
+    return f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={by_day}"
 
 
-def _monthly(words: list[str], interval: int, unreadable: UsageError) -> tuple[str, str]:
-    every = "every month" if interval == 1 else f"every {interval} months"
+def _monthly(words: list[str], interval: int, unreadable: UsageError) -> str:
     base = f"FREQ=MONTHLY;INTERVAL={interval}"
     if len(words) == 2 and words[0] in _ORDINALS and (day := _day(words[1])) is not None:
-        nth = _ORDINALS[words[0]]
-        return (
-            f"{base};BYDAY={nth}{_DAYS[day]}",
-            f"{every} on the {words[0]} {_DAY_NAMES[day].capitalize()}",
-        )
+        return f"{base};BYDAY={_ORDINALS[words[0]]}{_DAYS[day]}"
     if words in (["last", "day"], ["last"]):
-        return f"{base};BYMONTHDAY=-1", f"{every} on its last day"
+        return f"{base};BYMONTHDAY=-1"
     if len(words) in (1, 2) and (match := _MONTH_DAY.match(words[-1])):
         if len(words) == 2 and words[0] != "day":
             raise unreadable
@@ -162,7 +169,7 @@ def _monthly(words: list[str], interval: int, unreadable: UsageError) -> tuple[s
         if not 1 <= day <= 31:
             raise unreadable
         # RFC 5545: a month without that day is skipped (no 31st in April).
-        return f"{base};BYMONTHDAY={day}", f"{every} on day {day}"
+        return f"{base};BYMONTHDAY={day}"
     raise unreadable
 
 

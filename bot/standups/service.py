@@ -10,6 +10,7 @@ than RENEW_WITHIN left, and recreated when the provider says it is gone.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +31,7 @@ from bot.errors import (
     SlackError,
     user_message,
 )
+from bot.i18n import DEFAULT_LANGUAGE, Translator, language_of, translator
 from bot.meet.blocks import section
 from bot.meet.replies import ephemeral_error
 from bot.meet.service import MeetingService, is_permanent
@@ -93,20 +95,21 @@ class StandupService:
         if existing is not None and existing.key == req.key:
             return existing  # a retried job: done already
         user = await self.slack.user_info(req.workspace, req.user_id)
+        t = translator(language_of(user.locale))  # the creator reads the private replies
         if self.settings is not None and (
             refusal := await self.settings.start_refusal(req.workspace, req.user_id, known=user)
         ):
             log.info("standup %s refused by the workspace policy", req.schedule_id)
-            await self._reply(req, Message(text=refusal, blocks=[section(refusal)]))
+            await self._reply(req, _private(t.text(refusal)))
             return None
         if req.notes and (refusal := provider_refusal(self.provider)):
             log.info("standup %s refused: the provider cannot take notes", req.schedule_id)
-            await self._reply(req, Message(text=refusal, blocks=[section(refusal)]))
+            await self._reply(req, _private(t.text(refusal)))
             return None
         now, tz = self.clock(), _zone(user.tz)
         if twin := await self._same_times_here(req, tz):
             log.info("standup not scheduled: %s already runs at those times", twin.id)
-            await self._reply(req, standup_blocks.already_scheduled(twin))
+            await self._reply(req, standup_blocks.already_scheduled(twin, t))
             return None
         schedule = Schedule(
             id=req.schedule_id,
@@ -124,12 +127,13 @@ class StandupService:
             notes=req.notes,
             created_at=now,
         )
+        schedule = schedule.replace(language=await self._channel_language(schedule) or t.language)
         first = self.next_due(schedule, now)
         try:
             await self._announce(req, schedule, first)
         except (NotInChannel, ChannelUnreachable) as exc:
             log.info("standup %s not scheduled: cannot post (%s)", schedule.id, exc.error)
-            await self._reply(req, standup_blocks.cannot_post_here())
+            await self._reply(req, standup_blocks.cannot_post_here(t))
             return None
         except SlackError as exc:
             # Not "cannot post here": a missing scope or a dead token is told as what it is;
@@ -138,13 +142,21 @@ class StandupService:
                 raise
             log.info("standup %s not scheduled: Slack %s", schedule.id, exc.error)
             if not isinstance(exc, SlackAuthBroken):  # no token left to answer with
-                await self._reply(req, ephemeral_error(user_message(exc)))
+                await self._reply(req, ephemeral_error(user_message(exc, t)))
             return None
         if first is None or not await self.store.create(schedule, first):
             raise RuntimeError(f"schedule id {schedule.id} is taken")
-        await self._reply(req, standup_blocks.created(schedule, first))
+        await self._reply(req, standup_blocks.created(schedule, first, t))
         await self.meetings.followups.refresh_home(req.workspace, req.user_id)
         return schedule
+
+    async def _channel_language(self, schedule: Schedule) -> str | None:
+        """The channel's default language (bot.settings), None where it has none: asked the
+        way a run asks for the channel's defaults, so both read the same setting."""
+        if self.settings is None:
+            return None
+        run = self.occurrence_request(schedule, 0)
+        return (await self.settings.with_channel_defaults(run, recording=False)).language
 
     async def _same_times_here(self, req: CreateStandup, tz: str) -> Schedule | None:
         """A schedule of this channel that repeats at the same local times in the same zone:
@@ -157,8 +169,10 @@ class StandupService:
     async def _announce(
         self, req: CreateStandup, schedule: Schedule, first: datetime | None
     ) -> None:
-        """Tell the channel (once); this is also where we learn we cannot post there."""
-        message = standup_blocks.announcement(schedule, first)
+        """Tell the channel (once), in its language; this is also where we learn we cannot post
+        there."""
+        t = translator(schedule.language or DEFAULT_LANGUAGE)
+        message = standup_blocks.announcement(schedule, first, t)
         key, ws = f"standup-create:{req.key}", req.workspace
         try:
             await self.meetings.post_once(key, "announce", ws, req.channel_id, message)
@@ -185,11 +199,17 @@ class StandupService:
             # The channel's defaults as they are at this run: the host link and the lobby (not
             # recording: the run reuses a room made without it, and a schedule has no record).
             req = await self.settings.with_channel_defaults(req, recording=False)
+        # The card speaks the channel's language: its default now, else the one kept with the
+        # schedule (English for a schedule stored before languages).
+        language = req.language or schedule.language or DEFAULT_LANGUAGE
+        req = dataclasses.replace(req, language=language)
         if await self.meetings.store.records.get(req.meeting_id) is None:
             schedule = await self._renew(schedule)
             late = timedelta(seconds=late_seconds)
             seed = self.meetings.new_meeting(req).replace(
-                banner=standup_blocks.banner(schedule, late_by=late if late > LATE_MARK else None)
+                banner=standup_blocks.banner(
+                    schedule, late_by=late if late > LATE_MARK else None, t=translator(language)
+                )
             )
             if schedule.room_id is not None:
                 seed = seed.replace(
@@ -228,6 +248,7 @@ class StandupService:
             kind=RoomKind.LONG_TERM,
             expires_at=schedule.room_expires_at or self.clock() + ROOM_LIFETIME,
             notes=schedule.notes,
+            language=schedule.language,
         )
 
     async def _renew(self, schedule: Schedule) -> Schedule:
@@ -295,21 +316,32 @@ class StandupService:
     async def cancel_as(
         self, ws: Workspace, schedule_id: str, user_id: str, response_url: str | None
     ) -> str:
-        """`/meet cancel` by someone other than the owner: only a workspace admin or owner may."""
+        """`/meet cancel` by someone other than the owner: only a workspace admin or owner may.
+        The answer is in their language."""
         schedule = await self.store.get(schedule_id)
-        if schedule is None:
-            message, outcome = standup_blocks.unknown_schedule(schedule_id), "unknown"
-        elif user_id == schedule.owner_id or await self._is_admin(ws, user_id):
-            await self.cancel(schedule)
-            message, outcome = standup_blocks.cancelled(schedule), "cancelled"
+        if schedule is None or user_id == schedule.owner_id:
+            allowed, t = True, translator(await self.meetings.language_of(ws, user_id))
         else:
-            message, outcome = standup_blocks.cancel_refused(schedule), "refused"
+            allowed, t = await self._is_admin(ws, user_id)
+        if schedule is None:
+            message, outcome = standup_blocks.unknown_schedule(schedule_id, t), "unknown"
+        elif allowed:
+            await self.cancel(schedule)
+            message, outcome = standup_blocks.cancelled(schedule, t), "cancelled"
+        else:
+            message, outcome = standup_blocks.cancel_refused(schedule, t), "refused"
         if response_url is not None:
             await self.slack.respond(response_url, message)
         else:
             await self.slack.post(ws, user_id, message)
         return outcome
 
-    async def _is_admin(self, ws: Workspace, user_id: str) -> bool:
+    async def _is_admin(self, ws: Workspace, user_id: str) -> tuple[bool, Translator]:
+        """Whether they are a workspace admin or owner (Slack asked now), and their language
+        from the same answer."""
         user = await self.slack.user_info(ws, user_id)
-        return user.is_admin or user.is_owner
+        return user.is_admin or user.is_owner, translator(language_of(user.locale))
+
+
+def _private(text: str) -> Message:
+    return Message(text=text, blocks=[section(text)])

@@ -44,6 +44,10 @@ class Schedule:
     enterprise_id: str | None = None
     here: bool = False  # mention @here in each card
     notes: bool = False  # each run is transcribed (issue 16)
+    # The language of its channel messages (bot.i18n.LANGUAGES): the channel's default language
+    # when it was created, else its creator's. None: stored before there was one (English,
+    # unless the channel has a default language by the time a run is posted).
+    language: str | None = None
     paused: bool = False
     created_at: datetime | None = None
     room_id: str | None = None

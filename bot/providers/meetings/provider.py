@@ -19,6 +19,9 @@ _KINDS = {RoomType.INSTANT: RoomKind.INSTANT, RoomType.LONG_TERM: RoomKind.LONG_
 # The lobby is the API's `join_approval_level`: "explicit_approval" puts guests in a waiting
 # room until the host lets them in; "none" (the API's default) lets them straight in.
 LOBBY_ON, LOBBY_OFF = "explicit_approval", "none"
+# Our languages (bot.i18n.LANGUAGES) as the Meetings UI names them (bodies.UI_LANGUAGES); it has
+# no Japanese, so a Japanese creator's room keeps the account's language.
+MEETINGS_LANGUAGES = {"en": "en", "de": "de", "fr": "fr", "es": "es", "pt_BR": "pt-br"}
 
 
 def create_body(request: RoomRequest) -> CreateRoom:
@@ -39,6 +42,7 @@ def create_body(request: RoomRequest) -> CreateRoom:
         expire_after_use=request.expire_after_use if long_term else None,
         callback_urls=callbacks,
         join_approval_level=LOBBY_ON if request.lobby else None,
+        ui_language=MEETINGS_LANGUAGES.get(request.language or ""),
     )
 
 
