@@ -51,6 +51,11 @@ _TEXT_MAX = {
     ("option", "text"): 75,
     ("option", "description"): 75,
     ("*", "placeholder"): 150,
+    # A confirmation dialog (a button's `confirm`, an object without a type).
+    ("confirm", "title"): 100,
+    ("confirm", "text"): 300,
+    ("confirm", "confirm"): 30,
+    ("confirm", "deny"): 30,
 }
 
 
@@ -92,6 +97,8 @@ def _walk(node: Any, kind: str, path: str) -> Iterator[tuple[str, str]]:
         yield path, "too many elements"
     for key, value in node.items():
         child = "option" if key in ("options", "initial_option") else node.get("type", kind)
+        if key == "confirm" and isinstance(value, dict) and "type" not in value:
+            child = "confirm"
         yield from _walk(value, child, f"{path}.{key}")
 
 

@@ -19,6 +19,7 @@ from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting, MeetingStatus
 from bot.domain.ports import CallUser, SlackPort
 from bot.errors import SLACK_INVALID_ANSWER, SlackError
+from bot.i18n import translator
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -127,14 +128,16 @@ class CallSync:
 
 
 def _present(meeting: Meeting) -> dict[str, CallUser]:
-    """External users for the people in the room now, by participant id."""
+    """External users for the people in the room now, by participant id. Someone the provider
+    gave no name is a guest, in the card's (the channel's) language."""
     users: dict[str, CallUser] = {}
+    guest = translator(meeting.language).gettext("Guest")
     for person in session_participants(meeting):
         if person.present:
             external_id = split_participant_key(person.id)[1]
             users[external_id] = {
                 "external_id": external_id,
-                "display_name": person.name or "Guest",
+                "display_name": person.name or guest,
             }
     return users
 

@@ -232,9 +232,10 @@ class LiveCards:
     async def _post_reply(self, meeting: Meeting, recording: RecordingInfo) -> str:
         # Our own link, not the provider's pre-signed one, which expires within hours.
         link_url = self.recording_links.url(recording.id)
-        message = replies.recording_reply(meeting, recording, link_url=link_url)
         ws, key = _workspace(meeting), f"recordings:{meeting.id}"
         if meeting.card_ts is not None:
+            # In the card's thread: the channel's language (the meeting's).
+            message = replies.recording_reply(meeting, recording, link_url=link_url)
             thread = meeting.thread_ts or meeting.card_ts
             try:
                 return await self.service.post_once(
@@ -242,9 +243,12 @@ class LiveCards:
                 )
             except SlackError as exc:
                 log.warning("recording reply for meeting %s failed: %s", meeting.id, exc.error)
-        # No thread to reply in (response_url card, or the channel refused): the creator's DM.
+        # No thread to reply in (response_url card, or the channel refused): the creator's DM,
+        # in their own language rather than the channel's.
+        theirs = meeting.replace(language=await self.service.language_of(ws, meeting.creator_id))
+        dm = replies.recording_reply(theirs, recording, link_url=link_url)
         return await self.service.post_once(
-            key, f"reply-dm:{recording.id}", ws, meeting.creator_id, message
+            key, f"reply-dm:{recording.id}", ws, meeting.creator_id, dm
         )
 
 

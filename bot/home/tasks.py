@@ -44,7 +44,7 @@ def home_functions(
             viewer_id=user_id,
             recording_link=links.url,
             standups=standup_blocks.home_blocks(mine, next_due, t),
-            notes=notes_blocks(taken),
+            notes=notes_blocks(taken, t),
             capabilities=service.provider.capabilities,
             policy=await policies.policy(team_id) if policies is not None else None,
             t=t,

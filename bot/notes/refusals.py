@@ -13,14 +13,16 @@ from bot.i18n import N_, Text
 
 CanPost = Callable[[Workspace, str], Awaitable[bool]]
 
-PROVIDER_LABELS = {"meetings": "The Vonage Meetings API", "daily": "Daily"}
+# Each a Text, so the refusal around it translates it too: the product names stay, the words
+# around them ("The") are the language's.
+PROVIDER_LABELS = {"meetings": Text(N_("The Vonage Meetings API")), "daily": Text(N_("Daily"))}
 
 
 def provider_refusal(provider: RoomProvider) -> str | None:
     if Capability.NOTES in provider.capabilities:
         return None
-    label = PROVIDER_LABELS.get(provider.name, provider.name)
-    # A Text: the creator reads it in their language (`user_message`); the name stays as is.
+    label = PROVIDER_LABELS.get(provider.name) or provider.name
+    # A Text: the creator reads it in their language (`user_message`).
     return Text(
         N_(
             ":no_entry: %(provider)s, the video provider meetbot uses here, cannot transcribe"

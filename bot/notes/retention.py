@@ -78,9 +78,9 @@ class Retention:
                 if meeting.card_ts
                 else await self.notes.slack.conversation(ws, meeting.creator_id)
             )
-            await self.notes.meetings.slack.update(
-                ws, channel, recording.reply_ts, blocks.recording_removed(meeting, self.clock())
-            )
+            t = await self.notes.reply_translator(meeting)
+            removed = blocks.recording_removed(meeting, self.clock(), t)
+            await self.notes.meetings.slack.update(ws, channel, recording.reply_ts, removed)
         if meeting is not None:
             # Off App Home's recent recordings and the card's count (only "ready" ones show).
             await self.notes.records.update(meeting_id, lambda m: _removed(m, recording_id))

@@ -19,6 +19,7 @@ from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.rooms import EventKind, RoomEvent, RoomProvider
 from bot.errors import NotFoundError, RetryLater
+from bot.i18n import Translator, translator
 from bot.meet.service import MeetingService, is_permanent
 from bot.notes import blocks
 from bot.notes.model import (
@@ -133,12 +134,14 @@ class NotesService:
         if meeting is None:
             return
         error = notes.transcript_error if what == "transcript" else notes.summary_error
+        ws = workspace(meeting)
+        t = translator(await self.meetings.language_of(ws, meeting.creator_id))
         await self.meetings.post_once(
             steps_key(notes.transcript_id),
             f"told:{what}",
-            workspace(meeting),
+            ws,
             meeting.creator_id,
-            blocks.failure_dm(meeting, what, error),
+            blocks.failure_dm(meeting, what, error, t),
         )
 
     # --- the reply -----------------------------------------------------------------------
@@ -202,15 +205,23 @@ class NotesService:
             return meeting.channel_id, meeting.thread_ts or meeting.card_ts
         return await self.slack.conversation(ws, meeting.creator_id), None
 
+    async def reply_translator(self, meeting: Meeting) -> Translator:
+        """The reply's language: the channel's in the card's thread, the creator's own in
+        their DM (where `_where` puts it when the card has no thread)."""
+        if meeting.card_ts is not None:
+            return blocks.channel_translator(meeting)
+        return translator(await self.meetings.language_of(workspace(meeting), meeting.creator_id))
+
     async def _post(self, meeting: Meeting, notes: Notes) -> Notes:
         ws, key = workspace(meeting), steps_key(notes.transcript_id)
         channel, thread = await self._where(meeting)
+        t = await self.reply_translator(meeting)
         steps = await self.steps.load(key)
         file_id = await share_transcript(
-            self.slack, self.provider, steps, ws, meeting, notes, channel, thread
+            self.slack, self.provider, steps, ws, meeting, notes, channel, thread, t
         )
         summary, members = await self._summary(ws, notes, channel)
-        message = blocks.notes_reply(meeting, notes, summary=summary, members=members)
+        message = blocks.notes_reply(meeting, notes, summary=summary, members=members, t=t)
         ts = await self.meetings.post_once(key, "reply", ws, channel, message, thread)
         shown = (
             shown_for(notes)
@@ -249,7 +260,8 @@ class NotesService:
         summary, members = await self._summary(ws, notes, notes.reply_channel)
         if notes.summary is Stage.READY and summary is None:
             raise RetryLater(f"summary {notes.job_id} has no text yet")
-        message = blocks.notes_reply(meeting, notes, summary=summary, members=members)
+        t = await self.reply_translator(meeting)
+        message = blocks.notes_reply(meeting, notes, summary=summary, members=members, t=t)
         await self.meetings.slack.update(ws, notes.reply_channel, notes.reply_ts, message)
         shown = shown_for(notes)
         await self.store.update(notes.transcript_id, None, lambda n: n.replace(shown=shown))
@@ -282,9 +294,8 @@ class NotesService:
                 await _gone_ok(self.provider.delete_summary(notes.job_id))
             await _gone_ok(self.provider.delete_transcript(notes.transcript_id))
             if notes.reply_channel and notes.reply_ts:
-                await self.meetings.slack.update(
-                    ws, notes.reply_channel, notes.reply_ts, blocks.removed_reply(meeting, notes)
-                )
+                removed = blocks.removed_reply(meeting, notes, await self.reply_translator(meeting))
+                await self.meetings.slack.update(ws, notes.reply_channel, notes.reply_ts, removed)
             await self.store.removal_done(f"notes:{transcript_id}")
             await self.jobs.refresh_home(ws, meeting.creator_id)
             log.info(

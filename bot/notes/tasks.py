@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.inputs import Workspace
 from bot.domain.rooms import RoomEvent
+from bot.i18n import translator
 from bot.meet.service import is_permanent
 from bot.notes import blocks
 from bot.notes.model import Removal
@@ -61,15 +62,13 @@ def notes_functions(
         allowed = user_id == meeting.creator_id or (await settings.role(ws, user_id)).is_admin
         if not allowed:
             log.info("notes of %s: delete by %s refused (not host or admin)", meeting_id, user_id)
+            # Private to whoever clicked: their language (cached with the role just asked).
+            refused = blocks.delete_refused(translator(await settings.language_of(ws, user_id)))
             if response_url:
-                await notes.meetings.slack.respond(response_url, blocks.delete_refused())
+                await notes.meetings.slack.respond(response_url, refused)
             else:
                 await notes.meetings.post_once(
-                    f"notes-refused:{transcript_id}:{user_id}",
-                    "dm",
-                    ws,
-                    user_id,
-                    blocks.delete_refused(),
+                    f"notes-refused:{transcript_id}:{user_id}", "dm", ws, user_id, refused
                 )
             return "refused"
         return await notes.remove(transcript_id, Removal.BY_PERSON, user_id)

@@ -23,6 +23,7 @@ from bot.errors import (
     SlackScopeMissing,
     SlackUnavailable,
 )
+from bot.i18n import ENGLISH, Translator
 from bot.notes import blocks
 from bot.notes.model import Notes
 from bot.notes.slack_files import NotesSlack
@@ -40,8 +41,10 @@ async def share_transcript(
     notes: Notes,
     channel: str,
     thread: str | None,
+    t: Translator = ENGLISH,
 ) -> str:
-    """The shared file's id (uploading and sharing it first, unless a run before did)."""
+    """The shared file's id (uploading and sharing it first, unless a run before did); its
+    title is in `t`, the language of the reply it goes with."""
     filename = blocks.transcript_filename(meeting, notes)
     content: bytes | None = None
     if "file:id" not in steps:
@@ -58,9 +61,8 @@ async def share_transcript(
         retried = "file:shared:attempt" in steps
         await steps.record("file:shared:attempt", "1")
         try:
-            await slack.complete(
-                ws, file_id, title=f"Transcript: {meeting.title}", channel=channel, thread_ts=thread
-            )
+            title = blocks.transcript_title(meeting, t)
+            await slack.complete(ws, file_id, title=title, channel=channel, thread_ts=thread)
         except (SlackUnavailable, SlackRateLimited):
             raise  # maybe completed: the retry finds out
         except (NotInChannel, ChannelUnreachable, SlackScopeMissing, SlackAuthBroken):
