@@ -13,7 +13,15 @@ from bot.domain.meeting import Meeting
 from bot.domain.message import Message
 from bot.hostctl.actions import HostAction
 from bot.i18n import DEFAULT_LANGUAGE, ENGLISH, LANGUAGES, Translator
-from bot.meet.blocks import MAX_LISTED_PEOPLE, clip, context, escape, plain, section
+from bot.meet.blocks import (
+    MAX_LISTED_PEOPLE,
+    clip,
+    context,
+    escape,
+    input_block,
+    plain,
+    section,
+)
 from bot.meet.timefmt import slack_date
 
 EXTEND_CALLBACK_ID = "extend_room_modal"
@@ -117,17 +125,16 @@ def extend_modal(
         "close": plain(t.gettext("Cancel"), MODAL_TEXT_MAX),
         "blocks": [
             section(lasts),
-            {
-                "type": "input",
-                "block_id": UNTIL_BLOCK,
-                "label": plain(t.gettext("Available until the end of")),
-                "element": {
+            input_block(
+                UNTIL_BLOCK,
+                t.gettext("Available until the end of"),
+                {
                     "type": "datepicker",
                     "action_id": UNTIL_ACTION,
                     "initial_date": initial.isoformat(),
                 },
-                "hint": plain(t.gettext("The end of that day in UTC; at most a year from today.")),
-            },
+                hint=t.gettext("The end of that day in UTC; at most a year from today."),
+            ),
         ],
     }
 

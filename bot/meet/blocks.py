@@ -78,6 +78,22 @@ def header(text: str) -> Block:
     return {"type": "header", "text": plain(text, 150)}
 
 
+def input_block(
+    block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None
+) -> Block:
+    """A modal's input block: `label` above `element`, `hint` below it."""
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint is not None:
+        block["hint"] = plain(hint)
+    return block
+
+
 def button(text: str, action_id: str, *, style: str | None = None) -> Block:
     block: Block = {"type": "button", "text": plain(text, BUTTON_TEXT_MAX), "action_id": action_id}
     return {**block, "style": style} if style else block

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.domain.message import Block
 from bot.i18n import LANGUAGES, N_, Translator
 from bot.i18n.locales import LANGUAGE_NAMES
-from bot.meet.blocks import plain
+from bot.meet.blocks import input_block, plain
 from bot.settings.modal_fields import (
     HOME_ONLY_ACTION,
     HOME_ONLY_BLOCK,
@@ -25,7 +25,6 @@ from bot.settings.modal_fields import (
     STARTERS_LANGUAGE,
     checkbox,
     days_input,
-    field,
     option,
 )
 from bot.settings.model import ChannelDefaults, WorkspacePolicy
@@ -82,7 +81,7 @@ def _language_input(d: ChannelDefaults, t: Translator) -> Block:
         "options": options,
         "initial_option": chosen,
     }
-    block = field(LANGUAGE_BLOCK, t.gettext("Language of cards"), element)
+    block = input_block(LANGUAGE_BLOCK, t.gettext("Language of cards"), element)
     block["hint"] = plain(
         t.gettext(
             "Cards and their thread replies in this channel; DMs and private replies always come"
@@ -128,7 +127,7 @@ def defaults_inputs(d: ChannelDefaults, policy: WorkspacePolicy, t: Translator) 
     return [
         record,
         notes,
-        field(
+        input_block(
             KIND_BLOCK,
             t.gettext("Room"),
             {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.message import Block
-from bot.meet.blocks import BUTTON_TEXT_MAX, plain
+from bot.meet.blocks import BUTTON_TEXT_MAX, input_block, plain
 
 SETTINGS_CALLBACK_ID = "channel_settings_modal"
 RECORD_BLOCK, RECORD_ACTION = "default_record", "default_record_checkbox"
@@ -36,17 +36,7 @@ def checkbox(block_id: str, action_id: str, label: str, text: str, on: bool) -> 
     element: Block = {"type": "checkboxes", "action_id": action_id, "options": [choice]}
     if on:
         element["initial_options"] = [choice]
-    return field(block_id, label, element, optional=True)
-
-
-def field(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
+    return input_block(block_id, label, element, optional=True)
 
 
 def days_input(
@@ -61,4 +51,4 @@ def days_input(
     }
     if value is not None:
         element["initial_value"] = str(value)
-    return {**field(block_id, label, element, optional=value is None), "hint": plain(hint)}
+    return input_block(block_id, label, element, optional=value is None, hint=hint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.domain.message import Block
 from bot.i18n import Translator
+from bot.meet.blocks import input_block
 from bot.settings.modal_fields import (
     LONGEST_ACTION,
     LONGEST_BLOCK,
@@ -18,7 +19,6 @@ from bot.settings.modal_fields import (
     WHO_BLOCK,
     checkbox,
     days_input,
-    field,
     option,
 )
 from bot.settings.model import MAX_LENGTH_DAYS, StartRule, WorkspacePolicy
@@ -53,7 +53,7 @@ def policy_summary(p: WorkspacePolicy, t: Translator) -> str:
 def policy_inputs(p: WorkspacePolicy, t: Translator) -> list[Block]:
     rules = [option(t.gettext(START_RULE_TEXT[rule]), rule.value) for rule in StartRule]
     return [
-        field(
+        input_block(
             WHO_BLOCK,
             t.gettext("Who may start meetings"),
             {

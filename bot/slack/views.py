@@ -14,7 +14,7 @@ from typing import Any
 from bot.domain.message import Block
 from bot.domain.rooms import RoomKind
 from bot.i18n import ENGLISH, Translator
-from bot.meet.blocks import context, escape, plain, section
+from bot.meet.blocks import context, escape, input_block, plain, section
 from bot.slack import limits
 from bot.slack.grammar import plain_text
 from bot.slack.start_submission import (
@@ -65,16 +65,6 @@ def _option(text: str, value: str, description: str | None = None) -> dict[str, 
     return option
 
 
-def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
-
-
 def clip_utf16(text: str, limit: int) -> str:
     """`text` clipped to `limit` UTF-16 code units, as Slack measures an input's `max_length`
     (JavaScript string length: a character outside the BMP, like most emoji, counts 2). Never
@@ -118,7 +108,7 @@ def start_meeting_modal(
     }
     if title:
         title_element["initial_value"] = clip_utf16(title, limits.TITLE_MAX_CHARS)
-    blocks = [_input(TITLE_BLOCK_ID, t.gettext("Title"), title_element)]
+    blocks = [input_block(TITLE_BLOCK_ID, t.gettext("Title"), title_element)]
     if thread is None:
         select: Block = {
             "type": "conversations_select",
@@ -131,7 +121,7 @@ def start_meeting_modal(
             select["initial_conversation"] = conversation_id
         else:
             select["default_to_current_conversation"] = True
-        blocks.append(_input(CONVERSATION_BLOCK_ID, t.gettext("Post the card in"), select))
+        blocks.append(input_block(CONVERSATION_BLOCK_ID, t.gettext("Post the card in"), select))
     else:
         blocks.append(
             context(t.gettext(":thread: The card will be posted in the thread of that message."))
@@ -153,15 +143,15 @@ def start_meeting_modal(
         t.gettext("Long-term"), RoomKind.LONG_TERM.value, t.gettext("Reusable until the day below")
     )
     blocks += [
-        _input(INVITEES_BLOCK_ID, t.gettext("Invite"), users, optional=True),
-        _input(
+        input_block(INVITEES_BLOCK_ID, t.gettext("Invite"), users, optional=True),
+        input_block(
             RECORD_BLOCK_ID,
             t.gettext("Recording"),
             _checkbox(RECORD_ACTION_ID, t.gettext("Record this meeting"), on=prefill.record),
             optional=True,
         ),
         {
-            **_input(
+            **input_block(
                 NOTES_BLOCK_ID,
                 t.gettext("Notes"),
                 _checkbox(NOTES_ACTION_ID, t.gettext("Take notes"), on=prefill.notes),
@@ -174,7 +164,7 @@ def start_meeting_modal(
                 )
             ),
         },
-        _input(
+        input_block(
             KIND_BLOCK_ID,
             t.gettext("Room"),
             {
@@ -185,7 +175,7 @@ def start_meeting_modal(
             },
         ),
         {
-            **_input(
+            **input_block(
                 EXPIRES_BLOCK_ID,
                 t.gettext("Last day (long-term rooms)"),
                 _datepicker(prefill.expires_on),
@@ -195,7 +185,7 @@ def start_meeting_modal(
                 t.gettext("The room lasts until the end of this day (UTC), at most a year.")
             ),
         },
-        _input(
+        input_block(
             EXPIRE_AFTER_USE_BLOCK_ID,
             t.gettext("After use"),
             _checkbox(

@@ -20,7 +20,7 @@ from typing import Any
 from bot.domain.message import Block
 from bot.errors import UsageError
 from bot.i18n import ENGLISH, N_, Text, Translator
-from bot.meet.blocks import plain
+from bot.meet.blocks import input_block, plain
 from bot.standups.describe import day_name
 from bot.standups.recurrence import Recurrence, parse_schedule
 
@@ -78,50 +78,43 @@ def repeat_blocks(t: Translator = ENGLISH) -> list[Block]:
     """Three optional inputs: how it repeats, at what time, and whether to mention @here."""
     menu = choices(t)
     return [
-        {
-            "type": "input",
-            "block_id": REPEAT_BLOCK_ID,
-            "label": plain(t.gettext("Repeat")),
-            "optional": True,
-            "element": {
+        input_block(
+            REPEAT_BLOCK_ID,
+            t.gettext("Repeat"),
+            {
                 "type": "static_select",
                 "action_id": REPEAT_ACTION_ID,
                 "options": [_option(text, value) for text, value in menu],
                 "initial_option": _option(*menu[0]),
             },
-            "hint": plain(
-                t.gettext(
-                    "A repeating meeting is a standup: a fresh card in the channel at each run,"
-                    " all in one room of its own. Invite, Recording and the room fields above are"
-                    " for one-off meetings."
-                )
+            optional=True,
+            hint=t.gettext(
+                "A repeating meeting is a standup: a fresh card in the channel at each run,"
+                " all in one room of its own. Invite, Recording and the room fields above are"
+                " for one-off meetings."
             ),
-        },
-        {
-            "type": "input",
-            "block_id": REPEAT_TIME_BLOCK_ID,
-            "label": plain(t.gettext("At")),
-            "optional": True,
-            "element": {
+        ),
+        input_block(
+            REPEAT_TIME_BLOCK_ID,
+            t.gettext("At"),
+            {
                 "type": "timepicker",
                 "action_id": REPEAT_TIME_ACTION_ID,
                 "placeholder": plain("09:30"),
             },
-            "hint": plain(
-                t.gettext("In your Slack time zone: 09:30 stays 09:30 when the clocks change.")
-            ),
-        },
-        {
-            "type": "input",
-            "block_id": HERE_BLOCK_ID,
-            "label": plain(t.gettext("Notify")),
-            "optional": True,
-            "element": {
+            optional=True,
+            hint=t.gettext("In your Slack time zone: 09:30 stays 09:30 when the clocks change."),
+        ),
+        input_block(
+            HERE_BLOCK_ID,
+            t.gettext("Notify"),
+            {
                 "type": "checkboxes",
                 "action_id": HERE_ACTION_ID,
                 "options": [_option(t.gettext("Mention @here in each run's card"), "yes")],
             },
-        },
+            optional=True,
+        ),
     ]
 
 
