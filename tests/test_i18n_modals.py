@@ -50,16 +50,6 @@ async def _known_to_meetbot(bot: RunningBot) -> None:
     await _dm(bot, CREATOR)
 
 
-async def _opened(bot: RunningBot, payload: dict[str, Any]) -> dict[str, Any]:
-    await bot.interact(payload)
-    opened = await bot.slack.state.wait_for(
-        "views.open", lambda c: c.params.get("trigger_id") == payload["trigger_id"], timeout=10
-    )
-    view = opened.params["view"]
-    assert isinstance(view, dict)
-    return view
-
-
 def _shown_text(view: dict[str, Any]) -> str:
     return json.dumps(view, ensure_ascii=False)
 
@@ -79,7 +69,7 @@ async def test_a_german_person_fills_in_the_modal_in_german(bot: RunningBot) -> 
     _german(bot)
     await _known_to_meetbot(bot)
 
-    view = await _opened(bot, global_shortcut_payload("start_meeting", user_id=CREATOR))
+    view = await bot.opened_view(global_shortcut_payload("start_meeting", user_id=CREATOR))
 
     shown = _shown_text(view)
     assert view["title"]["text"] == "Meeting starten" and view["close"]["text"] == "Abbrechen"
@@ -110,7 +100,7 @@ async def test_meet_about_this_speaks_the_channel_language_to_someone_new(
         "meet_about_message", channel_id=GENERAL, message_ts=message.ts, message_text=message.text
     )
 
-    view = await _opened(bot, shortcut)
+    view = await bot.opened_view(shortcut)
 
     assert "Die Karte wird im Thread dieser Nachricht gepostet." in _shown_text(view)
     assert view["submit"]["text"] == "Starten"
@@ -124,7 +114,7 @@ async def test_meet_about_this_speaks_the_channel_language_to_someone_new(
 async def test_a_modal_in_english_still_posts_a_german_channel_card(bot: RunningBot) -> None:
     """The channel's default language reaches a card started from the modal, as from `/meet`."""
     await as_admin_set(bot, {"default_language": "de"})
-    view = await _opened(bot, global_shortcut_payload("start_meeting", user_id=CREATOR))
+    view = await bot.opened_view(global_shortcut_payload("start_meeting", user_id=CREATOR))
     assert view["title"]["text"] == "Start a meeting", "no locale known, no channel: English"
 
     await bot.interact(_submission(view, title="Roadmap", conversation=GENERAL))
@@ -142,8 +132,7 @@ async def test_cannot_post_here_is_explained_in_german(bot: RunningBot) -> None:
     bot.slack.state.add_channel(PRIVATE, "leadership", private=True, member=False)
     message = bot.slack.state.add_user_message(PRIVATE, "Q3-Zahlen", user="U0BOB")
 
-    view = await _opened(
-        bot,
+    view = await bot.opened_view(
         message_shortcut_payload(
             "meet_about_message",
             channel_id=PRIVATE,

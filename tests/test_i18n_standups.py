@@ -341,7 +341,7 @@ async def test_a_german_person_schedules_a_standup_from_the_modal_in_german(
     await bot.slack.state.wait_for(  # the host's DM: the start job is done
         "chat.postMessage", lambda c: c.ok and c.params["channel"].startswith("D"), timeout=10
     )
-    view = await _opened(bot, global_shortcut_payload("start_meeting", user_id=CREATOR))
+    view = await bot.opened_view(global_shortcut_payload("start_meeting", user_id=CREATOR))
     shown = json.dumps(view, ensure_ascii=False)
     assert "Wiederholen" in shown and "Wöchentlich am Montag" in shown
     assert "In deiner Slack-Zeitzone" in shown and "@here in der Karte jedes Termins" in shown
@@ -353,16 +353,6 @@ async def test_a_german_person_schedules_a_standup_from_the_modal_in_german(
     assert (await bot.interact(fine)).body is None
     announced = await _channel_post(bot, "hier geplant")
     assert "jeden Montag um 14:00 (Europe/Berlin)" in _dump(announced)
-
-
-async def _opened(bot: RunningBot, payload: dict[str, Any]) -> dict[str, Any]:
-    await bot.interact(payload)
-    opened = await bot.slack.state.wait_for(
-        "views.open", lambda c: c.params.get("trigger_id") == payload["trigger_id"], timeout=10
-    )
-    view = opened.params["view"]
-    assert isinstance(view, dict)
-    return view
 
 
 def _submitted(view: dict[str, Any], **answers: Any) -> dict[str, Any]:

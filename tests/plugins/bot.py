@@ -112,6 +112,16 @@ class RunningBot:
     async def interact(self, payload: dict[str, Any]) -> SlackReply:
         return await self.post_slack(interactive_body(payload))
 
+    async def opened_view(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The modal a shortcut or button `payload` opens, as views.open received it."""
+        await self.interact(payload)
+        opened = await self.slack.state.wait_for(
+            "views.open", lambda c: c.params.get("trigger_id") == payload["trigger_id"], timeout=10
+        )
+        view = opened.params["view"]
+        assert isinstance(view, dict)
+        return view
+
     async def event(self, event: dict[str, Any], **kwargs: Any) -> SlackReply:
         return await self.post_slack(event_callback_body(event, **kwargs))
 
