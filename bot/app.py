@@ -50,9 +50,8 @@ from bot.hostctl.dialog import HostDialogs
 from bot.hostctl.service import HostControls
 from bot.hostctl.tasks import hostctl_functions
 from bot.logs import quiet_bolt_env_token_warning
-from bot.meet.late_reply import late_reply_functions
 from bot.meet.service import MeetingService
-from bot.meet.tasks import meet_functions
+from bot.meet.tasks import late_reply_functions, meet_functions
 from bot.metrics import Metrics
 from bot.notes import retention
 from bot.notes.refusals import notes_check

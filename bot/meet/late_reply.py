@@ -7,7 +7,7 @@ command's `response_url` as an ephemeral message once a job has asked Slack:
 
 - a start: the `start_meeting` job looks the person up anyway; it sends the starting note
   (`starting_note`) as soon as it knows their language, before it makes the room;
-- a usage error, a refusal or the help: the `late_reply` job below looks up their locale
+- a usage error, a refusal or the help: the `late_reply` job (bot.meet.tasks) looks up their locale
   (cached for every later ack) and posts the reply.
 
 Each is sent once per command: the job's recorded step says it went out, so a retried job does
@@ -17,21 +17,16 @@ not repeat it (only a worker dying between Slack's answer and that write could).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
-
-from saq import Job
+from typing import Any
 
 from bot.domain.inputs import StartMeeting, Workspace
 from bot.domain.message import Message
 from bot.domain.ports import SlackPort
-from bot.errors import SlackError, SlackRateLimited, SlackUnavailable, UsageError, user_message
-from bot.i18n import DEFAULT_LANGUAGE, Text, Translator, translator
+from bot.errors import SlackError, UsageError, user_message
+from bot.i18n import Text, Translator
 from bot.meet import replies
-from bot.storage.jobs import JobFunction, JobName, Jobs
+from bot.storage.jobs import JobName, Jobs
 from bot.storage.steps import JobSteps
-
-if TYPE_CHECKING:  # the service sends the starting note from here: no import cycle at runtime
-    from bot.meet.service import MeetingService
 
 log = logging.getLogger(__name__)
 
@@ -121,40 +116,3 @@ async def starting_note(
         await steps.record(STARTING_NOTE, f"failed:{error}")
         return
     await steps.record(STARTING_NOTE, "sent")
-
-
-def late_reply_functions(service: MeetingService) -> dict[str, JobFunction]:
-    async def late_reply(
-        ctx: dict[str, Any],
-        *,
-        workspace: dict[str, Any],
-        user_id: str,
-        response_url: str,
-        said: Said,
-    ) -> str:
-        job: Job = ctx["job"]
-        last_attempt = job.attempts >= job.retries
-        steps = await service.store.steps.load(job.key)
-        if REPLIED in steps:
-            return "duplicate"
-        ws = Workspace.from_dict(workspace)
-        try:
-            language = await service.language_of(ws, user_id)  # asks Slack once, then cached
-        except (SlackUnavailable, SlackRateLimited):
-            if not last_attempt:
-                raise  # Slack's trouble: retried
-            language = DEFAULT_LANGUAGE  # English beats no answer at all
-        except SlackError:
-            language = DEFAULT_LANGUAGE  # the installation is broken: the reply needs no token
-        try:
-            await service.slack.respond(response_url, render(said, translator(language)))
-        except SlackError as exc:
-            # Slack answered the POST with an error (an expired URL, a 5xx that may have posted
-            # it anyway): another try would not help, or could say it twice.
-            log.warning("late reply to %s not sent: %s", user_id, exc.error)
-            await steps.record(REPLIED, f"failed:{exc.error}")
-            return "failed"
-        await steps.record(REPLIED, "sent")
-        return "sent"
-
-    return {JobName.LATE_REPLY: late_reply}
