@@ -156,6 +156,15 @@ class MeetbotWorker(Worker[Any]):
         self.meetbot_queue = queue
         self.keepalive = keepalive
 
+    async def start(self) -> None:
+        self.meetbot_queue.start_dequeuing()
+        await super().start()
+
+    async def stop(self) -> None:
+        self.event.set()  # first, so no slot starts another dequeue
+        self.meetbot_queue.stop_dequeuing()
+        await super().stop()
+
     async def upkeep(self) -> list[asyncio.Task[None]]:
         tasks: list[asyncio.Task[None]] = await super().upkeep()
         return [*tasks, asyncio.create_task(self._keep_alive())]
