@@ -10,7 +10,6 @@ The service never imports aiohttp.web or slack_bolt: Slack is reached through `S
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import secrets
@@ -98,13 +97,7 @@ class MeetingService:
 
     async def start_meeting(self, req: StartMeeting) -> Meeting:
         """Run (or resume) every step of starting a meeting; safe to call again after a crash."""
-        # The creator's language (their Slack locale, cached with their role): their DM and the
-        # room's UI; the card's too unless the channel has a default language. Read alongside
-        # the record, as neither needs the other: one round trip less before the card.
-        (existing, steps), language = await asyncio.gather(
-            self.store.records.resume(req.meeting_id, req.key),
-            self.language_of(req.workspace, req.user_id),
-        )
+        existing, steps = await self.store.records.resume(req.meeting_id, req.key)
         if existing is None and self.settings is not None:
             # Before anything exists: who may start is Slack's to say (users.info), so it is
             # checked here rather than at the ack; a refusal is told privately, once.
@@ -121,6 +114,9 @@ class MeetingService:
             elif refusal is not None:
                 log.info("meeting %s refused: notes cannot be taken", req.meeting_id)
                 raise UsageError(refusal, usage=replies.USAGE)
+        # The creator's language (their Slack locale, cached with their role): their DM and the
+        # room's UI; the card's too unless the channel has a default language.
+        language = await self.language_of(req.workspace, req.user_id)
         meeting = existing or self.new_meeting(req).replace(language=req.language or language)
         meeting = await self._room(
             req, meeting, steps, saved=existing is not None, language=language
