@@ -6,7 +6,6 @@ ACTIVE a GET and a SET later; under load that gap reaches hundreds of millisecon
 sweep landing in it ran the job twice (bench/standups.py: 112 of 10,000 occurrences). Here a
 job seen on the active list but not ACTIVE is only a suspect: it is swept once it has stayed so
 for `DEQUEUE_GRACE` seconds, which only a worker that died between the two steps leaves behind.
-(meetbot's worker leaves the ACTIVE mark to its keep-alive, a beat after the start: `_update`.)
 Suspects are kept in Redis beside saq's own keys, so whichever worker sweeps next knows them.
 Upstream: tobymao/saq#277. This overrides saq internals (`sweep`, `_update`), which is why
 pyproject.toml pins saq to the minor range we test.
@@ -32,9 +31,8 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "meetbot"
 SWEEP_EVERY = 1  # seconds between sweeps (also the sweep lock, so one sweeper at a time)
-# A job a live worker dequeued is marked ACTIVE in Redis by its keep-alive within about 1.5
-# beats (`MeetbotQueue._update`), or finished before then; one still not ACTIVE after this long
-# belongs to a worker that died in between. Recovery stays within DESIGN's 10 s.
+# A dequeued job is marked ACTIVE within milliseconds by a live worker; one still not ACTIVE
+# after this long belongs to a worker that died in between. Recovery stays within DESIGN's 10 s.
 DEQUEUE_GRACE = 4.0
 # Blocking dequeues (BLMOVE) a process has in flight at once; its other idle job slots wait
 # their turn in memory. saq gives every slot its own BLMOVE, and with 256 slots each timing out
@@ -56,29 +54,20 @@ end
 return id_jobs
 """
 
-# Each running job's new record, written only if the stored one is still that run of it: ACTIVE
-# by the same worker at the same attempt, or (ARGV[1][i][3] == 1, a run not yet marked ACTIVE:
-# `MeetbotQueue._update`) still QUEUED as this worker dequeued it, one attempt before this run's
-# (saq leaves fields at their defaults out of a record: no `attempts` is 0). Returns the 1-based
-# indexes of the records written.
+# Each running job's new record, written only if the stored one is still that run of it.
 _TOUCH_IF_STILL_OURS = """
 local runs = cjson.decode(ARGV[1])
-local written = {}
 for i, id in ipairs(KEYS) do
     local raw = redis.call('GET', id)
     if raw then
         local stored = cjson.decode(raw)
-        local run = runs[i]
-        if (stored.status == 'active' and stored.worker_id == run[1]
-                and stored.attempts == run[2])
-                or (run[3] == 1 and stored.status == 'queued'
-                and (stored.attempts or 0) == run[2] - 1) then
+        if stored.status == 'active' and stored.worker_id == runs[i][1]
+                and stored.attempts == runs[i][2] then
             redis.call('SET', id, ARGV[i + 1])
-            written[#written + 1] = i
         end
     end
 end
-return written
+return 0
 """
 
 # saq's finish (a MULTI, then a PUBLISH: two round trips) as one call. KEYS: the active list,
@@ -104,15 +93,12 @@ class MeetbotQueue(RedisQueue):
         name: str = QUEUE_NAME,
         grace: float = DEQUEUE_GRACE,
         dequeuers: int = DEQUEUERS,
-        defer_active: bool = True,
     ) -> None:
         super().__init__(redis, name=name)
         self.grace_ms = int(grace * 1000)
         self.dequeuers = dequeuers
         self._turns: asyncio.Semaphore | None = None  # made in the loop that dequeues
         self._closing = False
-        self.defer_active = defer_active
-        self._unmarked: set[str] = set()  # ids of jobs running here, not yet marked ACTIVE
         self._suspects = self.namespace("sweep_suspects")
         self._list_active = self.redis.register_script(_LIST_ACTIVE_UNDER_LOCK)
         self._touch = self.redis.register_script(_TOUCH_IF_STILL_OURS)
@@ -213,13 +199,11 @@ class MeetbotQueue(RedisQueue):
             await self.finish(job, Status.ABORTED, error=self.swept_error_message)
 
     async def touch(self, jobs: list[Job]) -> None:
-        """Refresh the heartbeat of running jobs in one round trip (`MeetbotWorker`'s keep-alive),
-        marking ACTIVE in Redis those whose mark `_update` left to it.
+        """Refresh the heartbeat of running jobs in one round trip (`MeetbotWorker`'s keep-alive).
 
         A job is touched only while its stored record is still this run of it (ACTIVE, same
-        worker, same attempt; or, not yet marked, still QUEUED at the attempt before this run's):
-        one that finished, was swept or was taken by another worker meanwhile is left as it is.
-        No PUBLISH: only terminal statuses are waited on.
+        worker, same attempt): one that finished, was swept or was taken by another worker
+        meanwhile is left as it is. No PUBLISH: only terminal statuses are waited on.
         """
         if not jobs:
             return
@@ -228,31 +212,22 @@ class MeetbotQueue(RedisQueue):
         for job in jobs:
             job.touched = current
             records.append(self.serialize(job))
-        runs = [[job.worker_id, job.attempts, int(job.id in self._unmarked)] for job in jobs]
-        written = await self._touch(
-            keys=[job.id for job in jobs], args=[json.dumps(runs), *records], client=self.redis
+        await self._touch(
+            keys=[job.id for job in jobs],
+            args=[json.dumps([[job.worker_id, job.attempts] for job in jobs]), *records],
+            client=self.redis,
         )
-        for index in written:
-            self._unmarked.discard(jobs[int(index) - 1].id)
 
     async def _update(self, job: Job, status: Status | None = None, **kwargs: Any) -> None:
-        """saq's update with the status given: one SET, published only when the status is final,
-        since only `Job.refresh(until_complete=)` listens and it waits for a final one (saq's own
-        also reads the stored status first and publishes every change: three round trips where
-        this takes one; bench/redis_trips.py). Without a status, saq's own.
-
-        A job made ACTIVE as it starts is not written at all: most jobs finish within a second,
-        and their final record is all anyone reads. The worker's keep-alive writes the mark for
-        a job still running a beat later (`touch`), well inside DEQUEUE_GRACE, so the sweep
-        never takes a live run for a dead worker's (one round trip less per job:
-        docs/benchmarks.md, issue 20, third round)."""
+        """saq's update with the status given (a job made ACTIVE): one SET, published only when
+        the status is final, since only `Job.refresh(until_complete=)` listens and it waits
+        for a final one (saq's own also reads the stored status first and publishes every
+        change: three round trips where this takes one; bench/redis_trips.py). Without a
+        status, saq's own."""
         if status is None:
             await super()._update(job, status, **kwargs)
             return
         job.status = status
-        if status is Status.ACTIVE and self.defer_active:
-            self._unmarked.add(job.id)
-            return
         if status not in TERMINAL_STATUSES:
             await self.redis.set(job.id, self.serialize(job))
             return
@@ -261,16 +236,11 @@ class MeetbotQueue(RedisQueue):
             pipe.publish(job.id, job.status)
             await pipe.execute()
 
-    async def _retry(self, job: Job, error: str | None) -> None:
-        self._unmarked.discard(job.id)
-        await super()._retry(job, error)
-
     async def _finish(
         self, job: Job, status: Status, *, result: Any = None, error: str | None = None
     ) -> None:
         """saq's finish in one round trip instead of two (bench/redis_trips.py): off the active
         list and the incomplete set, the final record kept for `ttl`, its status published."""
-        self._unmarked.discard(job.id)
         await self._finish_job(
             keys=[self._active, self._incomplete, job.id],
             args=[int(job.ttl), self.serialize(job), Status(job.status).value],
