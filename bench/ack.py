@@ -9,12 +9,13 @@ meetbot a fresh Meetings emulator (POST /rooms delayed by --delay-ms through its
 and fake Slack Web API (noting when each card arrives; bench/_servers.py). Variants: `bare` (aiohttp handler that only verifies the signature), `bolt-lazy`
 (Bolt's lazy-listener pattern doing the same enqueue), `meetbot` (`python -m bot` as deployed by
 default: since issue 20 a supervisor running the web and worker roles as two child processes;
-its CPU counts all three) and `meetbot-split` (`--role web` and `--role worker` started apart,
+its CPU is shown per process, supervisor + web + worker) and `meetbot-split` (`--role web` and `--role worker` started apart,
 as the Procfile does). For meetbot, command→card is the card's arrival at the fake Slack
 minus the command's send time, matched by each command's unique title. Redis: one database
 (default 14), flushed before, between variants and after. Prints a Markdown table.
 Goals (issue 20): ack p99 ≤ 5 ms and ≤ 0.5x Bolt's lazy listener; card p50 within 10 ms of the
-upstream delay; worker CPU per /meet ≤ 2.5 ms.
+upstream delay; worker CPU per /meet ≤ 2.5 ms; 0 lost, 0 doubled. Each is printed met or MISSED,
+with the Slack Web API calls per /meet the fake Slack counted.
 """
 
 from __future__ import annotations
