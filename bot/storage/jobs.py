@@ -147,6 +147,9 @@ class MeetbotWorker(Worker[Any]):
     KEEPALIVE (`MeetbotQueue.touch`). It replaced a task per job whose `Job.update` cost three
     round trips each time; under load those beats were ~6 % of the worker's CPU and grew with
     the backlog they caused (bench/ack.py, docs/benchmarks.md).
+
+    Its idle slots take turns at the queue's few blocking dequeues (`MeetbotQueue.dequeue`);
+    starting opens those turns, stopping lets every slot still waiting for one go at once.
     """
 
     SIGNALS: list[signal.Signals] = []
