@@ -80,8 +80,13 @@ def tree(pid: int) -> list[int]:
 def cpu_seconds(*procs: asyncio.subprocess.Process) -> float:
     """User + system CPU time used so far by these live processes and their children (Linux
     /proc; else NaN)."""
+    return pid_cpu_seconds(*(p for proc in procs for p in tree(proc.pid)))
+
+
+def pid_cpu_seconds(*pids: int) -> float:
+    """User + system CPU time used so far by these live processes alone (Linux /proc; else NaN)."""
     total = 0.0
-    for pid in (p for proc in procs for p in tree(proc.pid)):
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:

@@ -8,6 +8,8 @@
 - `fake-slack`: the sandbox's fake Slack Web API, plus a middleware noting when each successful
   chat.postMessage to #general arrived (wall clock), by card title: `GET /_bench/cards`; and
   `GET /_bench/response_url`, one response_url the fake accepts, for the commands to carry;
+  `GET /_bench/calls`, how many times each Web API method was called (and "doubled cards":
+  how many cards arrived for a title that already had one);
   `--users N` adds the people who send them.
 - `emulator`: the Meetings API emulator as `python -m meetbot_sandbox.meetings` runs it (same app,
   same printed env lines), except that the account's cap of 1,000 available rooms is lifted:
@@ -48,6 +50,7 @@ from bot.storage.store import Store
 
 CHANNEL = "C0GENERAL"
 CARDS_KEY = web.AppKey("bench_cards", dict[str, float])
+CALLS_KEY = web.AppKey("bench_calls", dict[str, int])
 
 
 async def healthz(_: web.Request) -> web.Response:
@@ -110,6 +113,9 @@ def fake_slack_app(host: str, port: int, users: int) -> web.Application:
     @web.middleware
     async def note_cards(request: web.Request, handler: Handler) -> web.StreamResponse:
         arrived = time.time()
+        if request.path.startswith("/api/"):
+            calls = request.app[CALLS_KEY]
+            calls[request.path[5:]] = calls.get(request.path[5:], 0) + 1
         response = await handler(request)
         if request.path == "/api/chat.postMessage" and isinstance(response, web.Response):
             # Read the answer, not the request: the handler must be the one to read the body.
@@ -117,7 +123,12 @@ def fake_slack_app(host: str, port: int, users: int) -> web.Application:
             text = str(answer.get("message", {}).get("text", ""))
             channel = str(answer.get("channel", ""))
             if answer.get("ok") and channel.startswith(("CB", CHANNEL)) and ":" in text:
-                request.app[CARDS_KEY].setdefault(text.split(":", 1)[0], arrived)
+                title = text.split(":", 1)[0]
+                if title in request.app[CARDS_KEY]:  # a card posted twice
+                    request.app[CALLS_KEY]["doubled cards"] = (
+                        request.app[CALLS_KEY].get("doubled cards", 0) + 1
+                    )
+                request.app[CARDS_KEY].setdefault(title, arrived)
         return response
 
     async def cards(request: web.Request) -> web.Response:
@@ -130,14 +141,19 @@ def fake_slack_app(host: str, port: int, users: int) -> web.Application:
         state.add_channel(channel_id(i), f"bench{i}")
     response_url = state.response_url()
 
+    async def calls(request: web.Request) -> web.Response:
+        return web.json_response(request.app[CALLS_KEY], dumps=json.dumps)
+
     async def get_response_url(_: web.Request) -> web.Response:
         return web.Response(text=response_url)
 
     app = create_fake_slack_app(state)
     app[CARDS_KEY] = {}
+    app[CALLS_KEY] = {}
     app.middlewares.append(note_cards)
     app.router.add_get("/_bench/cards", cards)
     app.router.add_get("/_bench/response_url", get_response_url)
+    app.router.add_get("/_bench/calls", calls)
     app.router.add_get("/healthz", healthz)
     return app
 

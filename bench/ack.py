@@ -9,12 +9,13 @@ meetbot a fresh Meetings emulator (POST /rooms delayed by --delay-ms through its
 and fake Slack Web API (noting when each card arrives; bench/_servers.py). Variants: `bare` (aiohttp handler that only verifies the signature), `bolt-lazy`
 (Bolt's lazy-listener pattern doing the same enqueue), `meetbot` (`python -m bot` as deployed by
 default: since issue 20 a supervisor running the web and worker roles as two child processes;
-its CPU counts all three) and `meetbot-split` (`--role web` and `--role worker` started apart,
+its CPU is shown per process, supervisor + web + worker) and `meetbot-split` (`--role web` and `--role worker` started apart,
 as the Procfile does). For meetbot, command→card is the card's arrival at the fake Slack
 minus the command's send time, matched by each command's unique title. Redis: one database
 (default 14), flushed before, between variants and after. Prints a Markdown table.
 Goals (issue 20): ack p99 ≤ 5 ms and ≤ 0.5x Bolt's lazy listener; card p50 within 10 ms of the
-upstream delay; worker CPU per /meet ≤ 2.5 ms.
+upstream delay; worker CPU per /meet ≤ 2.5 ms; 0 lost, 0 doubled. Each is printed met or MISSED,
+with the Slack Web API calls per /meet the fake Slack counted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import asyncio
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 import time
@@ -36,7 +38,15 @@ import redis
 
 if __package__ in (None, ""):  # `python bench/ack.py`: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._procs import Processes, cpu_seconds, free_port, pct, wait_ready
+from bench._procs import (
+    Processes,
+    cpu_seconds,
+    free_port,
+    pct,
+    pid_cpu_seconds,
+    tree,
+    wait_ready,
+)
 
 SECRET = "bench-signing-secret"  # noqa: S105 - a throwaway secret for local processes
 BOT_TOKEN = "xoxb-bench-token"  # noqa: S105 - the fake Slack accepts any xoxb- token
@@ -110,6 +120,21 @@ async def cards(
         await asyncio.sleep(0.5)
 
 
+async def slack_calls(http: aiohttp.ClientSession, slack: str) -> dict[str, int]:
+    """How many times the fake Slack has been called, by Web API method."""
+    async with http.get(f"{slack}/_bench/calls") as response:
+        return dict(await response.json())
+
+
+def role_pids(procs: Processes, name: str, proc: asyncio.subprocess.Process) -> list[int]:
+    """`python -m bot`'s processes: the supervisor, then its roles in the order the supervisor's
+    log names them ("web role started (pid N)"), so each role's CPU is counted apart."""
+    started = re.findall(
+        r"(\w+) role started \(pid (\d+)\)", (procs.logs / f"{name}.log").read_text()
+    )
+    return [proc.pid, *(int(pid) for _, pid in started)]
+
+
 def bot_env(port: int, slack: str, redis_url: str, meetings: dict[str, str]) -> dict[str, str]:
     """Only what meetbot reads (nothing inherited: no stray SLACK_APP_TOKEN, no socket mode)."""
     return {
@@ -158,11 +183,18 @@ async def run_variant(variant: str, procs: Processes, args: argparse.Namespace) 
         warm, _ = await load(procs, url, response_url, f"warm-{run}", min(args.rate, 50), 1)
         if with_cards:
             await cards(http, slack, {r["title"] for r in warm}, patience=10)
-        cpu_servers, cpu_others = [cpu_seconds(s) for s in servers], cpu_seconds(*others)
+        # The default deployment's CPU per process (supervisor, web, worker); else per server.
+        pids = role_pids(procs, variant, servers[0]) if variant == "meetbot" else []
+        measured = [[pid] for pid in pids] or [tree(p.pid) for p in servers]
+        cpu_servers, cpu_others = [pid_cpu_seconds(*m) for m in measured], cpu_seconds(*others)
+        calls = await slack_calls(http, slack) if with_cards else {}
         results, cpu_load = await load(procs, url, response_url, run, args.rate, args.seconds)
         arrived = await cards(http, slack, {r["title"] for r in results}, 15) if with_cards else {}
-        cpu_servers = [cpu_seconds(s) - cpu for s, cpu in zip(servers, cpu_servers, strict=True)]
+        cpu_servers = [pid_cpu_seconds(*m) - c for m, c in zip(measured, cpu_servers, strict=True)]
         cpu_others = cpu_seconds(*others) - cpu_others + cpu_load
+        if with_cards:
+            after = await slack_calls(http, slack)
+            calls = {m: after[m] - calls.get(m, 0) for m in after if after[m] > calls.get(m, 0)}
     await procs.stop(*servers, *others)
     card = [arrived[r["title"]] - r["sent_at"] for r in results if r["title"] in arrived]
     acks = [r["ack"] for r in results if r["status"] == 200]
@@ -180,6 +212,7 @@ async def run_variant(variant: str, procs: Processes, args: argparse.Namespace) 
         "cards": len(card),
         "card_p50": pct(card, 50),
         "card_p99": pct(card, 99),
+        "slack_calls": calls,
     }
 
 
@@ -210,10 +243,22 @@ def report(rows: list[Row], args: argparse.Namespace) -> str:
         lines.append("| " + " | ".join(map(str, cells)) + " |")
     lines += [
         "",
-        "Latencies in ms. CPU: from the start of the load to the last card; meetbot-split's "
-        "is web + worker. ¹ emulator + fake Slack + load generator (Redis not counted). "
+        "Latencies in ms. CPU: from the start of the load to the last card; meetbot's is "
+        "supervisor + web + worker, meetbot-split's web + worker. ¹ emulator + fake Slack + "
+        "load generator (Redis not counted). "
         f"Load generator lag p99: {', '.join(ms(r['lag_p99']) for r in rows)} ms.",
     ]
+    for r in rows:
+        if r["slack_calls"]:
+            n = r["sent"]
+            each = sorted(r["slack_calls"].items(), key=lambda kv: -kv[1])
+            each = [(method, count) for method, count in each if method != "doubled cards"]
+            lines.append(
+                f"- {r['variant']}: Slack Web API calls per /meet "
+                f"{sum(count for _, count in each) / n:.2f} ("
+                + ", ".join(f"{method} {count / n:.2f}" for method, count in each)
+                + ")"
+            )
     by = {r["variant"]: r for r in rows}
     for ours in (by[v] for v in ("meetbot", "meetbot-split") if v in by):
         name = ours["variant"]
@@ -226,8 +271,13 @@ def report(rows: list[Row], args: argparse.Namespace) -> str:
             half = ours["ack_p99"] <= 0.5 * lazy["ack_p99"]
             vs_lazy = f"; ≤ 0.5x bolt-lazy {'met' if half else 'MISSED'}"
         card_met = "met" if ours["card_p50"] - delay <= 0.010 else "MISSED"
+        worker = ours["cpu_servers"][-1] * 1000  # the worker is the last process of both
+        cpu_met = "met" if worker <= 2.5 else "MISSED"
+        lost = ours["sent"] - min(ours["ok"], ours["cards"])
+        doubled = ours["slack_calls"].get("doubled cards", 0)
         lines.append(
             f"- {name}: ack p99 ≤ 5 ms {ack_met}{vs_lazy}; card p50 ≤ delay + 10 ms {card_met}"
+            f"; worker CPU {worker:.2f} ms/meet ≤ 2.5 {cpu_met}; {lost} lost, {doubled} doubled"
             + (f"; ack p99 ratio {', '.join(ratios)}" if ratios else "")
         )
     return "\n".join(lines)

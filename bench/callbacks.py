@@ -349,9 +349,16 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
             f"CPU per callback {ours['cpu'] / ours['rate'] / (bare['cpu'] / bare['rate']):.2f}x"
         )
     if "meetbot" in by:
-        ours = by["meetbot"]
-        met = ours["rate"] >= 3000 and ours["p99"] < 0.020
-        lines.append(f"- goal ≥ 3,000/s with p99 < 20 ms (medians): {'met' if met else 'MISSED'}")
+        # Issue 20: ingest stays ≥ 3,000/s with p99 < 10 ms. "Achieved" runs from the first
+        # request to the last answer, so an offered rate kept up reads ~0.5 % under it: kept up
+        # means every callback answered 204 and stored, at ≥ 99 % of the offered rate.
+        ours, runs = by["meetbot"], [r for r in rows if r["variant"] == "meetbot"]
+        kept_up = all(r["ok"] == r["sent"] == r["stored"] for r in runs)
+        met = args.rate >= 3000 and kept_up and ours["rate"] >= 0.99 * args.rate
+        lines.append(
+            f"- goal ≥ 3,000/s kept up (every callback 204 and stored): {'met' if met else 'MISSED'}"
+            f"; p99 < 10 ms (median): {'met' if ours['p99'] < 0.010 else 'MISSED'}"
+        )
     return "\n".join(lines)
 
 

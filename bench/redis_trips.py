@@ -13,7 +13,8 @@ counted); a new connection's HELLO, CLIENT SETINFO and SELECT are counted as a c
 Counted from the start of the load until the last card, after a warm-up (`--warm-seconds 20`:
 every person's first /meet, with its users.info and conversations.open, is in the warm-up,
 so the run shows the steady state; the default 1 s shows first meetings); the worker's
-idle dequeue polls (BLMOVE timing out every second per free slot) are included, as they cost.
+idle dequeue polls (BLMOVE timing out every second, for each of the few slots allowed to wait in
+Redis: bot.storage.queue.DEQUEUERS) are included, as they cost.
 CPU time is the processes' own (as bench/ack.py). Prints a Markdown table.
 """
 

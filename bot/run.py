@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
@@ -30,15 +31,31 @@ class Role(StrEnum):
 
 # Every interface: a deployed bot is reached by Slack and the provider.
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - a server
+# How much lower the worker role's CPU priority is than the web role's (nice(2) increment).
+# Where both share a machine (`python -m bot` forks them; a Procfile on one host) the web
+# role's acks get a core first when the worker's jobs keep both busy; the jobs only wait a
+# little longer in a burst (docs/benchmarks.md, issue 20, third round). Fixed, not configured:
+# DESIGN's environment is a contract, and nothing else wants a different value.
+WORKER_NICE = 10
 
 
 async def serve(settings: Settings, role: Role) -> None:
     """`python -m bot [--role ...]`: build the parts, run the role(s) until SIGINT/SIGTERM."""
+    if role is Role.WORKER:
+        lower_priority(WORKER_NICE)
     components = await build(settings)
     app = create_web_app(components) if role in (Role.ALL, Role.WEB) else None
     await run_until_stopped(
         components, web_app=app, worker=role in (Role.ALL, Role.WORKER), host=ALL_INTERFACES
     )
+
+
+def lower_priority(increment: int) -> None:
+    """Lower this process's CPU priority by `increment` (never raise it: that needs root)."""
+    try:
+        os.nice(increment)
+    except OSError as exc:  # a platform or sandbox that refuses: run at the priority we have
+        log.warning("could not lower the worker's CPU priority: %s", exc)
 
 
 async def run_until_stopped(

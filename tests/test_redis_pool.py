@@ -41,3 +41,26 @@ async def test_a_pool_busy_past_its_timeout_fails_as_redis_down(redis_url: str) 
     assert await client.get("pool-test:missing") is None, "usable again once freed"
     await client.aclose()
     await pool.disconnect()
+
+
+async def test_a_command_cancelled_midway_leaves_no_stale_answer_behind(redis_url: str) -> None:
+    client = connect_redis(redis_url, max_connections=1)
+    other = connect_redis(redis_url)
+    await client.set("pool-test", "1")
+
+    async def wait_in_blpop() -> None:
+        await client.blpop(["pool-test:list"], timeout=1)
+
+    blocked = asyncio.create_task(wait_in_blpop())
+    await asyncio.sleep(0.05)  # the pool's one connection waits in BLPOP
+    blocked.cancel()
+    await other.rpush("pool-test:list", "x")  # what that BLPOP would have answered
+
+    # The one connection is handed out again, with no answer of the cancelled command in it.
+    assert await client.get("pool-test") == b"1"
+    assert await client.lrange("pool-test:list", 0, -1) in ([b"x"], [])
+    pool = client.connection_pool
+    assert not pool._in_use_connections and len(pool._available_connections) == 1
+    for each in (client, other):
+        await each.aclose()
+        await each.connection_pool.disconnect()

@@ -103,3 +103,21 @@ async def test_a_saved_meeting_is_found_every_way_and_carries_the_job_s_steps(
     assert min(ttls) > 0 and max(ttls) - min(ttls) <= 1, (
         "the record and its indexes expire together"
     )
+
+
+async def test_the_watch_writes_noted_steps_and_says_whether_home_was_opened(
+    redis: aioredis.Redis,
+) -> None:
+    store = make_store(redis)
+    steps = await store.steps.load("job-1")
+    steps.note("host_dm", "1.0001")
+
+    seen = await store.watchlist.watch("m1", NOW, steps=steps, viewer=("T1", "U1"))
+    assert not seen  # U1 has not opened App Home
+    assert await store.steps.read("job-1") == {"host_dm": "1.0001"}
+    assert not steps.pending
+
+    await store.home_viewers.mark("T1", "U1")
+    assert await store.watchlist.watch("m1", NOW, steps=steps, viewer=("T1", "U1"))
+    assert not await store.watchlist.watch("m1", NOW, viewer=("T1", "U2"))
+    assert await store.watchlist.due(NOW) == ["m1"]

@@ -148,8 +148,16 @@ class MeetingService:
                 log.warning("invite DM to %s failed: %s", user_id, exc.error)
                 await steps.record(f"invite:{user_id}", f"failed:{exc.error}")
         # `watch`, not `mark_active`: a callback handled meanwhile may have asked for sooner.
-        await self.store.watchlist.watch(meeting.id, self.clock() + self.recheck_after, steps=steps)
-        await self.followups.refresh_home(req.workspace, req.user_id)
+        # It also says whether the creator has opened App Home lately: only then is it
+        # re-published (as `Jobs.refresh_home` decides), so most starts ask nothing more.
+        viewer = await self.store.watchlist.watch(
+            meeting.id,
+            self.clock() + self.recheck_after,
+            steps=steps,
+            viewer=(req.workspace.team_id, req.user_id),
+        )
+        if viewer:
+            await self.followups.refresh_home(req.workspace, req.user_id)
         return meeting
 
     async def language_of(self, ws: Workspace, user_id: str) -> str:

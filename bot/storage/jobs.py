@@ -148,6 +148,9 @@ class MeetbotWorker(Worker[Any]):
     KEEPALIVE (`MeetbotQueue.touch`). It replaced a task per job whose `Job.update` cost three
     round trips each time; under load those beats were ~6 % of the worker's CPU and grew with
     the backlog they caused (bench/ack.py, docs/benchmarks.md).
+
+    Its idle slots take turns at the queue's few blocking dequeues (`MeetbotQueue.dequeue`);
+    starting opens those turns, stopping lets every slot still waiting for one go at once.
     """
 
     SIGNALS: list[signal.Signals] = []
@@ -156,6 +159,15 @@ class MeetbotWorker(Worker[Any]):
         super().__init__(queue, **kwargs)
         self.meetbot_queue = queue
         self.keepalive = keepalive
+
+    async def start(self) -> None:
+        self.meetbot_queue.start_dequeuing()
+        await super().start()
+
+    async def stop(self) -> None:
+        self.event.set()  # first, so no slot starts another dequeue
+        self.meetbot_queue.stop_dequeuing()
+        await super().stop()
 
     async def upkeep(self) -> list[asyncio.Task[None]]:
         tasks: list[asyncio.Task[None]] = await super().upkeep()

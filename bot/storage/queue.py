@@ -34,6 +34,13 @@ SWEEP_EVERY = 1  # seconds between sweeps (also the sweep lock, so one sweeper a
 # A dequeued job is marked ACTIVE within milliseconds by a live worker; one still not ACTIVE
 # after this long belongs to a worker that died in between. Recovery stays within DESIGN's 10 s.
 DEQUEUE_GRACE = 4.0
+# Blocking dequeues (BLMOVE) a process has in flight at once; its other idle job slots wait
+# their turn in memory. saq gives every slot its own BLMOVE, and with 256 slots each timing out
+# every second an idle worker made 256 round trips a second, 1.3 per /meet at 200 /s
+# (docs/benchmarks.md, issue 20, third round). A job is still taken the moment it arrives as
+# long as fewer than this many arrive within one round trip; a burst drains at this many
+# dequeues per round trip.
+DEQUEUERS = 8
 
 # The active list, taken only by the one process holding the sweep lock (as saq's own script).
 _LIST_ACTIVE_UNDER_LOCK = """
@@ -80,14 +87,51 @@ return 0
 
 class MeetbotQueue(RedisQueue):
     def __init__(
-        self, redis: aioredis.Redis, *, name: str = QUEUE_NAME, grace: float = DEQUEUE_GRACE
+        self,
+        redis: aioredis.Redis,
+        *,
+        name: str = QUEUE_NAME,
+        grace: float = DEQUEUE_GRACE,
+        dequeuers: int = DEQUEUERS,
     ) -> None:
         super().__init__(redis, name=name)
         self.grace_ms = int(grace * 1000)
+        self.dequeuers = dequeuers
+        self._turns: asyncio.Semaphore | None = None  # made in the loop that dequeues
+        self._closing = False
         self._suspects = self.namespace("sweep_suspects")
         self._list_active = self.redis.register_script(_LIST_ACTIVE_UNDER_LOCK)
         self._touch = self.redis.register_script(_TOUCH_IF_STILL_OURS)
         self._finish_job = self.redis.register_script(_FINISH)
+
+    async def dequeue(
+        self,
+        timeout: float = 0.0,  # noqa: ASYNC109 - saq's signature
+        poll_interval: float = 0.0,
+    ) -> Job | None:
+        """saq's dequeue, at most `dequeuers` at a time: the other idle slots wait in memory
+        instead of each holding a connection in BLMOVE and polling Redis once a second.
+        A worker that stops (`stop_dequeuing`) has its waiting slots return None at once."""
+        if self._turns is None:
+            self._turns = asyncio.Semaphore(self.dequeuers)
+        if self._closing:
+            return None
+        async with self._turns:
+            if self._closing:
+                return None  # woken by stop_dequeuing; leaving wakes the next one
+            return await super().dequeue(timeout, poll_interval)
+
+    def start_dequeuing(self) -> None:
+        """A worker starts: slots take their turns again (a fresh gate for this loop)."""
+        self._closing = False
+        self._turns = None
+
+    def stop_dequeuing(self) -> None:
+        """A worker stops: slots waiting for a turn give up without asking Redis; the ones in
+        BLMOVE end within its timeout, as in saq."""
+        self._closing = True
+        if self._turns is not None and self._turns.locked():
+            self._turns.release()  # each slot leaving wakes the next, so all return
 
     async def sweep(self, lock: int = SWEEP_EVERY, abort: float = 0.2) -> list[str]:
         id_jobs: list[tuple[bytes, bytes | None]] = await self._list_active(
