@@ -179,8 +179,12 @@ async def run_variant(variant: str, procs: Processes, args: argparse.Namespace) 
         if with_cards:
             async with http.get(f"{slack}/_bench/response_url") as response:
                 response_url = await response.text()
-        # Warm-up: connections, JWT, code paths; for meetbot, the worker is up once cards arrive.
-        warm, _ = await load(procs, url, response_url, f"warm-{run}", min(args.rate, 50), 1)
+        # Warm-up: connections, JWT, code paths; for meetbot, the worker is up once cards arrive,
+        # and every bench user has used /meet once, as in a workspace in use (the first /meet of
+        # someone never looked up answers through the response_url instead: bot.meet.late_reply).
+        warm_rate = args.rate if with_cards else min(args.rate, 50)
+        warm_for = math.ceil(USERS / warm_rate) if with_cards else 1
+        warm, _ = await load(procs, url, response_url, f"warm-{run}", warm_rate, warm_for)
         if with_cards:
             await cards(http, slack, {r["title"] for r in warm}, patience=10)
         # The default deployment's CPU per process (supervisor, web, worker); else per server.
