@@ -12,7 +12,8 @@ from meetbot_sandbox.slack.models import Workspace
 from meetbot_sandbox.slack.payloads import block_actions_payload
 from meetbot_sandbox.slack.signing import new_trigger_id
 
-from bot.hostctl.actions import HOST_CONTROLS_ACTION_ID, HostAction, parse_value
+from bot.hostctl.actions import HOST_CONTROLS_ACTION_ID, HostAction, option_value, parse_value
+from bot.hostctl.menu import MENU_BLOCK_PREFIX
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.settings_helpers import job_result
 from tests.test_lifecycle_card import Card
@@ -88,8 +89,15 @@ async def choose(
     user_id: str = CREATOR,
     team_id: str | None = None,
 ) -> tuple[str, str]:
-    """Pick `action` in the card's menu as `user_id`; (response_url, the job's result)."""
-    block_id, option = menu(card_blocks(bot, card))[action]
+    """Pick `action` in the card's menu as `user_id`; (response_url, the job's result). An
+    action the menu does not offer is sent as an older card's menu would have held it."""
+    block_id, option = menu(card_blocks(bot, card)).get(action) or (
+        f"{MENU_BLOCK_PREFIX}:{card.meeting_id}",
+        {
+            "text": {"type": "plain_text", "text": action.value},
+            "value": option_value(action, card.meeting_id),
+        },
+    )
     url, trigger = bot.slack.response_url(), new_trigger_id()
     payload = pick(
         block_id,

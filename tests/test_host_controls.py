@@ -215,10 +215,14 @@ async def test_a_meetings_instant_room_cannot_switch_its_lobby_and_says_so(
 ) -> None:
     bot = provider_bot
     card = await start_on(bot, "Instant")
+    offered = menu(card_blocks(bot, card))
     url, result = await choose(bot, card, HostAction.LOBBY_ON)
     if bot.rooms.name == "daily":
+        assert HostAction.LOBBY_ON in offered
         assert result == "done"
         return
+    assert HostAction.LOBBY_ON not in offered, "not offered where it cannot work"
+    # A card drawn before this rule, or a hand-made payload: refused with the reason.
     assert result == "failed"
     assert "only in long-term rooms" in await private_reply(bot, url)
     meeting = await bot.components.store.records.get(card.meeting_id)

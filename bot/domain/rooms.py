@@ -19,6 +19,9 @@ class Capability(StrEnum):
     END = "end"  # remove everyone and close the room for good (Meetings API: no such call)
     EXTEND = "extend"  # move a room's expiry
     LOBBY = "lobby"  # guests wait until a host admits them (Daily knocking, Meetings approval)
+    # The lobby of an instant room switched after creation too (Daily); the Meetings API updates
+    # only long-term rooms, so its instant rooms keep the lobby they were created with.
+    LOBBY_INSTANT = "lobby_instant"
     WAITING_EVENTS = "waiting_events"  # tells us who is waiting (Daily waiting-participant.*)
     NOTES = "notes"  # transcription and a summary of it (Daily; not the Meetings API)
 

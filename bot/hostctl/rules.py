@@ -69,7 +69,8 @@ def offered(
         actions.append(HostAction.END)
     if Capability.EXTEND in capabilities and meeting.kind is RoomKind.LONG_TERM:
         actions += [HostAction.EXTEND_30, HostAction.EXTEND_TO]
-    if Capability.LOBBY in capabilities:
+    switchable = meeting.kind is RoomKind.LONG_TERM or Capability.LOBBY_INSTANT in capabilities
+    if Capability.LOBBY in capabilities and switchable:
         actions.append(HostAction.LOBBY_OFF if meeting.lobby else HostAction.LOBBY_ON)
     return actions
 

@@ -58,7 +58,7 @@ class ChannelDefaults:
     long_term: bool = False
     length_days: int = DEFAULT_LENGTH_DAYS  # a long-term room's length when none is given
     home_only: bool = False  # the host link goes to App Home only: no DM
-    lobby: bool = False  # stored; rooms honour it once host controls land (issue 17, part 1)
+    lobby: bool = False  # new rooms start with the lobby on (RoomRequest.lobby)
     # The language of the channel's cards and thread replies (bot.i18n.LANGUAGES); None: the
     # locale of whoever starts the meeting.
     language: str | None = None

@@ -90,6 +90,7 @@ class DailyProvider:
             Capability.END,
             Capability.EXTEND,
             Capability.LOBBY,
+            Capability.LOBBY_INSTANT,
             Capability.WAITING_EVENTS,
             Capability.NOTES,
         }
