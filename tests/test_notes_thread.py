@@ -232,3 +232,34 @@ async def test_a_card_posted_through_the_response_url_gets_its_notes_by_dm(
     assert file.channel == dm, "the transcript goes to the creator's DM, not the private channel"
     posted = state.calls_to("chat.postMessage")
     assert not [c for c in posted if c.ok and c.params["channel"] == "G0SECRET"]
+
+
+async def test_notes_of_a_channel_archived_since_the_meeting_go_to_the_creator_by_dm(
+    provider_bot: ProviderBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack refuses the share for good (`is_archived`): the creator gets the transcript and
+    the summary reply by DM instead of losing them, once, and the channel gets nothing."""
+    bot = provider_bot
+    state = bot.slack.state
+    card, session = await notes_meeting(bot)
+    state.channels[card.channel].is_archived = True
+    await daily_of(bot).control.transcript_ready(session)
+
+    dm = state.dm_channel(CREATOR).id
+    reply = await state.wait_for(
+        "chat.postMessage",
+        lambda c: c.ok and c.params.get("channel") == dm and "Meeting notes" in c.params["text"],
+        timeout=15,
+    )
+    assert "thread_ts" not in reply.params
+    (shared,) = shared_files(bot)
+    assert shared.channel == dm
+    assert replies(bot, card) == [], "nothing in the archived channel's thread"
+    await settled(bot)
+    dm_replies = [
+        c
+        for c in state.calls_to("chat.postMessage")
+        if c.ok and c.params.get("channel") == dm and "Meeting notes" in c.params["text"]
+    ]
+    assert len(dm_replies) == 1, "once"
+    assert any("channel refused (is_archived), sent by DM" in r.message for r in caplog.records)

@@ -18,7 +18,7 @@ from datetime import timedelta
 from bot.domain.inputs import Workspace
 from bot.domain.meeting import Meeting
 from bot.domain.rooms import EventKind, RoomEvent, RoomProvider
-from bot.errors import NotFoundError, RetryLater
+from bot.errors import ChannelUnreachable, NotFoundError, NotInChannel, RetryLater
 from bot.i18n import Translator, translator
 from bot.meet.service import MeetingService, is_permanent
 from bot.notes import blocks
@@ -41,6 +41,7 @@ from bot.storage.jobs import JobName, Jobs
 log = logging.getLogger(__name__)
 
 SYNC_LOCK_TTL = 120
+DM_STEPS = "dm:"  # the steps of notes sent to the creator's DM when the channel refuses them
 SYNC_LATER = 2  # seconds: a sync that found another at work runs again after it
 
 
@@ -205,10 +206,12 @@ class NotesService:
             return meeting.channel_id, meeting.thread_ts or meeting.card_ts
         return await self.slack.conversation(ws, meeting.creator_id), None
 
-    async def reply_translator(self, meeting: Meeting) -> Translator:
+    async def reply_translator(self, meeting: Meeting, notes: Notes | None = None) -> Translator:
         """The reply's language: the channel's in the card's thread, the creator's own in
-        their DM (where `_where` puts it when the card has no thread)."""
-        if meeting.card_ts is not None:
+        their DM (where `_where` puts it when the card has no thread, and `_post` when the
+        card's channel refused the notes)."""
+        in_dm = notes is not None and notes.reply_channel not in (None, meeting.channel_id)
+        if meeting.card_ts is not None and not in_dm:
             return blocks.channel_translator(meeting)
         return translator(await self.meetings.language_of(workspace(meeting), meeting.creator_id))
 
@@ -216,13 +219,28 @@ class NotesService:
         ws, key = workspace(meeting), steps_key(notes.transcript_id)
         channel, thread = await self._where(meeting)
         t = await self.reply_translator(meeting)
-        steps = await self.steps.load(key)
-        file_id = await share_transcript(
-            self.slack, self.provider, steps, ws, meeting, notes, channel, thread, t
-        )
+        steps, prefix = await self.steps.load(key), ""
+        try:
+            file_id = await share_transcript(
+                self.slack, self.provider, steps, ws, meeting, notes, channel, thread, t
+            )
+        except (ChannelUnreachable, NotInChannel) as exc:
+            if thread is None:
+                raise  # the creator's DM itself refused: nothing else to try
+            # The card's channel was archived, deleted or closed to us since the meeting: the
+            # notes go to the creator's DM rather than nowhere (a new upload, steps of its own:
+            # whether Slack lets a refused upload be shared elsewhere is not documented).
+            log.warning("notes of %s: channel refused (%s), sent by DM", meeting.id, exc.error)
+            channel, thread = await self.slack.conversation(ws, meeting.creator_id), None
+            t = translator(await self.meetings.language_of(ws, meeting.creator_id))
+            prefix = DM_STEPS
+            file_id = await share_transcript(
+                self.slack, self.provider, steps, ws, meeting, notes, channel, None, t,
+                steps_prefix=prefix,
+            )  # fmt: skip
         summary, members = await self._summary(ws, notes, channel)
         message = blocks.notes_reply(meeting, notes, summary=summary, members=members, t=t)
-        ts = await self.meetings.post_once(key, "reply", ws, channel, message, thread)
+        ts = await self.meetings.post_once(key, f"{prefix}reply", ws, channel, message, thread)
         shown = (
             shown_for(notes)
             if summary is not None or notes.summary is not Stage.READY
@@ -260,7 +278,7 @@ class NotesService:
         summary, members = await self._summary(ws, notes, notes.reply_channel)
         if notes.summary is Stage.READY and summary is None:
             raise RetryLater(f"summary {notes.job_id} has no text yet")
-        t = await self.reply_translator(meeting)
+        t = await self.reply_translator(meeting, notes)
         message = blocks.notes_reply(meeting, notes, summary=summary, members=members, t=t)
         await self.meetings.slack.update(ws, notes.reply_channel, notes.reply_ts, message)
         shown = shown_for(notes)
@@ -294,7 +312,8 @@ class NotesService:
                 await _gone_ok(self.provider.delete_summary(notes.job_id))
             await _gone_ok(self.provider.delete_transcript(notes.transcript_id))
             if notes.reply_channel and notes.reply_ts:
-                removed = blocks.removed_reply(meeting, notes, await self.reply_translator(meeting))
+                t = await self.reply_translator(meeting, notes)
+                removed = blocks.removed_reply(meeting, notes, t)
                 await self.meetings.slack.update(ws, notes.reply_channel, notes.reply_ts, removed)
             await self.store.removal_done(f"notes:{transcript_id}")
             await self.jobs.refresh_home(ws, meeting.creator_id)

@@ -42,24 +42,31 @@ async def share_transcript(
     channel: str,
     thread: str | None,
     t: Translator = ENGLISH,
+    *,
+    steps_prefix: str = "",
 ) -> str:
     """The shared file's id (uploading and sharing it first, unless a run before did); its
-    title is in `t`, the language of the reply it goes with."""
+    title is in `t`, the language of the reply it goes with. `steps_prefix` keeps a second
+    upload's steps apart (the DM a refused channel's notes go to: NotesService._post)."""
+
+    def at(step: str) -> str:
+        return steps_prefix + step
+
     filename = blocks.transcript_filename(meeting, notes)
     content: bytes | None = None
-    if "file:id" not in steps:
+    if at("file:id") not in steps:
         content = await transcript_bytes(provider, notes)
         file_id, upload_url = await slack.upload_url(ws, filename, len(content))
-        steps.note("file:url", upload_url)  # written with the id, in one step
-        await steps.record("file:id", file_id)
-    file_id = steps.get("file:id") or ""
-    if "file:sent" not in steps:
+        steps.note(at("file:url"), upload_url)  # written with the id, in one step
+        await steps.record(at("file:id"), file_id)
+    file_id = steps.get(at("file:id")) or ""
+    if at("file:sent") not in steps:
         content = content or await transcript_bytes(provider, notes)
-        await slack.send_bytes(steps.get("file:url") or "", filename, content)
-        await steps.record("file:sent", "1")
-    if "file:shared" not in steps:
-        retried = "file:shared:attempt" in steps
-        await steps.record("file:shared:attempt", "1")
+        await slack.send_bytes(steps.get(at("file:url")) or "", filename, content)
+        await steps.record(at("file:sent"), "1")
+    if at("file:shared") not in steps:
+        retried = at("file:shared:attempt") in steps
+        await steps.record(at("file:shared:attempt"), "1")
         try:
             title = blocks.transcript_title(meeting, t)
             await slack.complete(ws, file_id, title=title, channel=channel, thread_ts=thread)
@@ -72,7 +79,7 @@ async def share_transcript(
                 raise
             # The run that died completed it: Slack completes an upload once only.
             log.info("notes: file of %s was shared already (%s)", notes.transcript_id, exc.error)
-        await steps.record("file:shared", "1")
+        await steps.record(at("file:shared"), "1")
     return file_id
 
 
