@@ -119,3 +119,15 @@ async def _sleep(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(seconds)
+
+
+def is_dm_notes(bot: ProviderBot, call: ApiCall) -> bool:
+    """A notes reply posted to the creator's DM (no card thread to post it in)."""
+    dm = bot.slack.state.dm_channel(CREATOR).id
+    return call.ok and call.params.get("channel") == dm and "Meeting notes" in call.params["text"]
+
+
+async def dm_notes_posted(bot: ProviderBot) -> ApiCall:
+    return await bot.slack.state.wait_for(
+        "chat.postMessage", lambda c: is_dm_notes(bot, c), timeout=15
+    )

@@ -13,7 +13,14 @@ from meetbot_sandbox.slack.payloads import app_home_opened_event
 
 from bot.settings.model import ChannelDefaults
 from bot.settings.store import SettingsStore
-from tests.notes_helpers import blocks_text, daily_of, notes_meeting, only_job, settled
+from tests.notes_helpers import (
+    blocks_text,
+    daily_of,
+    dm_notes_posted,
+    notes_meeting,
+    only_job,
+    settled,
+)
 from tests.plugins.bot import CREATOR, GENERAL, RunningBot
 from tests.plugins.providers import ProviderBot
 from tests.test_lifecycle_card import Card, start
@@ -145,12 +152,7 @@ async def test_notes_of_a_card_without_a_thread_come_in_the_creators_language(
     await bot.rooms.end_session(session)
     await daily_of(bot).control.transcript_ready(session)
 
-    dm = state.dm_channel(CREATOR).id
-    reply = await state.wait_for(
-        "chat.postMessage",
-        lambda c: c.ok and c.params.get("channel") == dm and "Meeting notes" in c.params["text"],
-        timeout=15,
-    )
+    reply = await dm_notes_posted(bot)
     assert "Summary on its way" in blocks_text(reply)
     (shared,) = state.calls_to("files.completeUploadExternal")
     assert shared.params["files"][0]["title"] == "Transcript: Retro"

@@ -20,7 +20,9 @@ from tests.notes_helpers import (
     daily_of,
     deliver_again,
     delivered,
+    dm_notes_posted,
     dms_to_host,
+    is_dm_notes,
     notes_meeting,
     only_job,
     replies,
@@ -222,11 +224,7 @@ async def test_a_card_posted_through_the_response_url_gets_its_notes_by_dm(
     await daily_of(bot).control.transcript_ready(session)
 
     dm = state.dm_channel(CREATOR).id
-    reply = await state.wait_for(
-        "chat.postMessage",
-        lambda c: c.ok and c.params.get("channel") == dm and "Meeting notes" in c.params["text"],
-        timeout=15,
-    )
+    reply = await dm_notes_posted(bot)
     assert "thread_ts" not in reply.params
     (file,) = shared_files(bot)
     assert file.channel == dm, "the transcript goes to the creator's DM, not the private channel"
@@ -246,20 +244,12 @@ async def test_notes_of_a_channel_archived_since_the_meeting_go_to_the_creator_b
     await daily_of(bot).control.transcript_ready(session)
 
     dm = state.dm_channel(CREATOR).id
-    reply = await state.wait_for(
-        "chat.postMessage",
-        lambda c: c.ok and c.params.get("channel") == dm and "Meeting notes" in c.params["text"],
-        timeout=15,
-    )
+    reply = await dm_notes_posted(bot)
     assert "thread_ts" not in reply.params
     (shared,) = shared_files(bot)
     assert shared.channel == dm
     assert replies(bot, card) == [], "nothing in the archived channel's thread"
     await settled(bot)
-    dm_replies = [
-        c
-        for c in state.calls_to("chat.postMessage")
-        if c.ok and c.params.get("channel") == dm and "Meeting notes" in c.params["text"]
-    ]
+    dm_replies = [c for c in state.calls_to("chat.postMessage") if is_dm_notes(bot, c)]
     assert len(dm_replies) == 1, "once"
     assert any("channel refused (is_archived), sent by DM" in r.message for r in caplog.records)
