@@ -14,7 +14,7 @@ Where to look next, by question:
     /meet settings, defaults, policy   bot.slack.settings_listeners -> bot.settings.service
     End / Extend / Lobby, waiting DM   bot.slack.hostctl_listeners -> bot.hostctl.tasks -> bot.hostctl.service
     notes: transcript, summary, delete bot.cards.daily_route -> bot.notes.route -> bot.notes.tasks -> bot.notes.service
-    retention of notes and recordings  WorkerRole's ticker -> bot.notes.retention
+    retention of notes and recordings  WorkerRole (Jobs.enqueue_every) -> bot.notes.tasks -> bot.notes.retention
     which language a person reads      bot.settings.service (users.info locale) -> bot.i18n
 """
 
@@ -40,7 +40,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cards.calls import CallSync
 from bot.cards.daily_recordings import daily_functions
 from bot.cards.live import LiveCards
-from bot.cards.reconcile import Reconciler, tick_forever
+from bot.cards.reconcile import Reconciler
 from bot.cards.tasks import card_functions
 from bot.config import Settings, SlackMode
 from bot.domain.clock import Clock, utc_now
@@ -53,7 +53,6 @@ from bot.logs import quiet_bolt_env_token_warning
 from bot.meet.service import MeetingService
 from bot.meet.tasks import late_reply_functions, meet_functions
 from bot.metrics import Metrics
-from bot.notes import retention
 from bot.notes.refusals import notes_check
 from bot.notes.retention import Retention
 from bot.notes.service import NotesService
@@ -89,7 +88,7 @@ from bot.standups.scheduler import StandupScheduler
 from bot.standups.service import StandupService
 from bot.standups.store import StandupStore
 from bot.standups.tasks import StandupFirer, standup_functions
-from bot.storage.jobs import CONCURRENCY, SHUTDOWN_GRACE, Jobs, make_worker
+from bot.storage.jobs import CONCURRENCY, SHUTDOWN_GRACE, JobName, Jobs, make_worker
 from bot.storage.keys import NotesKeys
 from bot.storage.queue import MeetbotQueue, make_queue
 from bot.storage.redis import RedisDown, connect_redis
@@ -367,14 +366,18 @@ class WorkerRole:
         c = self.components
         self._tasks = [
             asyncio.create_task(self.worker.start()),
-            asyncio.create_task(tick_forever(c.jobs, c.settings.reconcile_interval, c.clock)),
+            asyncio.create_task(
+                c.jobs.enqueue_every(
+                    JobName.RECONCILE, c.settings.reconcile_interval, label="reconcile"
+                )
+            ),
             asyncio.create_task(self.scheduler.run_forever()),
         ]
         if c.settings.notes_retention_days or c.settings.recording_retention_days:
-            interval = c.settings.reconcile_interval
-            self._tasks.append(
-                asyncio.create_task(retention.tick_forever(c.jobs, interval, c.clock))
+            sweep = c.jobs.enqueue_every(
+                JobName.RETENTION_SWEEP, c.settings.reconcile_interval, label="retention"
             )
+            self._tasks.append(asyncio.create_task(sweep))
 
     async def stop(self) -> None:
         if self._tasks:

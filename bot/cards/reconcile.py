@@ -1,7 +1,7 @@
 """Reconciliation: callbacks can be lost, so a periodic sweep asks the Meetings API for the truth.
 
-Every worker runs `tick_forever`, which enqueues one `reconcile` job per interval slot
-(RECONCILE_INTERVAL_SECONDS, default 60); the slot is the job key, and the sweep holds a Redis
+Every worker enqueues one `reconcile` job per interval slot (`Jobs.enqueue_every`,
+RECONCILE_INTERVAL_SECONDS, default 60); the slot is the job key, and the sweep holds a Redis
 lock, so one sweep runs at a time across replicas. A sweep checks the meetings whose next check
 is due (`Store.due_for_check`, at most SWEEP_BATCH a sweep) and feeds what it learns through the
 same reducer as callbacks (`bot.cards.live.LiveCards.apply`), so its facts and late callbacks merge.
@@ -25,8 +25,7 @@ from datetime import datetime, timedelta
 from bot.cards.live import LiveCards, TryLater
 from bot.domain.meeting import Meeting, MeetingStatus
 from bot.domain.rooms import EventKind, Recording, Room, RoomEvent, RoomKind
-from bot.errors import NotFoundError, ProviderError, RetryLater, SlackError, Unavailable
-from bot.storage.jobs import JobName, Jobs
+from bot.errors import NotFoundError, ProviderError, RetryLater, SlackError
 
 log = logging.getLogger(__name__)
 
@@ -196,15 +195,3 @@ def _recording_event(recording: Recording) -> RoomEvent:
         recording_url=recording.url,
         duration_seconds=recording.duration_seconds,
     )
-
-
-async def tick_forever(jobs: Jobs, interval: float, clock: Callable[[], datetime]) -> None:
-    """Enqueue one `reconcile` job per interval slot; every replica may run this."""
-    while True:
-        now = clock().timestamp()
-        slot = int(now // interval) + 1
-        await asyncio.sleep(slot * interval - now)
-        try:
-            await jobs.enqueue(JobName.RECONCILE, f"reconcile:{slot}")
-        except Unavailable:
-            log.warning("reconcile: Redis unreachable; trying again in %.0f s", interval)

@@ -11,19 +11,16 @@ the set only once done, and each is idempotent: a sweep that dies midway is fini
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.domain.meeting import Meeting, RecordingInfo
-from bot.errors import MeetbotError, NotFoundError, Unavailable
+from bot.errors import MeetbotError, NotFoundError
 from bot.notes import blocks
 from bot.notes.model import Removal
 from bot.notes.service import NotesService, workspace
-from bot.storage.jobs import JobName, Jobs
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +92,3 @@ def _removed(meeting: Meeting, recording_id: str) -> Meeting:
             for r in meeting.recordings
         )
     )
-
-
-async def tick_forever(jobs: Jobs, interval: float, clock: Callable[[], datetime]) -> None:
-    """Enqueue one `retention_sweep` job per interval slot; every replica may run this."""
-    while True:
-        now = clock().timestamp()
-        slot = int(now // interval) + 1
-        await asyncio.sleep(slot * interval - now)
-        try:
-            await jobs.enqueue(JobName.RETENTION_SWEEP, f"retention:{slot}")
-        except Unavailable:
-            log.warning("retention: Redis unreachable; trying again in %.0f s", interval)

@@ -78,6 +78,18 @@ class Jobs:
         self.home_viewers = home_viewers
         self.clock = clock
 
+    async def enqueue_every(self, function: JobName, interval: float, *, label: str) -> None:
+        """Enqueue `function` once per `interval` slot, forever (a worker's task). Every
+        replica may run this: the key `{label}:{slot}` lets one job through per slot."""
+        while True:
+            now = self.clock().timestamp()
+            slot = int(now // interval) + 1
+            await asyncio.sleep(slot * interval - now)
+            try:
+                await self.enqueue(function, f"{label}:{slot}")
+            except Unavailable:
+                log.warning("%s: Redis unreachable; trying again in %.0f s", label, interval)
+
     async def enqueue(
         self, function: JobName, key: str, *, scheduled: float = 0, **kwargs: Any
     ) -> bool:
