@@ -8,7 +8,7 @@ Catalogs live in bot/i18n/locale/<lang>/LC_MESSAGES/meetbot.po, compiled to .mo 
 (setup.py, `make`); a source checkout without .mo files compiles them in memory on first use.
 """
 
-from bot.i18n.locales import DEFAULT_LANGUAGE, LANGUAGES, language_of
+from bot.i18n.locales import DEFAULT_LANGUAGE, LANGUAGES, answer_language, language_of
 from bot.i18n.translator import ENGLISH, N_, Text, Translator, translator
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "N_",
     "Text",
     "Translator",
+    "answer_language",
     "language_of",
     "translator",
 ]

@@ -34,3 +34,12 @@ def language_of(slack_locale: str | None) -> str:
             return candidate
     log.debug("no catalog for Slack locale %r: English", slack_locale)
     return DEFAULT_LANGUAGE
+
+
+def answer_language(slack_locale: str | None, channel_language: str | None) -> str:
+    """The language to answer someone in from what Redis knows, before any Slack call: their
+    Slack locale once users.info has told it ("" when Slack gave none: English, not the
+    channel's), else the channel's language, else English."""
+    if slack_locale is not None:
+        return language_of(slack_locale)
+    return channel_language or DEFAULT_LANGUAGE

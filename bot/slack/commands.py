@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.inputs import StartMeeting, Workspace, default_title
 from bot.errors import Unavailable, UsageError, user_message
-from bot.i18n import DEFAULT_LANGUAGE, N_, Text, language_of, translator
+from bot.i18n import DEFAULT_LANGUAGE, N_, Text, answer_language, translator
 from bot.meet import late_reply, replies
 from bot.settings.model import ChannelDefaults, WorkspacePolicy
 from bot.settings.policy import Effective, ask_within_policy
@@ -128,8 +128,7 @@ async def _known(ws: Workspace, channel_id: str, user_id: str, deps: ListenerDep
     defaults, policy, locale = await deps.settings.store.defaults_and_locale(
         ws.team_id, channel_id, user_id
     )
-    # "" when Slack gave no locale: English, not the channel's language.
-    language = language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
+    language = answer_language(locale, defaults.language)
     return _Known(defaults, policy, language, locale_known=locale is not None)
 
 

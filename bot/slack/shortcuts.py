@@ -22,7 +22,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.domain.inputs import CreateStandup, StartMeeting, Workspace
 from bot.errors import Unavailable
 from bot.home.view import HOME_START_MEETING_ACTION_ID
-from bot.i18n import DEFAULT_LANGUAGE, N_, Translator, language_of, translator
+from bot.i18n import DEFAULT_LANGUAGE, N_, Translator, answer_language, language_of, translator
 from bot.settings.model import HOME_ONLY, LOBBY, ChannelDefaults, WorkspacePolicy
 from bot.settings.policy import length_refusal, notes_refusal, recording_refusal
 from bot.slack.deps import ListenerDeps
@@ -133,10 +133,7 @@ async def _open_if_reachable(
         defaults, policy, locale = await deps.settings.store.defaults_and_locale(
             ws.team_id, channel_id, body["user"]["id"]
         )
-    # "" when Slack gave no locale: English, not the channel's language (as for `/meet`).
-    t = translator(
-        language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
-    )
+    t = translator(answer_language(locale, defaults.language))
     if not await deps.can_post(ws, channel_id):
         name = str((body.get("channel") or {}).get("name") or "")
         modal = cannot_post_here_modal(name, t)

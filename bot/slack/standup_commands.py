@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncAck
 from bot.domain.inputs import CreateStandup, default_title
 from bot.domain.message import Message
 from bot.errors import Unavailable, UsageError, user_message
-from bot.i18n import DEFAULT_LANGUAGE, Translator, language_of, translator
+from bot.i18n import DEFAULT_LANGUAGE, Translator, answer_language, translator
 from bot.meet import late_reply, replies
 from bot.slack.deps import ListenerDeps, workspace_of
 from bot.slack.late_ack import Later, ack_message, reply
@@ -73,8 +73,7 @@ async def _reader(
         )
     except Unavailable:
         return translator(DEFAULT_LANGUAGE), None
-    # "" when Slack gave no locale: English, not the channel's language.
-    language = language_of(locale) if locale is not None else defaults.language or DEFAULT_LANGUAGE
+    language = answer_language(locale, defaults.language)
     later = Later.unless_known(deps, command, ws, locale_known=locale is not None)
     return translator(language), later
 
